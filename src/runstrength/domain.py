@@ -1,0 +1,414 @@
+"""Domain models shared by every step of the pipeline.
+
+Each step (import, classify, periodize, solve, prescribe, export) takes and returns these
+pydantic models, so a step can be tested alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class RunKind(StrEnum):
+    EASY = "easy"
+    RECOVERY = "recovery"
+    LONG = "long"
+    INTERVALS = "intervals"
+    TEMPO = "tempo"
+    HILLS = "hills"
+    RACE = "race"
+
+
+class LegLoad(StrEnum):
+    HEAVY = "heavy"
+    MODERATE = "moderate"
+    LIGHT = "light"
+    NONE = "none"
+
+
+class Phase(StrEnum):
+    BASE = "base"
+    BUILD = "build"
+    PEAK = "peak"
+    TAPER = "taper"
+    RACE_WEEK = "race-week"
+    RECOVERY = "recovery"
+
+
+class Level(StrEnum):
+    BEGINNER = "beginner"
+    RECREATIONAL = "recreational"
+    MARATHON = "marathon"
+    ADVANCED = "advanced"
+
+
+class Distance(StrEnum):
+    K5 = "5k"
+    K10 = "10k"
+    HALF = "half"
+    MARATHON = "marathon"
+    ULTRA = "ultra"
+
+
+class Priority(StrEnum):
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+class Category(StrEnum):
+    POSTERIOR = "posterior"
+    UNILATERAL = "unilateral"
+    CORE = "core"
+    HIP = "hip"
+    CALF = "calf"
+    UPPER_PUSH = "upper_push"
+    UPPER_PULL = "upper_pull"
+    PLYOMETRIC = "plyometric"
+    MOBILITY = "mobility"
+
+
+#: The three categories whose weekly working sets the objective balances.
+BALANCED = (Category.POSTERIOR, Category.UNILATERAL, Category.CORE)
+
+_WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+_CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+
+
+def parse_clock(text: str) -> dt.time:
+    """Parse ``HH:MM`` (24 h) into a time, or raise ``ValueError`` saying what is allowed."""
+    m = _CLOCK.match(text)
+    if not m or int(m[1]) > 23 or int(m[2]) > 59:
+        raise ValueError(f"{text!r} is not a time of day; write HH:MM between 00:00 and 23:59")
+    return dt.time(int(m[1]), int(m[2]))
+
+
+class Window(BaseModel):
+    """A span of local clock time within one day."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: dt.time
+    end: dt.time
+
+    @classmethod
+    def parse(cls, text: str) -> Window:
+        m = _WINDOW.match(text)
+        if not m:
+            raise ValueError(f"{text!r} is not a window; write HH:MM-HH:MM, e.g. 06:00-07:30")
+        sh, sm, eh, em = (int(g) for g in m.groups())
+        if sh > 23 or sm > 59 or em > 59 or eh > 24 or (eh == 24 and em):
+            raise ValueError(f"{text!r} is not a window within one day (00:00-24:00)")
+        end = dt.time(23, 59) if eh == 24 else dt.time(eh, em)
+        if (eh, em) <= (sh, sm):
+            raise ValueError(f"{text!r} ends before it starts")
+        return cls(start=dt.time(sh, sm), end=end)
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+
+class Race(BaseModel):
+    """A race on the athlete's calendar."""
+
+    date: dt.date = Field(description="Race day (local).")
+    distance: Distance = Field(description="5k | 10k | half | marathon | ultra.")
+    priority: Priority = Field(Priority.A, description="A (full taper), B (race week), C (none).")
+    name: str = Field("", description="Name shown in summaries.")
+
+    @property
+    def label(self) -> str:
+        return self.name or f"{self.distance} ({self.priority})"
+
+
+class Blackout(BaseModel):
+    """Dates with no strength session at all (travel, illness)."""
+
+    start: dt.date
+    end: dt.date
+    reason: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Blackout:
+        if self.end < self.start:
+            raise ValueError(f"blackout ends ({self.end}) before it starts ({self.start})")
+        return self
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+class Preferences(BaseModel):
+    """Soft wishes: the plan honours them when the rules leave room."""
+
+    days: list[str] = Field(default_factory=list, description="Preferred weekdays, mon..sun.")
+    time: dt.time | None = Field(None, description="Preferred start time HH:MM.")
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, value: list[str]) -> list[str]:
+        out = [d.strip().lower()[:3] for d in value]
+        for d in out:
+            if d not in WEEKDAYS:
+                raise ValueError(f"{d!r} is not a weekday; use one of {', '.join(WEEKDAYS)}")
+        return out
+
+    @field_validator("time", mode="before")
+    @classmethod
+    def _time(cls, value: object) -> object:
+        return parse_clock(value) if isinstance(value, str) else value
+
+
+class Athlete(BaseModel):
+    """The athlete profile (TOML): who trains, when, with what, towards which races."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field("", description="Identifier used in UIDs; defaults to the profile's stem.")
+    name: str = Field("", description="Display name.")
+    level: Level = Field(Level.RECREATIONAL, description="beginner | recreational | marathon | advanced.")
+    timezone: str = Field("UTC", description="IANA zone of the athlete's local times.")
+    session_minutes: int = Field(45, ge=10, le=180, description="Longest strength session wanted.")
+    equipment: list[str] = Field(default_factory=list, description="Besides bodyweight; 'gym' = all.")
+    run_time: dt.time = Field(dt.time(7, 0), description="Start assumed for all-day runs.")
+    run_minutes: int = Field(60, ge=5, le=600, description="Length assumed for runs with no end.")
+    availability: dict[str, list[Window]] = Field(
+        default_factory=dict, description="mon..sun -> local windows; a missing day = unavailable."
+    )
+    races: list[Race] = Field(default_factory=list)
+    blackouts: list[Blackout] = Field(default_factory=list)
+    preferences: Preferences = Field(default_factory=Preferences)
+    keywords: dict[RunKind, list[str]] = Field(
+        default_factory=dict, description="Extra title keywords per run kind (classification)."
+    )
+    key_runs: list[RunKind] | None = Field(
+        None, description="Run kinds treated as key runs; default from models/rules.toml."
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"unknown time zone {value!r}; use an IANA name such as Europe/London"
+            ) from exc
+        return value
+
+    @field_validator("run_time", mode="before")
+    @classmethod
+    def _run_time(cls, value: object) -> object:
+        return parse_clock(value) if isinstance(value, str) else value
+
+    @field_validator("availability", mode="before")
+    @classmethod
+    def _availability(cls, value: object) -> object:
+        if not isinstance(value, dict):
+            raise ValueError("availability must be a table of weekday = [windows]")
+        out: dict[str, list[Window]] = {}
+        for key, windows in value.items():
+            day = str(key).strip().lower()[:3]
+            if day not in WEEKDAYS:
+                raise ValueError(f"{key!r} is not a weekday; use one of {', '.join(WEEKDAYS)}")
+            if isinstance(windows, str):
+                windows = [windows]
+            out[day] = [w if isinstance(w, Window) else Window.parse(str(w)) for w in windows]
+        return out
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def windows_on(self, day: dt.date) -> list[Window]:
+        return self.availability.get(WEEKDAYS[day.weekday()], [])
+
+    def has_equipment(self, needed: list[str]) -> bool:
+        """True when every item of ``needed`` is available (bodyweight always is)."""
+        have = {e.lower() for e in self.equipment}
+        if "gym" in have:
+            return True
+        return all(n == "bodyweight" or n in have for n in needed)
+
+
+class RunWorkout(BaseModel):
+    """A run from the imported schedule, in the athlete's local time."""
+
+    start: dt.datetime = Field(description="Aware local start.")
+    end: dt.datetime = Field(description="Aware local end.")
+    kind: RunKind
+    title: str = ""
+    all_day: bool = Field(False, description="Imported as an all-day event (time assumed).")
+    source: str = Field("", description="Where it came from: file and line or event UID.")
+
+    @property
+    def day(self) -> dt.date:
+        return self.start.date()
+
+
+class BusyBlock(BaseModel):
+    """Time the athlete cannot train (work, family, other calendar events)."""
+
+    start: dt.datetime
+    end: dt.datetime
+    title: str = ""
+    source: str = ""
+
+
+class Schedule(BaseModel):
+    """Everything imported from the running schedule and busy calendars."""
+
+    runs: list[RunWorkout] = Field(default_factory=list)
+    busy: list[BusyBlock] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    stamp: dt.datetime | None = Field(None, description="Newest DTSTAMP/LAST-MODIFIED seen.")
+
+
+class Week(BaseModel):
+    """One Monday-to-Sunday week of the season."""
+
+    index: int = Field(description="1-based week number in the season.")
+    monday: dt.date
+    phase: Phase
+    deload: bool = False
+    race: Race | None = Field(None, description="A race in this week, if any.")
+    min_sessions: int = 0
+    max_sessions: int = 3
+    targets: dict[Category, int] = Field(default_factory=dict, description="Weekly working sets.")
+
+    @property
+    def sunday(self) -> dt.date:
+        return self.monday + dt.timedelta(days=6)
+
+    def days(self) -> list[dt.date]:
+        return [self.monday + dt.timedelta(days=i) for i in range(7)]
+
+
+class Exercise(BaseModel):
+    """One exercise of the catalogue (models/exercises.toml)."""
+
+    id: str
+    name: str
+    category: Category
+    equipment: list[str] = Field(default_factory=lambda: ["bodyweight"])
+    regression: str | None = Field(None, description="Id of an easier exercise.")
+    per_side: bool = False
+    cue: str = ""
+    seed: str = ""
+
+
+class Prescribed(BaseModel):
+    """An exercise as prescribed in one session."""
+
+    exercise: Exercise
+    sets: int
+    reps: str
+    load: str
+
+    def line(self) -> str:
+        side = " per side" if self.exercise.per_side else ""
+        return f"{self.exercise.name}: {self.sets} x {self.reps}{side} - {self.load}"
+
+
+class PlannedSession(BaseModel):
+    """A strength session placed in the calendar."""
+
+    athlete: str
+    start: dt.datetime
+    end: dt.datetime
+    kind: str = Field(description="Session kind id (models/sessions.toml).")
+    title: str
+    leg_load: LegLoad
+    phase: Phase
+    week: int
+    deload: bool = False
+    volume: dict[Category, int] = Field(default_factory=dict)
+    exercises: list[Prescribed] = Field(default_factory=list)
+    reason: str = Field("", description="Why the session sits on this day and time.")
+
+    @property
+    def day(self) -> dt.date:
+        return self.start.date()
+
+    @property
+    def minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)
+
+
+class Shortfall(BaseModel):
+    """A week that got fewer sessions than its minimum."""
+
+    week: int
+    monday: dt.date
+    needed: int
+    placed: int
+    reasons: list[str] = Field(default_factory=list, description="What blocked each day.")
+
+    def message(self) -> str:
+        head = (
+            f"week {self.week} ({self.monday:%d %b %Y}): {self.placed} of {self.needed} "
+            "sessions placed"
+        )
+        return head + ("; " + "; ".join(self.reasons) if self.reasons else "")
+
+
+class Penalty(BaseModel):
+    """A soft rule the plan paid for."""
+
+    rule: str
+    week: int
+    cost: int
+    detail: str = ""
+
+
+class SolveStatus(StrEnum):
+    OPTIMAL = "OPTIMAL"
+    FEASIBLE = "FEASIBLE"
+    INFEASIBLE = "INFEASIBLE"
+    UNKNOWN = "UNKNOWN"
+
+
+class Plan(BaseModel):
+    """The result of planning one athlete's season."""
+
+    athlete: Athlete
+    weeks: list[Week]
+    sessions: list[PlannedSession] = Field(default_factory=list)
+    shortfalls: list[Shortfall] = Field(default_factory=list)
+    penalties: list[Penalty] = Field(default_factory=list)
+    runs: list[RunWorkout] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    status: SolveStatus = SolveStatus.UNKNOWN
+    objective: float = 0.0
+    bound: float = 0.0
+    wall_seconds: float = Field(0.0, exclude=True)
+    stamp: dt.datetime = Field(description="DTSTAMP written on every event (UTC).")
+
+    @property
+    def gap(self) -> float:
+        """Relative gap between objective and bound (0 when proven optimal)."""
+        if self.objective == 0:
+            return 0.0
+        return abs(self.objective - self.bound) / abs(self.objective)
+
+    def to_ics(self, *, include_runs: bool = False) -> bytes:
+        from runstrength.exporters.ics import plan_to_ics
+
+        return plan_to_ics(self, include_runs=include_runs)
+
+    def to_frame(self):  # -> pandas.DataFrame (pandas imported lazily)
+        from runstrength.exporters.table import plan_to_frame
+
+        return plan_to_frame(self)
+
+    def to_csv(self) -> bytes:
+        from runstrength.exporters.table import plan_to_csv
+
+        return plan_to_csv(self)
