@@ -39,7 +39,7 @@ class SessionKind(_Strict):
     name: str
     leg_load: LegLoad
     minutes: int = Field(ge=5, le=180)
-    emphasis: Category = Field(description="The category the session is built around.")
+    emphasis: Category | None = Field(None, description="Category it is built around; none = balanced.")
     core_block: bool = Field(False, description="Contains a full core-stability block.")
     counts_as_strength: bool = Field(True, description="Counts towards the weekly minimum.")
     max_per_week: int = Field(7, ge=0)
@@ -70,7 +70,7 @@ class Periodization(_Strict):
     taper_weeks: dict[Distance, int] = Field(description="A race: weeks of taper incl. race week.")
     b_race_taper_weeks: int = Field(ge=0, le=4)
     peak_weeks: int = Field(ge=0, le=8)
-    build_weeks: int = Field(ge=0, le=30, description="Weeks of build before peak.")
+    build_weeks_out: int = Field(ge=0, le=40, description="Build starts this many weeks out.")
     recovery_weeks: dict[Distance, int]
     deload_every: int = Field(ge=4, le=6, description="Every Nth base/build week is a deload.")
     deload_volume: float = Field(gt=0, le=1, description="Share of volume kept in a deload week.")
@@ -125,14 +125,24 @@ class Rules(_Strict):
     run_buffer_minutes: int = Field(ge=0, le=240, description="Gap kept before/after runs.")
     grid_minutes: int = Field(ge=5, le=60)
     weights: Weights
-    max_time_in_seconds: float = Field(gt=0)
-    num_workers: int = Field(ge=1, le=64)
+    solver: dict[str, float | int | bool] = Field(description="CP-SAT SatParameters by name.")
+
+    @model_validator(mode="after")
+    def _solver_names(self) -> Rules:
+        from ortools.sat import sat_parameters_pb2
+
+        known = sat_parameters_pb2.SatParameters.DESCRIPTOR.fields_by_name
+        unknown = [name for name in self.solver if name not in known]
+        if unknown:
+            raise ValueError(f"solver: unknown CP-SAT parameter {unknown[0]!r}")
+        return self
 
 
 class PhasePrescription(_Strict):
     sets_per_exercise: int = Field(ge=1, le=6)
     reps: str
     load: str
+    equipment: list[str] | None = Field(None, description="Only this equipment in this phase.")
     seed: str = ""
 
 

@@ -1,0 +1,48 @@
+"""The coaching rules, one module each; ``ALL`` is the order the model applies them in."""
+
+from runstrength.rules.availability import Availability
+from runstrength.rules.base import Candidate, Model, Rule, Season, Term
+from runstrength.rules.blackouts import Blackouts
+from runstrength.rules.core_weekly import CoreWeekly
+from runstrength.rules.day_after_long import DayAfterLong
+from runstrength.rules.easy_days import EasyDays
+from runstrength.rules.heavy_spacing import HeavySpacing
+from runstrength.rules.no_heavy_legs_before_key import NoHeavyLegsBeforeKey
+from runstrength.rules.no_stacking import NoStacking
+from runstrength.rules.one_per_day import OnePerDay
+from runstrength.rules.phase_max import PhaseMax
+from runstrength.rules.phase_min import PhaseMin
+from runstrength.rules.posterior_every import PosteriorEvery
+from runstrength.rules.preferences import Preferences
+from runstrength.rules.race_week import RaceWeek
+from runstrength.rules.spread import Spread
+from runstrength.rules.stability import Stability
+from runstrength.rules.volume_balance import VolumeBalance
+
+AVAILABILITY = Availability()
+HARD: tuple[Rule, ...] = (
+    AVAILABILITY,
+    Blackouts(),
+    NoHeavyLegsBeforeKey(),
+    NoStacking(),
+    OnePerDay(),
+    HeavySpacing(),
+    PhaseMax(),
+    RaceWeek(),
+)
+SOFT: tuple[Rule, ...] = (
+    PhaseMin(),
+    VolumeBalance(),
+    PosteriorEvery(),
+    CoreWeekly(),
+    EasyDays(),
+    DayAfterLong(),
+    Spread(),
+    Preferences(),
+    Stability(),
+)
+ALL = HARD + SOFT
+BY_ID = {r.id: r for r in ALL}
+
+__all__ = ["ALL", "AVAILABILITY", "BY_ID", "HARD", "SOFT", "Candidate", "Model", "Rule", "Season",
+           "Term"]

@@ -1,0 +1,110 @@
+"""The public entry point: ``runstrength.plan(runs, athlete, ...) -> Plan``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from runstrength import knowledge as knowledge_mod
+from runstrength.domain import Athlete, BusyBlock, Plan, PlannedSession, Race, RunWorkout, Schedule
+from runstrength.errors import InputError
+from runstrength.periodization import monday_of, periodize
+
+
+def season_span(schedule: Schedule, athlete: Athlete, start: dt.date | None,
+                end: dt.date | None) -> tuple[dt.date, dt.date]:
+    """The season's first and last day: given, else from the runs and races it holds."""
+    days = [r.day for r in schedule.runs] + [r.date for r in athlete.races]
+    if start is None:
+        if not schedule.runs:
+            raise InputError("the schedule has no runs; give the season with --from and --to")
+        start = min(r.day for r in schedule.runs)
+    if end is None:
+        end = max(days) if days else start + dt.timedelta(days=6)
+    if end < start:
+        raise InputError(f"--to {end} is before --from {start}")
+    return start, end
+
+
+def source_stamp(schedule: Schedule, start: dt.date) -> dt.datetime:
+    """DTSTAMP for the output: SOURCE_DATE_EPOCH, else the input's newest stamp, else the season."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        except (ValueError, OverflowError):
+            raise InputError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix time") from None
+    if schedule.stamp is not None:
+        return schedule.stamp.astimezone(dt.UTC)
+    return dt.datetime.combine(monday_of(start), dt.time(0), dt.UTC)
+
+
+def _check_races(athlete: Athlete, start: dt.date, source: str) -> None:
+    for i, race in enumerate(athlete.races):
+        if race.date < monday_of(start):
+            raise InputError(
+                f"{source}: field races.{i}.date: race {race.label} on {race.date} is before "
+                f"the season starts ({start}); drop it or plan from an earlier --from"
+            )
+
+
+def plan(
+    runs: str | Path | Schedule | Iterable[RunWorkout],
+    athlete: str | Path | Athlete,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    races: Iterable[Race] = (),
+    busy: Iterable[BusyBlock] = (),
+    previous: Iterable[PlannedSession] = (),
+    models: str | Path | None = None,
+    time_limit: float | None = None,
+    workers: int | None = None,
+) -> Plan:
+    """Plan strength sessions around ``runs`` for ``athlete``.
+
+    ``runs`` is a schedule file (.ics/.csv), an imported ``Schedule`` or a list of runs;
+    ``athlete`` a profile file or an ``Athlete``. ``races`` adds races to the profile's,
+    ``busy`` adds busy time, ``previous`` is an earlier plan to stay close to.
+    """
+    from runstrength.profile import load_athlete
+    from runstrength.rules import Season
+    from runstrength.solver import plan_season
+
+    k = knowledge_mod.load(Path(models) if models else None)
+    source = str(athlete) if isinstance(athlete, str | Path) else "profile"
+    if not isinstance(athlete, Athlete):
+        athlete = load_athlete(athlete)
+    extra = list(races)
+    if extra:
+        athlete = athlete.model_copy(update={"races": sorted([*athlete.races, *extra],
+                                                             key=lambda r: r.date)})
+    if isinstance(runs, str | Path):
+        from runstrength.importers import load_schedule
+
+        schedule = load_schedule(runs, athlete, k, start=start, end=end)
+    elif isinstance(runs, Schedule):
+        schedule = runs
+    else:
+        schedule = Schedule(runs=list(runs))
+    start, end = season_span(schedule, athlete, start, end)
+    _check_races(athlete, start, source)
+    weeks = periodize(athlete, start, end, k)
+    first, last = weeks[0].monday, weeks[-1].sunday
+    season = Season(
+        athlete=athlete,
+        knowledge=k,
+        weeks=weeks,
+        runs=[r for r in schedule.runs if first <= r.day <= last],
+        busy=[*schedule.busy, *busy],
+        races=[r for r in athlete.races if first <= r.date <= last],
+        previous={(s.day, s.kind) for s in previous},
+    )
+    result = plan_season(athlete, weeks, season, k, stamp=source_stamp(schedule, start),
+                         time_limit=time_limit, workers=workers)
+    result.warnings.extend(schedule.warnings)
+    if not schedule.runs:
+        result.warnings.append("the schedule holds no runs: sessions are planned around busy time")
+    return result

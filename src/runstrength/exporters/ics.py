@@ -1,0 +1,144 @@
+"""Write a `Plan` as one iCalendar file (DESIGN.md, "Output contract (.ics)").
+
+The bytes depend only on the plan: DTSTAMP is ``plan.stamp``, UIDs are uuid5 of the
+athlete, date and kind, events are sorted, and no clock or random source is read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from icalendar import Alarm, Calendar, Event
+
+from runstrength.domain import BALANCED, Plan, PlannedSession, RunWorkout
+from runstrength.exporters.common import ordered_sessions, run_uid, session_uid, to_local
+
+__all__ = ["PRODID", "plan_to_ics", "session_description", "session_uid"]
+
+PRODID = "-//runstrength//runstrength 0.1//EN"
+
+
+def plan_to_ics(
+    plan: Plan, *, include_runs: bool = False, remind_minutes: int | None = None
+) -> bytes:
+    """Return the plan as .ics bytes: one VEVENT per session (and per run if asked).
+
+    ``remind_minutes`` adds a display alarm that many minutes before each strength session.
+    """
+    if remind_minutes is not None and remind_minutes < 0:
+        raise ValueError(f"remind_minutes must be 0 or more, not {remind_minutes}")
+    athlete = plan.athlete
+    zone = athlete.zone
+    stamp = _utc(plan.stamp)
+
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    name = f"Strength – {athlete.name or athlete.id or 'athlete'}"
+    cal.add("name", name)  # RFC 7986
+    cal.add("x-wr-calname", name)  # what Google and Apple read
+    cal.add("x-wr-timezone", athlete.timezone)
+
+    events = [
+        _session_event(uid, s, plan, stamp, remind_minutes)
+        for uid, s in ordered_sessions(plan)
+    ]
+    if include_runs:
+        events += [_run_event(r, plan, stamp) for r in plan.runs]
+    events.sort(key=lambda e: (e.start.astimezone(dt.UTC), str(e["UID"])))
+    for event in events:
+        cal.add_component(event)
+
+    if events:
+        # A VTIMEZONE covering whole years around the plan: small (two transitions a
+        # year instead of 1970-2038) yet still right when a user drags an event a few
+        # weeks, and it does not stop working for plans after 2038.
+        days = [e.start.date() for e in events] + [e.end.date() for e in events]
+        cal.add_missing_timezones(
+            first_date=dt.date(min(days).year, 1, 1),
+            last_date=dt.date(max(days).year + 1, 1, 1),
+        )
+    missing = cal.get_missing_tzids()
+    if missing:  # only if tzdata lacks a zone the Athlete model accepted
+        raise ValueError(f"no VTIMEZONE can be built for {', '.join(sorted(missing))}")
+    return cal.to_ical()
+
+
+def session_description(session: PlannedSession) -> str:
+    """Plain text a person can train from: what, when in the season, how, and why here."""
+    week = f"Phase: {session.phase}, week {session.week}"
+    if session.deload:
+        week += " (deload week)"
+    lines = [session.title, week, f"{session.minutes} min"]
+    if session.exercises:
+        lines += ["", *(f"- {p.line()}" for p in session.exercises)]
+    if session.reason:
+        lines += ["", f"Why here: {session.reason}"]
+    return "\n".join(lines)
+
+
+def volume_text(session: PlannedSession) -> str:
+    """``posterior=N;unilateral=N;core=N`` working sets (0 for a missing category)."""
+    return ";".join(f"{c}={session.volume.get(c, 0)}" for c in BALANCED)
+
+
+def _session_event(
+    uid: str, session: PlannedSession, plan: Plan, stamp: dt.datetime, remind: int | None
+) -> Event:
+    zone = plan.athlete.zone
+    summary = f"Strength: {session.title}"
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", to_local(session.start, zone))
+    event.add("dtend", to_local(session.end, zone))
+    event.add("summary", summary)
+    event.add("description", session_description(session))
+    event.add("categories", ["STRENGTH", str(session.phase).upper()])
+    event.add("transp", "OPAQUE")
+    event.add("sequence", 0)
+    event.add("status", "CONFIRMED")
+    # X- values are written verbatim by icalendar (no TEXT escaping), so they must stay
+    # single-line tokens; the volume keeps its literal ';' as DESIGN.md shows it.
+    event.add("x-runstrength-session", session.kind)
+    event.add("x-runstrength-leg-load", str(session.leg_load))
+    event.add("x-runstrength-phase", str(session.phase))
+    event.add("x-runstrength-volume", volume_text(session))
+    event.add("x-runstrength-week", str(session.week))
+    if remind is not None:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("trigger", dt.timedelta(minutes=-remind))
+        alarm.add("description", summary)
+        event.add_component(alarm)
+    return event
+
+
+def _run_event(run: RunWorkout, plan: Plan, stamp: dt.datetime) -> Event:
+    zone = plan.athlete.zone
+    start = to_local(run.start, zone)
+    event = Event()
+    event.add("uid", run_uid(plan.athlete.id, start, run.kind))
+    event.add("dtstamp", stamp)
+    event.add("dtstart", start)
+    event.add("dtend", to_local(run.end, zone))
+    event.add("summary", run.title or f"Run ({run.kind})")
+    text = f"Run kind: {run.kind}"
+    if run.all_day:
+        text += f"\nAll-day in the source calendar; start assumed at {start:%H:%M}."
+    event.add("description", text)
+    event.add("categories", ["RUN", str(run.kind).upper()])
+    # The run already blocks time in the runner's own calendar; don't count it twice.
+    event.add("transp", "TRANSPARENT")
+    event.add("sequence", 0)
+    event.add("status", "CONFIRMED")
+    event.add("x-runstrength-run", str(run.kind))
+    return event
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """DTSTAMP must be UTC (RFC 5545 3.8.7.2); a naive stamp is taken as UTC already."""
+    moment = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+    return moment.replace(microsecond=0)

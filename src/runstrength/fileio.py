@@ -1,0 +1,140 @@
+"""Reading inputs and writing outputs with the CLI's guarantees (DESIGN.md, "CLI contract").
+
+Outputs are all-or-nothing: every check runs before anything is written, each file goes to a
+temp file beside its target and is renamed into place only when all temp files are complete,
+and a failure part-way through renames puts back what was there before. Problems the user can
+fix come out as `InputError` naming the path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from runstrength.errors import InputError
+
+__all__ = ["read_input", "write_outputs"]
+
+
+def _current_umask() -> int:
+    # os.umask can only be read by setting it; do that once, at import, before any threads.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
+def read_input(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of ``path``, or of standard input for ``-``."""
+    if str(path) == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def write_outputs(files: dict[Path, bytes], *, force: bool) -> None:
+    """Write every file or none of them.
+
+    Raises `InputError` before touching the disk when a target exists (and ``force`` is
+    false), is a directory, appears twice, or its folder is missing; and after cleaning up
+    when the disk refuses a write.
+    """
+    targets = [Path(p) for p in files]
+    _check_targets(targets, force=force)
+
+    temps: dict[Path, Path] = {}  # target -> its finished temp file
+    backups: dict[Path, Path] = {}  # target -> second name of the file it replaces
+    done: list[Path] = []
+    current = None
+    try:
+        for current, data in zip(targets, files.values(), strict=True):
+            temps[current] = _write_temp(current, data)
+        for current in targets:
+            if current.exists():
+                backups[current] = _backup(current)
+        for current in targets:
+            os.replace(temps[current], current)
+            del temps[current]
+            done.append(current)
+    except BaseException as exc:  # an interrupt must not leave half the outputs renamed
+        _roll_back(done, backups)
+        if isinstance(exc, OSError):
+            raise InputError(f"{current}: cannot write ({exc.strerror or exc})") from None
+        raise
+    finally:
+        for leftover in [*temps.values(), *backups.values()]:
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
+def _check_targets(targets: list[Path], *, force: bool) -> None:
+    seen: dict[Path, Path] = {}
+    for target in targets:
+        key = target.resolve()
+        if key in seen:
+            raise InputError(f"{target}: given twice (also as {seen[key]})")
+        seen[key] = target
+        if target.is_dir():
+            raise InputError(f"{target}: is a directory")
+        if target.exists() and not force:
+            raise InputError(f"{target}: exists; use --force to overwrite")
+        parent = target.parent
+        if not parent.is_dir():
+            raise InputError(f"{parent}: directory not found (for {target})")
+
+
+def _write_temp(target: Path, data: bytes) -> Path:
+    # Same directory as the target so os.replace is a rename on one file system (atomic).
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    temp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())  # data on disk before the rename makes it visible
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    # mkstemp makes 0600 files; give outputs the permissions a normal open() would.
+    os.chmod(temp, 0o666 & ~_UMASK)
+    return temp
+
+
+def _backup(target: Path) -> Path:
+    """A second name for the current target, so a failed later rename can restore it."""
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".bak")
+    os.close(fd)
+    backup = Path(name)
+    backup.unlink()
+    try:
+        os.link(target, backup)  # no copy: the old inode just keeps a name
+    except OSError:
+        backup.write_bytes(target.read_bytes())  # file systems without hard links
+    return backup
+
+
+def _roll_back(done: list[Path], backups: dict[Path, Path]) -> None:
+    """Undo renames already made: restore replaced files, remove files that were new.
+
+    A backup that cannot be restored stays in the folder (``.NAME.*.bak``): it is the only
+    copy of the user's old file.
+    """
+    for target in reversed(done):
+        with contextlib.suppress(OSError):
+            if target in backups:
+                os.replace(backups.pop(target), target)
+            else:
+                target.unlink()

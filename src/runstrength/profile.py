@@ -1,0 +1,38 @@
+"""Read an athlete profile (TOML) into an ``Athlete``, with errors that name file and field."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from runstrength.domain import Athlete
+from runstrength.errors import InputError
+from runstrength.knowledge import field_path
+
+
+def parse_athlete(data: bytes, source: str, default_id: str = "athlete") -> Athlete:
+    """Validate profile TOML ``data``; ``source`` names the file in error messages."""
+    try:
+        raw = tomllib.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{source}: not UTF-8 text (byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{source}: {exc}") from None
+    raw.setdefault("id", default_id)
+    try:
+        return Athlete.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        msg = err["msg"].removeprefix("Value error, ")
+        value = err.get("input")
+        shown = f" (got {value!r})" if isinstance(value, str | int | float) else ""
+        raise InputError(f"{source}: field {field_path(err)}: {msg}{shown}") from None
+
+
+def load_athlete(path: str | Path) -> Athlete:
+    from runstrength.fileio import read_input
+
+    path = Path(path)
+    return parse_athlete(read_input(path), str(path), default_id=path.stem)

@@ -1,0 +1,54 @@
+"""availability: sessions lie inside availability windows, clear of runs and busy events."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from runstrength.rules.base import Rule, Season
+
+Interval = tuple[dt.datetime, dt.datetime]
+
+
+def subtract(free: list[Interval], taken: list[Interval]) -> list[Interval]:
+    """``free`` minus every interval of ``taken`` (all half-open)."""
+    for t0, t1 in taken:
+        out: list[Interval] = []
+        for f0, f1 in free:
+            if t1 <= f0 or t0 >= f1:
+                out.append((f0, f1))
+                continue
+            if f0 < t0:
+                out.append((f0, t0))
+            if t1 < f1:
+                out.append((t1, f1))
+        free = out
+    return free
+
+
+class Availability(Rule):
+    id = "availability"
+    name = "inside availability, clear of runs and busy time"
+    hard = True
+
+    def windows(self, season: Season, day: dt.date) -> list[Interval]:
+        """The athlete's availability on ``day`` as aware datetimes."""
+        return [
+            (season.at(day, w.start), season.at(day, w.end)) for w in season.athlete.windows_on(day)
+        ]
+
+    def taken(self, season: Season, day: dt.date) -> list[Interval]:
+        """Runs (with the buffer) and busy events touching ``day``."""
+        pad = dt.timedelta(minutes=season.knowledge.rules.run_buffer_minutes)
+        runs = [(r.start - pad, r.end + pad) for r in season.runs_on.get(day, [])]
+        # A run late the evening before can spill over midnight, with its buffer.
+        runs += [(r.start - pad, r.end + pad) for r in
+                 season.runs_on.get(day - dt.timedelta(days=1), [])]
+        return runs + [(b.start, b.end) for b in season.busy_on.get(day, [])]
+
+    def free(self, season: Season, day: dt.date) -> list[Interval]:
+        return subtract(self.windows(season, day), self.taken(season, day))
+
+    def blocks(self, season, day, kind):
+        if not season.athlete.windows_on(day):
+            return "no availability that day"
+        return None

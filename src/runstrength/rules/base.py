@@ -1,0 +1,154 @@
+"""What every coaching rule shares: the season it looks at, the candidates and the model."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from ortools.sat.python import cp_model
+
+from runstrength.domain import Athlete, BusyBlock, LegLoad, Race, RunKind, RunWorkout, Week
+from runstrength.knowledge import Knowledge, SessionKind
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One place a session of one kind could go: a day, a kind and a start time."""
+
+    index: int
+    day: dt.date
+    kind: SessionKind
+    start: dt.datetime
+    end: dt.datetime
+    week: Week
+
+    @property
+    def heavy(self) -> bool:
+        return self.kind.leg_load is LegLoad.HEAVY
+
+
+@dataclass
+class Season:
+    """The inputs of one athlete's season, indexed for the rules."""
+
+    athlete: Athlete
+    knowledge: Knowledge
+    weeks: list[Week]
+    runs: list[RunWorkout]
+    busy: list[BusyBlock]
+    races: list[Race]
+    previous: set[tuple[dt.date, str]] = field(default_factory=set)
+    runs_on: dict[dt.date, list[RunWorkout]] = field(default_factory=dict)
+    busy_on: dict[dt.date, list[BusyBlock]] = field(default_factory=dict)
+    week_of: dict[dt.date, Week] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        runs_on: dict[dt.date, list[RunWorkout]] = defaultdict(list)
+        for run in sorted(self.runs, key=lambda r: r.start):
+            runs_on[run.day].append(run)
+        for race in self.races:
+            # A race from the profile counts as a key run even when the schedule lacks it.
+            if not any(r.kind is RunKind.RACE for r in runs_on.get(race.date, [])):
+                start = dt.datetime.combine(race.date, self.athlete.run_time, self.athlete.zone)
+                runs_on[race.date].append(
+                    RunWorkout(
+                        start=start,
+                        end=start + dt.timedelta(minutes=self.athlete.run_minutes),
+                        kind=RunKind.RACE,
+                        title=race.label,
+                        source="profile race",
+                    )
+                )
+        self.runs_on = dict(runs_on)
+        busy_on: dict[dt.date, list[BusyBlock]] = defaultdict(list)
+        for block in self.busy:
+            day = block.start.date()
+            while day <= block.end.date():
+                busy_on[day].append(block)
+                day += dt.timedelta(days=1)
+        self.busy_on = dict(busy_on)
+        self.week_of = {d: w for w in self.weeks for d in w.days()}
+
+    @property
+    def days(self) -> list[dt.date]:
+        return [d for w in self.weeks for d in w.days()]
+
+    @property
+    def key_kinds(self) -> set[RunKind]:
+        return set(self.athlete.key_runs or self.knowledge.rules.key_runs)
+
+    @property
+    def quality_kinds(self) -> set[RunKind]:
+        return set(self.knowledge.rules.quality_runs) | self.key_kinds
+
+    def key_runs_on(self, day: dt.date) -> list[RunWorkout]:
+        return [r for r in self.runs_on.get(day, []) if r.kind in self.key_kinds]
+
+    def quality_runs_on(self, day: dt.date) -> list[RunWorkout]:
+        return [r for r in self.runs_on.get(day, []) if r.kind in self.quality_kinds]
+
+    def at(self, day: dt.date, clock: dt.time) -> dt.datetime:
+        return dt.datetime.combine(day, clock, self.athlete.zone)
+
+
+@dataclass
+class Model:
+    """The CP-SAT model under construction and the decision variables of the candidates."""
+
+    cp: cp_model.CpModel
+    season: Season
+    candidates: list[Candidate]
+    x: dict[int, cp_model.IntVar]
+    terms: list[Term] = field(default_factory=list)
+    scale: int = 1
+
+    def on_day(self, day: dt.date) -> list[Candidate]:
+        return self._by_day.get(day, [])
+
+    def in_week(self, week: Week) -> list[Candidate]:
+        return self._by_week.get(week.index, [])
+
+    def __post_init__(self) -> None:
+        self._by_day: dict[dt.date, list[Candidate]] = defaultdict(list)
+        self._by_week: dict[int, list[Candidate]] = defaultdict(list)
+        for c in self.candidates:
+            self._by_day[c.day].append(c)
+            self._by_week[c.week.index].append(c)
+
+    def count(self, candidates: list[Candidate]) -> cp_model.LinearExpr:
+        return sum((self.x[c.index] for c in candidates), cp_model.LinearExpr.constant(0))
+
+
+@dataclass(frozen=True)
+class Term:
+    """A penalty: ``weight * var`` in the objective, reported under ``rule`` when paid."""
+
+    rule: str
+    week: int
+    weight: int
+    var: cp_model.IntVar
+    detail: str = ""
+
+
+class Rule:
+    """A coaching rule. Hard rules forbid; soft rules add penalty terms.
+
+    Subclasses override what they need: ``blocks`` (a whole day for a kind, with the reason a
+    person reads), ``not_before`` (the earliest start on a day), ``apply`` (constraints and
+    penalties over several candidates).
+    """
+
+    id: ClassVar[str]
+    name: ClassVar[str]
+    hard: ClassVar[bool]
+
+    def blocks(self, season: Season, day: dt.date, kind: SessionKind) -> str | None:
+        return None
+
+    def not_before(self, season: Season, day: dt.date, kind: SessionKind) -> dt.datetime | None:
+        return None
+
+    def apply(self, m: Model) -> None:
+        return None

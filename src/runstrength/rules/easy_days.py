@@ -1,0 +1,19 @@
+"""easy-days: prefer rest or easy-run days over quality-run days, even for light sessions."""
+
+from runstrength.domain import LegLoad
+from runstrength.rules.base import Rule, Term
+
+
+class EasyDays(Rule):
+    id = "easy-days"
+    name = "strength on easy or rest days"
+    hard = False
+
+    def apply(self, m):
+        weight = m.season.knowledge.rules.weights.easy_days
+        for c in m.candidates:
+            quality = m.season.quality_runs_on(c.day)
+            if quality and c.kind.leg_load is not LegLoad.NONE:
+                cost = weight * (2 if c.heavy else 1)
+                m.terms.append(Term(self.id, c.week.index, cost, m.x[c.index],
+                                    f"{c.day:%a %d %b}: {c.kind.name} on a {quality[0].kind.value} day"))

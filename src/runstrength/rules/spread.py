@@ -1,0 +1,22 @@
+"""spread: prefer sessions spread across the week over back-to-back days."""
+
+import datetime as dt
+
+from runstrength.rules.base import Rule, Term
+
+
+class Spread(Rule):
+    id = "spread"
+    name = "sessions spread across the week"
+    hard = False
+
+    def apply(self, m):
+        weight = m.season.knowledge.rules.weights.spread
+        for day in m.season.days:
+            today, tomorrow = m.on_day(day), m.on_day(day + dt.timedelta(days=1))
+            if not today or not tomorrow:
+                continue
+            both = m.cp.new_bool_var(f"back_to_back_{day}")
+            m.cp.add(m.count(today) + m.count(tomorrow) - 1 <= both)
+            m.terms.append(Term(self.id, m.season.week_of[day].index, weight, both,
+                                f"sessions on {day:%a %d %b} and the day after"))

@@ -1,0 +1,27 @@
+"""volume-balance: weekly posterior-chain, unilateral and core sets close to their targets."""
+
+from runstrength.domain import BALANCED
+from runstrength.rules.base import Rule, Term
+
+
+class VolumeBalance(Rule):
+    id = "volume-balance"
+    name = "weekly sets close to the targets"
+    hard = False
+
+    def apply(self, m):
+        from runstrength.prescription import session_volume
+
+        weight = m.season.knowledge.rules.weights.volume_balance
+        athlete, k = m.season.athlete, m.season.knowledge
+        for week in m.season.weeks:
+            here = m.in_week(week)
+            for cat in BALANCED:
+                target = week.targets.get(cat, 0)
+                sets = [(c, session_volume(c.kind, week, athlete, k).get(cat, 0)) for c in here]
+                top = sum(s for _, s in sets) + target
+                over = m.cp.new_int_var(0, top, f"over_{cat}_w{week.index}")
+                under = m.cp.new_int_var(0, target, f"under_{cat}_w{week.index}")
+                m.cp.add(sum(m.x[c.index] * s for c, s in sets if s) - target == over - under)
+                m.terms.append(Term(self.id, week.index, weight, over, f"{cat} sets above target"))
+                m.terms.append(Term(self.id, week.index, weight, under, f"{cat} sets below target"))

@@ -1,0 +1,250 @@
+"""Assemble candidates, rules and objective into a CP-SAT model; solve; read back a Plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from runstrength import rules
+from runstrength.domain import (
+    Athlete,
+    Penalty,
+    Plan,
+    PlannedSession,
+    Shortfall,
+    SolveStatus,
+    Week,
+)
+from runstrength.knowledge import Knowledge, SessionKind
+from runstrength.prescription import prescribe, session_minutes, session_volume
+from runstrength.rules import Candidate, Model, Season
+from runstrength.rules.availability import Interval
+
+TIE_BREAK_RANGE = 64
+
+
+@dataclass
+class Candidates:
+    """Every allowed placement, and for each (day, kind) left out, the reason why."""
+
+    items: list[Candidate] = field(default_factory=list)
+    blocked: dict[tuple[dt.date, str], str] = field(default_factory=dict)
+
+
+def _grid_start(lo: dt.datetime, hi: dt.datetime, minutes: int, grid: int,
+                wanted: dt.datetime | None) -> dt.datetime | None:
+    """The grid start in [lo, hi - minutes] nearest ``wanted`` (earliest when none is wanted)."""
+    midnight = lo.replace(hour=0, minute=0, second=0, microsecond=0)
+    offset = (lo - midnight).total_seconds() / 60
+    first = midnight + dt.timedelta(minutes=-(-offset // grid) * grid)
+    last = hi - dt.timedelta(minutes=minutes)
+    if first > last:
+        return None
+    if wanted is None or wanted <= first:
+        return first
+    if wanted >= last:
+        steps = int((last - first).total_seconds() // 60 // grid)
+        return first + dt.timedelta(minutes=steps * grid)
+    steps = round((wanted - first).total_seconds() / 60 / grid)
+    return first + dt.timedelta(minutes=steps * grid)
+
+
+def _placements(season: Season, day: dt.date, kind: SessionKind,
+                free: list[Interval]) -> list[tuple[dt.datetime, dt.datetime]]:
+    athlete, grid = season.athlete, season.knowledge.rules.grid_minutes
+    minutes = session_minutes(kind, athlete)
+    floors = [t for r in rules.HARD if (t := r.not_before(season, day, kind)) is not None]
+    wanted = season.at(day, athlete.preferences.time) if athlete.preferences.time else None
+    out = []
+    for lo, hi in free:
+        lo = max([lo, *floors])
+        start = _grid_start(lo, hi, minutes, grid, wanted)
+        if start is not None:
+            out.append((start, start + dt.timedelta(minutes=minutes)))
+    return out
+
+
+def candidates(season: Season) -> Candidates:
+    """Create a candidate only where every hard rule about a single placement allows one."""
+    out = Candidates()
+    kinds = list(season.knowledge.sessions.values())
+    for day in season.days:
+        week = season.week_of[day]
+        free = rules.AVAILABILITY.free(season, day)
+        for kind in kinds:
+            if not session_volume(kind, week, season.athlete, season.knowledge):
+                continue
+            reason = next((r for rule in rules.HARD if (r := rule.blocks(season, day, kind))), None)
+            if reason is None:
+                spots = _placements(season, day, kind, free)
+                if not spots:
+                    reason = f"no free {session_minutes(kind, season.athlete)}-minute slot " \
+                             "in availability (runs or busy time)"
+            if reason is not None:
+                out.blocked[(day, kind.id)] = reason
+                continue
+            for start, end in spots:
+                out.items.append(Candidate(len(out.items), day, kind, start, end, week))
+    return out
+
+
+def _tie_break(c: Candidate) -> int:
+    key = f"{c.day.isoformat()}|{c.kind.id}|{c.start:%H:%M}".encode()
+    return int.from_bytes(hashlib.sha256(key).digest()[:4], "big") % TIE_BREAK_RANGE
+
+
+def build(season: Season, found: Candidates) -> Model:
+    cp = cp_model.CpModel()
+    x = {c.index: cp.new_bool_var(f"x_{c.day}_{c.kind.id}_{c.start:%H%M}") for c in found.items}
+    m = Model(cp=cp, season=season, candidates=found.items, x=x)
+    for rule in rules.ALL:
+        rule.apply(m)
+    # Scale the coaching penalties above the largest possible tie-break total so the
+    # tie-break only decides between otherwise equal plans.
+    scale = TIE_BREAK_RANGE * sum(w.max_sessions for w in season.weeks) + 1
+    cp.minimize(
+        sum(t.weight * scale * t.var for t in m.terms)
+        + sum(_tie_break(c) * x[c.index] for c in found.items)
+    )
+    m.scale = scale
+    return m
+
+
+_STATUS = {
+    cp_model.OPTIMAL: SolveStatus.OPTIMAL,
+    cp_model.FEASIBLE: SolveStatus.FEASIBLE,
+    cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
+}
+
+
+@dataclass
+class Solved:
+    status: SolveStatus
+    chosen: list[Candidate]
+    penalties: list[Penalty]
+    objective: float
+    bound: float
+    seconds: float
+
+
+def solve(m: Model, *, time_limit: float | None = None, workers: int | None = None) -> Solved:
+    solver = cp_model.CpSolver()
+    for name, value in m.season.knowledge.rules.solver.items():
+        setattr(solver.parameters, name, value)
+    if time_limit:
+        solver.parameters.max_time_in_seconds = time_limit
+    if workers:
+        solver.parameters.num_workers = workers
+    t0 = time.perf_counter()
+    code = solver.solve(m.cp)
+    seconds = time.perf_counter() - t0
+    status = _STATUS.get(code, SolveStatus.UNKNOWN)
+    if status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+        return Solved(status, [], [], 0.0, 0.0, seconds)
+    chosen = [c for c in m.candidates if solver.boolean_value(m.x[c.index])]
+    penalties = [
+        Penalty(rule=t.rule, week=t.week, cost=t.weight * v, detail=t.detail)
+        for t in m.terms
+        if (v := solver.value(t.var)) > 0
+    ]
+    return Solved(status, chosen, penalties, solver.objective_value / m.scale,
+                  solver.best_objective_bound / m.scale, seconds)
+
+
+def _day_story(season: Season, day: dt.date) -> str:
+    runs = season.runs_on.get(day, [])
+    if not runs:
+        return "rest day"
+    names = ", ".join(f"{r.kind.value} run {r.start:%H:%M}" for r in runs)
+    return f"{names} that day"
+
+
+def explain_placement(season: Season, c: Candidate, found: Candidates) -> str:
+    """Why this session sits on this day and time, and why the neighbouring days were not used."""
+    window = next((w for w in season.athlete.windows_on(c.day)
+                   if season.at(c.day, w.start) <= c.start
+                   and c.end <= season.at(c.day, w.end)), None)
+    parts = [f"{c.day:%a %d %b} {c.start:%H:%M}: {_day_story(season, c.day)}"
+             + (f", inside your {window} window" if window else "")]
+    tomorrow = season.key_runs_on(c.day + dt.timedelta(days=1))
+    if tomorrow:
+        parts.append(f"{c.kind.leg_load.value} legs, so it may precede tomorrow's "
+                     f"{tomorrow[0].kind.value} run")
+    for delta in (-1, 1):
+        near = c.day + dt.timedelta(days=delta)
+        why = found.blocked.get((near, c.kind.id))
+        if why:
+            parts.append(f"{near:%a}: {why}")
+    return "; ".join(parts)
+
+
+def shortfall_reasons(season: Season, week: Week, found: Candidates,
+                      chosen: list[Candidate]) -> list[str]:
+    """Day by day, what kept a strength session out of ``week``."""
+    used = {c.day for c in chosen}
+    strength = [k for k in season.knowledge.sessions.values() if k.counts_as_strength]
+    reasons = []
+    for day in week.days():
+        if day in used:
+            continue
+        why = [found.blocked[(day, k.id)] for k in strength if (day, k.id) in found.blocked]
+        possible = [k for k in strength if (day, k.id) not in found.blocked
+                    and session_volume(k, week, season.athlete, season.knowledge)]
+        if possible:
+            reasons.append(f"{day:%a}: free, but a session there would break spacing or the "
+                           "weekly cap with the sessions placed")
+        elif why:
+            reasons.append(f"{day:%a}: {min(why, key=len)}")
+    return reasons
+
+
+def plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledge, *,
+                stamp: dt.datetime, time_limit: float | None = None,
+                workers: int | None = None) -> Plan:
+    """Place the season's sessions and return the finished Plan."""
+    t0 = time.perf_counter()
+    found = candidates(season)
+    model = build(season, found)
+    solved = solve(model, time_limit=time_limit, workers=workers)
+    sessions = []
+    for c in sorted(solved.chosen, key=lambda c: c.start):
+        sessions.append(PlannedSession(
+            athlete=athlete.id,
+            start=c.start,
+            end=c.end,
+            kind=c.kind.id,
+            title=c.kind.name,
+            leg_load=c.kind.leg_load,
+            phase=c.week.phase,
+            week=c.week.index,
+            deload=c.week.deload,
+            volume=session_volume(c.kind, c.week, athlete, k),
+            exercises=prescribe(c.kind, c.week, athlete, k),
+            reason=explain_placement(season, c, found),
+        ))
+    shortfalls = []
+    for week in weeks:
+        placed = sum(1 for c in solved.chosen
+                     if c.week.index == week.index and c.kind.counts_as_strength)
+        if placed < week.min_sessions:
+            shortfalls.append(Shortfall(
+                week=week.index, monday=week.monday, needed=week.min_sessions, placed=placed,
+                reasons=shortfall_reasons(season, week, found, solved.chosen),
+            ))
+    return Plan(
+        athlete=athlete,
+        weeks=weeks,
+        sessions=sessions,
+        shortfalls=shortfalls,
+        penalties=solved.penalties,
+        runs=sorted((r for rs in season.runs_on.values() for r in rs), key=lambda r: r.start),
+        status=solved.status,
+        objective=solved.objective,
+        bound=solved.bound,
+        wall_seconds=time.perf_counter() - t0,
+        stamp=stamp,
+    )
