@@ -384,6 +384,7 @@ class Plan(BaseModel):
     shortfalls: list[Shortfall] = Field(default_factory=list)
     penalties: list[Penalty] = Field(default_factory=list)
     runs: list[RunWorkout] = Field(default_factory=list)
+    busy: list[BusyBlock] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     status: SolveStatus = SolveStatus.UNKNOWN
     objective: float = 0.0

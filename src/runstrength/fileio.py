@@ -12,11 +12,12 @@ import contextlib
 import os
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from runstrength.errors import InputError
 
-__all__ = ["read_input", "write_outputs"]
+__all__ = ["check_targets", "read_input", "write_outputs"]
 
 
 def _current_umask() -> int:
@@ -53,7 +54,7 @@ def write_outputs(files: dict[Path, bytes], *, force: bool) -> None:
     when the disk refuses a write.
     """
     targets = [Path(p) for p in files]
-    _check_targets(targets, force=force)
+    check_targets(targets, force=force)
 
     temps: dict[Path, Path] = {}  # target -> its finished temp file
     backups: dict[Path, Path] = {}  # target -> second name of the file it replaces
@@ -80,9 +81,14 @@ def write_outputs(files: dict[Path, bytes], *, force: bool) -> None:
                 leftover.unlink()
 
 
-def _check_targets(targets: list[Path], *, force: bool) -> None:
+def check_targets(targets: Iterable[str | os.PathLike[str]], *, force: bool) -> None:
+    """Raise `InputError` unless every target could be written.
+
+    The CLI calls this before a long solve as well, so a bad ``-o`` fails at once;
+    `write_outputs` calls it again because files may have appeared meanwhile.
+    """
     seen: dict[Path, Path] = {}
-    for target in targets:
+    for target in map(Path, targets):
         key = target.resolve()
         if key in seen:
             raise InputError(f"{target}: given twice (also as {seen[key]})")
@@ -105,11 +111,11 @@ def _write_temp(target: Path, data: bytes) -> Path:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())  # data on disk before the rename makes it visible
+        # mkstemp makes 0600 files; give outputs the permissions a normal open() would.
+        os.chmod(temp, 0o666 & ~_UMASK)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    # mkstemp makes 0600 files; give outputs the permissions a normal open() would.
-    os.chmod(temp, 0o666 & ~_UMASK)
     return temp
 
 
@@ -122,7 +128,11 @@ def _backup(target: Path) -> Path:
     try:
         os.link(target, backup)  # no copy: the old inode just keeps a name
     except OSError:
-        backup.write_bytes(target.read_bytes())  # file systems without hard links
+        try:
+            backup.write_bytes(target.read_bytes())  # file systems without hard links
+        except BaseException:
+            backup.unlink(missing_ok=True)
+            raise
     return backup
 
 

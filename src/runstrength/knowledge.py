@@ -8,6 +8,7 @@ and field.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -189,7 +190,9 @@ class Knowledge(_Strict):
 
 
 def default_models_dir() -> Path:
-    """``models/`` of an installed wheel, else of the source checkout."""
+    """``$RUNSTRENGTH_MODELS``, else ``models/`` of an installed wheel or the source checkout."""
+    if os.environ.get("RUNSTRENGTH_MODELS"):
+        return Path(os.environ["RUNSTRENGTH_MODELS"])
     here = Path(__file__).resolve().parent
     for candidate in (here / "models", here.parent.parent / "models"):
         if (candidate / "sessions.toml").is_file():

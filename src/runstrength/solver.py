@@ -242,6 +242,7 @@ def plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledg
         shortfalls=shortfalls,
         penalties=solved.penalties,
         runs=sorted((r for rs in season.runs_on.values() for r in rs), key=lambda r: r.start),
+        busy=season.busy,
         status=solved.status,
         objective=solved.objective,
         bound=solved.bound,

@@ -28,7 +28,6 @@ def plan_to_ics(
     if remind_minutes is not None and remind_minutes < 0:
         raise ValueError(f"remind_minutes must be 0 or more, not {remind_minutes}")
     athlete = plan.athlete
-    zone = athlete.zone
     stamp = _utc(plan.stamp)
 
     cal = Calendar()
@@ -102,7 +101,7 @@ def _session_event(
     event.add("status", "CONFIRMED")
     # X- values are written verbatim by icalendar (no TEXT escaping), so they must stay
     # single-line tokens; the volume keeps its literal ';' as DESIGN.md shows it.
-    event.add("x-runstrength-session", session.kind)
+    event.add("x-runstrength-session", _token(session.kind))
     event.add("x-runstrength-leg-load", str(session.leg_load))
     event.add("x-runstrength-phase", str(session.phase))
     event.add("x-runstrength-volume", volume_text(session))
@@ -136,6 +135,13 @@ def _run_event(run: RunWorkout, plan: Plan, stamp: dt.datetime) -> Event:
     event.add("status", "CONFIRMED")
     event.add("x-runstrength-run", str(run.kind))
     return event
+
+
+def _token(value: str) -> str:
+    """An X- property value: written raw, so a line break would corrupt the file."""
+    if "\n" in value or "\r" in value:
+        raise ValueError(f"session kind {value!r} contains a line break")
+    return value
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:

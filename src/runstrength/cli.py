@@ -1,0 +1,155 @@
+"""Command line: a thin layer over ``runstrength.plan``.
+
+Exit codes: 0 plan written; 1 bad input (one line naming the file and field, nothing
+written); 2 usage error; 3 ``--strict`` and a weekly minimum was not met.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from runstrength import __version__
+from runstrength.errors import InputError
+
+EXIT_INPUT = 1
+EXIT_STRICT = 3
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
+
+
+def _races(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list:
+    from pydantic import ValidationError
+
+    from runstrength.domain import Race
+
+    races = []
+    for text in values:
+        parts = text.split(":")
+        if len(parts) not in (2, 3):
+            raise click.BadParameter(f"{text!r}: write DATE:DISTANCE[:PRIORITY], "
+                                     "e.g. 2027-04-25:marathon:A")
+        fields = dict(zip(("date", "distance", "priority"), parts, strict=False))
+        try:
+            races.append(Race.model_validate(fields))
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            raise click.BadParameter(f"{text!r}: {err['loc'][0]}: {err['msg']}") from None
+    return races
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="runstrength")
+def main() -> None:
+    """Place strength sessions around the running you already do."""
+
+
+@main.command("plan")
+@click.argument("runs", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--athlete", "-a", "athlete_path", required=True,
+              type=click.Path(dir_okay=False), help="Athlete profile (TOML).")
+@click.option("--output", "-o", "output", required=True, type=click.Path(dir_okay=False),
+              help="Strength calendar to write (.ics).")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False),
+              help="Also write the sessions as a CSV table.")
+@click.option("--race", "races", multiple=True, callback=_races,
+              help="Add a race: DATE:DISTANCE[:PRIORITY] (repeatable).")
+@click.option("--from", "start", callback=_date, help="First day of the season (YYYY-MM-DD).")
+@click.option("--to", "end", callback=_date, help="Last day of the season (YYYY-MM-DD).")
+@click.option("--busy", "busy_paths", multiple=True, type=click.Path(dir_okay=False),
+              help="Another calendar whose events are busy time (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["ics", "csv"]),
+              help="Format of RUNS when it is read from standard input (-).")
+@click.option("--include-runs", is_flag=True, help="Write the imported runs into the .ics too.")
+@click.option("--remind", type=click.IntRange(0, 10080), metavar="MINUTES",
+              help="Add a reminder this many minutes before each session.")
+@click.option("--models", "models_dir", type=click.Path(file_okay=False, exists=True),
+              help="Directory of coaching models to use instead of the bundled ones.")
+@click.option("--force", is_flag=True, help="Overwrite existing output files.")
+@click.option("--strict", is_flag=True, help="Exit 3 and write nothing if a weekly minimum is missed.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), help="Solver time limit (seconds).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
+def plan_command(runs, athlete_path, output, csv_path, races, start, end, busy_paths, fmt,
+                 include_runs, remind, models_dir, force, strict, time_limit, quiet) -> None:
+    """Plan strength sessions around the running schedule RUNS (.ics or .csv; - for stdin)."""
+    try:
+        code = _plan(runs, athlete_path, output, csv_path, races, start, end, busy_paths, fmt,
+                     include_runs, remind, models_dir, force, strict, time_limit, quiet)
+    except InputError as exc:
+        click.echo(f"runstrength: error: {exc}", err=True)
+        sys.exit(EXIT_INPUT)
+    except Exception as exc:  # a bug, not bad input: still one line unless debugging
+        if os.environ.get("RUNSTRENGTH_DEBUG"):
+            raise
+        click.echo(f"runstrength: internal error: {type(exc).__name__}: {exc} "
+                   "(set RUNSTRENGTH_DEBUG=1 for details)", err=True)
+        sys.exit(EXIT_INPUT)
+    sys.exit(code)
+
+
+def _plan(runs, athlete_path, output, csv_path, races, start, end, busy_paths, fmt,
+          include_runs, remind, models_dir, force, strict, time_limit, quiet) -> int:
+    from runstrength import knowledge
+    from runstrength.api import plan
+    from runstrength.domain import BusyBlock
+    from runstrength.exporters.ics import plan_to_ics
+    from runstrength.fileio import check_targets, write_outputs
+    from runstrength.importers import load_schedule
+    from runstrength.profile import load_athlete
+
+    targets = {Path(output): "ics"}
+    if csv_path:
+        targets[Path(csv_path)] = "csv"
+    if len(targets) < 1 + bool(csv_path):
+        raise InputError(f"{output}: the .ics and --csv outputs must be different files")
+    check_targets(list(targets), force=force)
+    k = knowledge.load(Path(models_dir) if models_dir else None)
+    athlete = load_athlete(athlete_path)
+    if races:
+        athlete = athlete.model_copy(update={"races": sorted([*athlete.races, *races],
+                                                             key=lambda r: r.date)})
+    data = sys.stdin.buffer.read() if runs == "-" else None
+    if runs == "-" and not fmt:
+        raise InputError("-: reading standard input needs --format ics or --format csv")
+    schedule = load_schedule(runs, athlete, k, start=start, end=end, fmt=fmt, data=data)
+    busy = []
+    for path in busy_paths:
+        other = load_schedule(path, athlete, k, start=start, end=end)
+        # Everything in a busy calendar is busy, runs included (a partner's club run, say).
+        busy.extend(other.busy)
+        busy.extend(BusyBlock(start=r.start, end=r.end, title=r.title, source=r.source)
+                    for r in other.runs)
+    result = plan(schedule, athlete, start=start, end=end, busy=busy,
+                  models=models_dir, time_limit=time_limit)
+    for warning in result.warnings:
+        click.echo(f"runstrength: warning: {warning}", err=True)
+    for shortfall in result.shortfalls:
+        click.echo(f"runstrength: shortfall: {shortfall.message()}", err=True)
+    if strict and result.shortfalls:
+        click.echo(f"runstrength: --strict: {len(result.shortfalls)} week(s) below the minimum; "
+                   "nothing written", err=True)
+        return EXIT_STRICT
+    files = {Path(output): plan_to_ics(result, include_runs=include_runs, remind_minutes=remind)}
+    if csv_path:
+        files[Path(csv_path)] = result.to_csv()
+    write_outputs(files, force=force)
+    if not quiet:
+        from runstrength.summary import print_summary
+
+        print_summary(result, [str(p) for p in files])
+    return 0
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""Title/description → run kind, another sport, or busy time (word lists: models/classify.toml)."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from runstrength.domain import RunKind
+from runstrength.knowledge import Classify
+
+# TrainingPeaks puts the sport on its own description line; the rest of a description is
+# free text ("we will run through the budget"), so only these lines are matched for the sport.
+_WORKOUT_TYPE = re.compile(r"^[ \t]*workout[ \t]*type[ \t]*:.*$", re.IGNORECASE | re.MULTILINE)
+
+
+def _pattern(word: str) -> str:
+    """A keyword as a regex: ``re:`` entries verbatim, plain words on word boundaries."""
+    if word.startswith("re:"):
+        return word[3:]
+    head = r"(?<!\w)" if word[:1].isalnum() else ""
+    tail = r"(?!\w)" if word[-1:].isalnum() else ""
+    return head + re.escape(word.strip()) + tail
+
+
+def _matches(words: list[str], text: str) -> bool:
+    # re caches compiled patterns, so compiling per call costs a dict lookup
+    return any(re.search(_pattern(w), text, re.IGNORECASE) for w in words if w.strip())
+
+
+def _kind(text: str, rules: Classify, extra: dict[RunKind, list[str]]) -> RunKind | None:
+    for lists in (extra, rules.kinds):
+        for kind in rules.order:
+            if _matches(lists.get(kind, []), text):
+                return kind
+    return None
+
+
+def classify(
+    title: str,
+    description: str,
+    rules: Classify,
+    extra: dict[RunKind, list[str]] | None = None,
+) -> RunKind | Literal["other"] | None:
+    """Classify a calendar event.
+
+    Returns the run kind for a run, ``"other"`` for another sport in a training feed (neither a
+    run nor busy), and ``None`` for anything else (busy time). ``extra`` are the athlete's own
+    kind keywords; they count as run words and win over the bundled ones.
+    """
+    extra = extra or {}
+    workout_type = "\n".join(_WORKOUT_TYPE.findall(description))
+    if _matches(rules.other_sport_words, title) or _matches(
+        rules.other_sport_words, workout_type
+    ):
+        return "other"
+    kind = _kind(title, rules, extra)
+    if kind:
+        return kind
+    if _matches(rules.run_words, title) or _matches(rules.run_words, workout_type):
+        return _kind(description, rules, extra) or RunKind.EASY
+    return None

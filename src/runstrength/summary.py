@@ -1,0 +1,37 @@
+"""The short terminal summary printed after a plan is written."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from runstrength.domain import Plan
+
+
+def print_summary(plan: Plan, written: list[str]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    per_week = Counter(s.week for s in plan.sessions)
+    kinds: dict[int, list[str]] = {}
+    for s in plan.sessions:
+        kinds.setdefault(s.week, []).append(f"{s.start:%a} {s.kind.replace('_', ' ')}")
+    short = {sf.week for sf in plan.shortfalls}
+    table = Table(title=f"Strength plan for {plan.athlete.name or plan.athlete.id}",
+                  title_justify="left", box=None, pad_edge=False)
+    for col in ("week", "from", "phase", "sessions", "placed"):
+        table.add_column(col)
+    for w in plan.weeks:
+        phase = w.phase.value + (" (deload)" if w.deload else "")
+        if w.race:
+            phase += f", race: {w.race.label}"
+        count = f"{per_week.get(w.index, 0)} of {w.min_sessions}-{w.max_sessions}"
+        style = "bold red" if w.index in short else None
+        table.add_row(str(w.index), f"{w.monday:%d %b %Y}", phase, count,
+                      ", ".join(kinds.get(w.index, [])) or "-", style=style)
+    console.print(table)
+    gap = "" if plan.status == "OPTIMAL" else f", gap {plan.gap:.1%}"
+    console.print(
+        f"{len(plan.sessions)} sessions in {len(plan.weeks)} weeks; solver {plan.status.value}"
+        f"{gap}; {len(plan.shortfalls)} week(s) short of the minimum. Wrote {', '.join(written)}."
+    )

@@ -1,0 +1,197 @@
+"""One small test per coaching rule: a tiny week where the rule decides the answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import checked, day, days_of, make_athlete, run
+
+from runstrength.domain import LegLoad, Phase, PlannedSession
+
+
+def only(**windows):
+    return {"availability": windows}
+
+
+def test_availability_keeps_sessions_inside_windows_and_clear_of_busy_time():
+    """availability: a busy event inside the only window pushes the session past it."""
+    from runstrength.domain import BusyBlock
+
+    athlete = make_athlete(**only(wed=["18:00-20:00"]))
+    busy_start = dt.datetime.combine(day(2), dt.time(18), athlete.zone)
+    busy = BusyBlock(start=busy_start, end=busy_start + dt.timedelta(hours=1), title="Dentist")
+    result = checked([], athlete, busy=[busy])
+    assert len(result.sessions) == 1
+    s = result.sessions[0]
+    assert s.start >= busy.end and s.end <= busy_start + dt.timedelta(hours=2)
+
+
+def test_availability_keeps_a_buffer_around_runs():
+    """availability: no session overlaps a run or the changing time around it."""
+    athlete = make_athlete(**only(thu=["06:00-09:00"]))
+    result = checked([run(day(3), "easy", "06:30", 45)], athlete)
+    assert len(result.sessions) == 1
+    # run 06:30-07:15 plus the 30-minute buffer of models/rules.toml
+    assert f"{result.sessions[0].start:%H:%M}" >= "07:45"
+
+
+def test_blackouts_leave_blackout_days_empty():
+    """blackouts: with Monday-Friday blacked out, sessions land only at the weekend."""
+    athlete = make_athlete(blackouts=[{"start": str(day(0)), "end": str(day(4)),
+                                       "reason": "travel"}])
+    result = checked([], athlete)
+    assert result.sessions and set(days_of(result)) <= {"Sat", "Sun"}
+
+
+def test_no_heavy_legs_before_key_run():
+    """no-heavy-legs-before-key: the only free day precedes intervals, so it is not heavy."""
+    athlete = make_athlete(**only(mon=["18:00-20:00"]))
+    result = checked([run(day(1), "intervals")], athlete)
+    assert result.sessions, "a light or moderate session still fits on Monday"
+    assert all(s.leg_load is not LegLoad.HEAVY for s in result.sessions)
+
+
+def test_no_stacking_on_key_run_day_for_recreational():
+    """no-stacking: no heavy legs later on a long-run day for a recreational athlete."""
+    athlete = make_athlete(**only(sun=["17:00-20:00"]))
+    result = checked([run(day(6), "long", "08:00", 120)], athlete)
+    assert all(s.leg_load is not LegLoad.HEAVY for s in result.sessions)
+
+
+def test_no_stacking_lets_advanced_lift_six_hours_after(k):
+    """no-stacking: an advanced athlete may go heavy >= 6 h after a key run ends, not sooner."""
+    from runstrength.periodization import periodize
+    from runstrength.rules import Season
+    from runstrength.solver import candidates
+
+    runs = [run(day(1), "intervals", "07:00", 60)]
+    for level, allowed in (("advanced", True), ("recreational", False)):
+        athlete = make_athlete(level=level, **only(tue=["12:00-20:00"]))
+        weeks = periodize(athlete, day(0), day(6), k)
+        season = Season(athlete=athlete, knowledge=k, weeks=weeks, runs=runs, busy=[], races=[])
+        heavy = [c for c in candidates(season).items if c.heavy]
+        assert bool(heavy) is allowed
+        assert all(c.start >= dt.datetime.combine(day(1), dt.time(14), athlete.zone)
+                   for c in heavy)
+
+
+def test_one_session_per_day():
+    """one-per-day: two windows on the only free day still give one session."""
+    athlete = make_athlete(**only(sat=["07:00-09:00", "15:00-18:00"]))
+    result = checked([], athlete)
+    assert len(result.sessions) == 1
+    assert result.shortfalls and result.shortfalls[0].placed == 1
+
+
+def test_heavy_spacing_keeps_heavy_days_apart():
+    """heavy-spacing: on two consecutive free days at most one session is heavy."""
+    athlete = make_athlete(**only(mon=["18:00-20:00"], tue=["18:00-20:00"]))
+    result = checked([], athlete)
+    assert len(result.sessions) == 2
+    assert sum(s.leg_load is LegLoad.HEAVY for s in result.sessions) <= 1
+
+
+def test_phase_max_caps_a_beginner_at_two():
+    """phase-max: a beginner free every day still gets at most two sessions in base."""
+    result = checked([], make_athlete(level="beginner"))
+    assert len(result.sessions) == 2
+
+
+def test_race_week_is_light_early_and_quiet_before_the_race():
+    """race-week: only light/mobility, nothing in the 2 days before, nothing loaded in 7 days."""
+    race_day = day(13)
+    athlete = make_athlete(races=[{"date": str(race_day), "distance": "10k", "priority": "A"}])
+    result = checked([run(race_day, "race", "09:00", 60)], athlete, end=race_day)
+    week2 = [s for s in result.sessions if s.start.date() > day(6)]
+    assert result.weeks[1].phase is Phase.RACE_WEEK
+    for s in week2:
+        assert s.leg_load in (LegLoad.LIGHT, LegLoad.NONE)
+        assert (race_day - s.start.date()).days > 2
+    loaded = [s for s in result.sessions if s.leg_load in (LegLoad.HEAVY, LegLoad.MODERATE)]
+    assert all((race_day - s.start.date()).days > 7 for s in loaded)
+
+
+def test_phase_min_reports_a_shortfall_with_reasons():
+    """phase-min: one free day in a base week is one session short, with day-by-day reasons."""
+    athlete = make_athlete(**only(wed=["18:00-20:00"]))
+    result = checked([], athlete)
+    assert len(result.shortfalls) == 1
+    sf = result.shortfalls[0]
+    assert (sf.needed, sf.placed) == (2, 1)
+    assert any(r.startswith("Mon: no availability") for r in sf.reasons)
+
+
+def test_volume_balance_picks_strength_over_filler():
+    """volume-balance: a free base week gets unilateral and posterior work, not mobility."""
+    result = checked([], make_athlete())
+    kinds = {s.kind for s in result.sessions}
+    assert "mobility_activation" not in kinds
+    unilateral = sum(s.volume.get("unilateral", 0) for s in result.sessions)
+    posterior = sum(s.volume.get("posterior", 0) for s in result.sessions)
+    target = result.weeks[0].targets
+    assert unilateral >= target["unilateral"] // 2 and posterior >= target["posterior"] // 2
+
+
+def test_posterior_chain_at_least_every_ten_days():
+    """posterior-every-7-10: across three base weeks no 10-day window lacks a posterior day."""
+    result = checked([], make_athlete(), end=day(20))
+    days = sorted(s.start.date() for s in result.sessions if s.kind == "posterior_chain")
+    edges = [day(0), *days, day(20)]
+    assert all((b - a).days <= 10 for a, b in zip(edges, edges[1:], strict=False))
+
+
+def test_core_block_every_week(k):
+    """core-weekly: each base week holds a session with a core-stability block."""
+    result = checked([], make_athlete(), end=day(13))
+    for week in result.weeks:
+        kinds = [s.kind for s in result.sessions if s.week == week.index]
+        assert any(k.sessions[kind].core_block for kind in kinds)
+
+
+def test_easy_days_preferred_over_quality_days():
+    """easy-days: a beginner with a tempo day and two rest days trains on the rest days."""
+    athlete = make_athlete(level="beginner",
+                           **only(tue=["18:00-20:00"], wed=["18:00-20:00"], fri=["18:00-20:00"]))
+    result = checked([run(day(1), "tempo")], athlete)
+    assert sorted(days_of(result)) == ["Fri", "Wed"]
+
+
+def test_no_heavy_legs_the_day_after_a_long_run():
+    """day-after-long: Monday after Sunday's long run gets no heavy legs when Wed/Fri are free."""
+    athlete = make_athlete(level="beginner",
+                           **only(mon=["18:00-20:00"], wed=["18:00-20:00"], fri=["18:00-20:00"]))
+    result = checked([run(day(6), "long", "08:00", 120)], athlete, end=day(13))
+    monday = [s for s in result.sessions if s.start.date() == day(7)]
+    assert all(s.leg_load is not LegLoad.HEAVY for s in monday)
+
+
+def test_spread_avoids_back_to_back_days():
+    """spread: free Mon, Tue and Thu give a beginner two sessions that are not back to back."""
+    athlete = make_athlete(level="beginner",
+                           **only(mon=["18:00-20:00"], tue=["18:00-20:00"], thu=["18:00-20:00"]))
+    result = checked([], athlete)
+    dates = sorted(s.start.date() for s in result.sessions)
+    assert len(dates) == 2 and (dates[1] - dates[0]).days > 1
+
+
+def test_preferences_days_and_time():
+    """preferences: preferred days and start time are used when the rules leave room."""
+    athlete = make_athlete(level="beginner", preferences={"days": ["tue", "sat"], "time": "19:00"},
+                           **{"availability": {d: ["17:00-21:00"] for d in ("mon", "tue", "wed",
+                                                                               "thu", "sat")}})
+    result = checked([], athlete)
+    assert sorted(days_of(result)) == ["Sat", "Tue"]
+    assert all(f"{s.start:%H:%M}" == "19:00" for s in result.sessions)
+
+
+def test_stability_keeps_the_previous_plan():
+    """stability: re-planning with an earlier plan keeps its sessions where still allowed."""
+    athlete = make_athlete(level="beginner")
+    first = checked([], athlete)
+    moved = [s.model_copy(update={"start": s.start + dt.timedelta(days=1),
+                                  "end": s.end + dt.timedelta(days=1)})
+             for s in first.sessions]
+    assert all(isinstance(s, PlannedSession) for s in moved)
+    second = checked([], athlete, previous=moved)
+    assert {(s.start.date(), s.kind) for s in second.sessions} == \
+        {(s.start.date(), s.kind) for s in moved}
