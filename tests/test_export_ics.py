@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 import warnings
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,7 +17,6 @@ from plan_factory import STAMP, make_athlete, make_plan
 from runstrength.exporters.common import session_uid
 from runstrength.exporters.ics import PRODID, plan_to_ics
 
-LONDON = ZoneInfo("Europe/London")
 X_PROPS = (
     "X-RUNSTRENGTH-SESSION",
     "X-RUNSTRENGTH-LEG-LOAD",
@@ -22,12 +25,23 @@ X_PROPS = (
     "X-RUNSTRENGTH-WEEK",
 )
 
+def shifted_plan(days: int):
+    """The factory plan moved by ``days`` (same wall-clock times)."""
+    plan = make_plan()
+    shift = dt.timedelta(days=days)
+    for item in [*plan.sessions, *plan.runs]:
+        item.start, item.end = item.start + shift, item.end + shift
+    return plan
+
+
 # Every shape of output the parsers must accept.
 VARIANTS = {
     "default": lambda: plan_to_ics(make_plan()),
     "runs+alarm": lambda: plan_to_ics(make_plan(), include_runs=True, remind_minutes=30),
     "utc-athlete": lambda: plan_to_ics(make_plan(make_athlete("UTC")), include_runs=True),
     "new-york": lambda: plan_to_ics(make_plan(make_athlete("America/New_York"))),
+    "sydney": lambda: plan_to_ics(make_plan(make_athlete("Australia/Sydney"))),
+    "new-year": lambda: plan_to_ics(shifted_plan(280), include_runs=True),  # Dec 28 - Jan 5
     "empty": lambda: plan_to_ics(make_plan(sessions=[], runs=[])),
 }
 
@@ -199,6 +213,22 @@ def test_two_exports_byte_identical() -> None:
     assert make_plan().to_ics() == plan_to_ics(make_plan())
 
 
+def test_identical_across_processes() -> None:
+    """Bytes do not depend on hash seeds or anything else that varies between processes."""
+    code = (
+        "import sys; from plan_factory import make_plan;"
+        "from runstrength.exporters.ics import plan_to_ics;"
+        "sys.stdout.buffer.write(plan_to_ics(make_plan(), include_runs=True, remind_minutes=5))"
+    )
+    tests = str(Path(__file__).parent)
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": tests}
+        run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=True)
+        outputs.append(run.stdout)
+    assert outputs[0] == outputs[1] == plan_to_ics(make_plan(), include_runs=True, remind_minutes=5)
+
+
 def test_events_sorted_by_start() -> None:
     """Events come out in start order whatever the order of the plan's lists."""
     starts = [e.start for e in events(plan_to_ics(make_plan(), include_runs=True))]
@@ -305,6 +335,14 @@ def test_runs_included_on_request() -> None:
     long_run = next(e for e in runs if str(e["X-RUNSTRENGTH-RUN"]) == "long")
     assert str(long_run["SUMMARY"]) == "Run (long)"
     assert "start assumed at 09:00" in str(long_run["DESCRIPTION"])
+
+
+def test_kind_with_line_break_rejected() -> None:
+    """X- values are written raw, so a kind id with a line break is refused, not written."""
+    plan = make_plan()
+    plan.sessions[0].kind = "core\nX-EVIL:1"
+    with pytest.raises(ValueError, match="line break"):
+        plan_to_ics(plan)
 
 
 def test_utc_athlete_needs_no_vtimezone() -> None:

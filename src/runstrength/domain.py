@@ -399,10 +399,15 @@ class Plan(BaseModel):
             return 0.0
         return abs(self.objective - self.bound) / abs(self.objective)
 
-    def to_ics(self, *, include_runs: bool = False) -> bytes:
+    def to_ics(self, *, include_runs: bool = False, remind_minutes: int | None = None) -> bytes:
         from runstrength.exporters.ics import plan_to_ics
 
-        return plan_to_ics(self, include_runs=include_runs)
+        return plan_to_ics(self, include_runs=include_runs, remind_minutes=remind_minutes)
+
+    def to_json(self) -> bytes:
+        from runstrength.exporters.table import plan_to_json
+
+        return plan_to_json(self)
 
     def to_frame(self):  # -> pandas.DataFrame (pandas imported lazily)
         from runstrength.exporters.table import plan_to_frame
