@@ -300,6 +300,7 @@ class Exercise(BaseModel):
     equipment: list[str] = Field(default_factory=lambda: ["bodyweight"])
     regression: str | None = Field(None, description="Id of an easier exercise.")
     per_side: bool = False
+    dose: str | None = Field(None, description="Replaces the phase's reps, e.g. a hold in seconds.")
     cue: str = ""
     seed: str = ""
 

@@ -63,6 +63,6 @@ def prescribe(kind: SessionKind, week: Week, athlete: Athlete, k: Knowledge) -> 
         count = min(len(pool), math.ceil(total / phase.sets_per_exercise))
         for i in range(count):
             sets = total // count + (1 if i < total % count else 0)
-            out.append(Prescribed(exercise=pool[(block + i) % len(pool)], sets=sets,
-                                  reps=phase.reps, load=load))
+            ex = pool[(block + i) % len(pool)]
+            out.append(Prescribed(exercise=ex, sets=sets, reps=ex.dose or phase.reps, load=load))
     return out

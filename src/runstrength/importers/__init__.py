@@ -1,0 +1,74 @@
+"""Import a running schedule (.ics or .csv) into a :class:`~runstrength.domain.Schedule`."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+from pathlib import Path
+
+from runstrength.domain import Athlete, Schedule
+from runstrength.errors import InputError
+from runstrength.knowledge import Knowledge
+
+FORMATS = {".ics": "ics", ".ical": "ics", ".ifb": "ics", ".csv": "csv"}
+
+
+def decode(data: bytes) -> str:
+    """Text of an export: UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Older Outlook and Excel exports; "replace" covers the five bytes cp1252 leaves undefined
+        return data.decode("cp1252", errors="replace")
+
+
+def load_schedule(
+    path: str | Path,
+    athlete: Athlete,
+    knowledge: Knowledge,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    fmt: str | None = None,
+    data: bytes | None = None,
+) -> Schedule:
+    """Read the schedule at ``path`` (``-`` = ``data`` from stdin, which needs ``fmt``).
+
+    The reader is picked by ``fmt`` (``ics`` or ``csv``) or else by the file extension; only
+    events between ``start`` and ``end`` (local dates, inclusive) are kept.
+    """
+    name = str(path)
+    if fmt is None:
+        if name == "-":
+            raise InputError("-: reading stdin needs a format (--format ics or --format csv)")
+        fmt = FORMATS.get(Path(name).suffix.lower())
+        if fmt is None:
+            raise InputError(
+                f"{name}: unknown schedule format; use .ics or .csv (or --format ics|csv)"
+            )
+    if fmt not in FORMATS.values():
+        raise InputError(f"{name}: unknown format {fmt!r}; use ics or csv")
+    if name == "-":
+        name = "<stdin>"
+        data = data if data is not None else b""
+    elif data is None:
+        data = _read(Path(name))
+    # imported here so that a CSV import does not pay for icalendar's import time
+    if fmt == "ics":
+        from runstrength.importers.ics import read_ics as reader
+    else:
+        from runstrength.importers.csv import read_csv as reader
+    return reader(data, name, athlete, knowledge, start, end)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a schedule file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
