@@ -313,9 +313,10 @@ class Prescribed(BaseModel):
     reps: str
     load: str
 
-    def line(self) -> str:
+    def line(self, *, with_load: bool = True) -> str:
         side = " per side" if self.exercise.per_side else ""
-        return f"{self.exercise.name}: {self.sets} x {self.reps}{side} - {self.load}"
+        load = f" - {self.load}" if with_load else ""
+        return f"{self.exercise.name}: {self.sets} x {self.reps}{side}{load}"
 
 
 class PlannedSession(BaseModel):

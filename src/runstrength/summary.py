@@ -15,19 +15,20 @@ def print_summary(plan: Plan, written: list[str]) -> None:
     per_week = Counter(s.week for s in plan.sessions)
     kinds: dict[int, list[str]] = {}
     for s in plan.sessions:
-        kinds.setdefault(s.week, []).append(f"{s.start:%a} {s.kind.replace('_', ' ')}")
+        # First word of the kind's name keeps a season to one line a week.
+        kinds.setdefault(s.week, []).append(f"{s.start:%a} {s.title.split()[0].lower()}")
     short = {sf.week for sf in plan.shortfalls}
     table = Table(title=f"Strength plan for {plan.athlete.name or plan.athlete.id}",
                   title_justify="left", box=None, pad_edge=False)
-    for col in ("week", "from", "phase", "sessions", "placed"):
-        table.add_column(col)
+    for col in ("wk", "from", "phase", "n", "sessions"):
+        table.add_column(col, overflow="fold")
     for w in plan.weeks:
         phase = w.phase.value + (" (deload)" if w.deload else "")
         if w.race:
-            phase += f", race: {w.race.label}"
-        count = f"{per_week.get(w.index, 0)} of {w.min_sessions}-{w.max_sessions}"
+            phase += f" ({w.race.label})"
+        count = f"{per_week.get(w.index, 0)}/{w.min_sessions}-{w.max_sessions}"
         style = "bold red" if w.index in short else None
-        table.add_row(str(w.index), f"{w.monday:%d %b %Y}", phase, count,
+        table.add_row(str(w.index), f"{w.monday:%d %b %y}", phase, count,
                       ", ".join(kinds.get(w.index, [])) or "-", style=style)
     console.print(table)
     gap = "" if plan.status == "OPTIMAL" else f", gap {plan.gap:.1%}"

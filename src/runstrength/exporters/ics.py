@@ -71,7 +71,11 @@ def session_description(session: PlannedSession) -> str:
     if session.deload:
         week += " (deload week)"
     lines = [session.title, week, f"{session.minutes} min"]
-    if session.exercises:
+    loads = {p.load for p in session.exercises}
+    if len(loads) == 1:  # one cue for the whole session reads better than one per line
+        lines += ["", f"Load: {loads.pop()}"]
+        lines += [f"- {p.line(with_load=False)}" for p in session.exercises]
+    elif session.exercises:
         lines += ["", *(f"- {p.line()}" for p in session.exercises)]
     if session.reason:
         lines += ["", f"Why here: {session.reason}"]
