@@ -16,6 +16,7 @@ from runstrength.cli import main
 from runstrength.validate import validate
 
 SCENARIO_DIRS = sorted(p for p in SCENARIOS.iterdir() if (p / "athlete.toml").is_file())
+MARATHON = SCENARIOS / "marathon-trainingpeaks"
 
 
 def schedule_of(folder: Path) -> Path:
@@ -86,7 +87,7 @@ def test_scenario_output_parses_in_four_libraries(scenario, tmp_path):
 
 def test_existing_output_needs_force(tmp_path):
     """Without --force an existing file is left untouched and the run exits 1."""
-    folder = SCENARIO_DIRS[0]
+    folder = MARATHON
     out = tmp_path / "mine.ics"
     out.write_text("my own calendar")
     result = invoke("plan", schedule_of(folder), "--athlete", folder / "athlete.toml", "-o", out)
@@ -100,7 +101,7 @@ def test_existing_output_needs_force(tmp_path):
 
 def test_bad_profile_gives_one_line_and_writes_nothing(tmp_path):
     """An unknown time zone: exit 1, one line naming file and field, no output file."""
-    folder = SCENARIO_DIRS[0]
+    folder = MARATHON
     text = (folder / "athlete.toml").read_text()
     bad = tmp_path / "bad.toml"
     import re
@@ -116,7 +117,7 @@ def test_bad_profile_gives_one_line_and_writes_nothing(tmp_path):
 
 def test_strict_exits_3_when_a_minimum_is_missed(tmp_path):
     """--strict with availability on one day only: exit 3 and nothing written."""
-    folder = SCENARIO_DIRS[0]
+    folder = MARATHON
     text = (folder / "athlete.toml").read_text()
     head, _, rest = text.partition("[availability]")
     tail = rest[rest.find("\n[", 1):] if "\n[" in rest else ""
@@ -130,7 +131,7 @@ def test_strict_exits_3_when_a_minimum_is_missed(tmp_path):
 
 def test_race_option_adds_a_race(tmp_path):
     """--race DATE:DISTANCE:PRIORITY adds a race week to the plan."""
-    folder = SCENARIO_DIRS[0]
+    folder = MARATHON
     the_plan = plan(schedule_of(folder), folder / "athlete.toml")
     mid = the_plan.weeks[len(the_plan.weeks) // 3]
     race_day = mid.sunday
@@ -143,7 +144,7 @@ def test_race_option_adds_a_race(tmp_path):
 
 def test_bad_race_option_is_a_usage_error(tmp_path):
     """A malformed --race is a usage error (exit 2)."""
-    folder = SCENARIO_DIRS[0]
+    folder = MARATHON
     result = invoke("plan", schedule_of(folder), "--athlete", folder / "athlete.toml", "-o",
                     tmp_path / "x.ics", "--race", "2027-13-01:marathon")
     assert result.exit_code == 2

@@ -16,13 +16,16 @@ from runstrength.periodization import monday_of, periodize
 def season_span(schedule: Schedule, athlete: Athlete, start: dt.date | None,
                 end: dt.date | None) -> tuple[dt.date, dt.date]:
     """The season's first and last day: given, else from the runs and races it holds."""
-    days = [r.day for r in schedule.runs] + [r.date for r in athlete.races]
     if start is None:
         if not schedule.runs:
             raise InputError("the schedule has no runs; give the season with --from and --to")
         start = min(r.day for r in schedule.runs)
     if end is None:
-        end = max(days) if days else start + dt.timedelta(days=6)
+        # The season runs to the last race; with none, to the last run (recurring runs
+        # without an end are cut by the importer's window).
+        later = [r.date for r in athlete.races if r.date >= start]
+        runs = [r.day for r in schedule.runs]
+        end = max(later) if later else max(runs, default=start + dt.timedelta(days=6))
     if end < start:
         raise InputError(f"--to {end} is before --from {start}")
     return start, end
@@ -92,14 +95,16 @@ def plan(
     start, end = season_span(schedule, athlete, start, end)
     _check_races(athlete, start, source)
     weeks = periodize(athlete, start, end, k)
-    first, last = weeks[0].monday, weeks[-1].sunday
+    # A run just outside the season still matters to its first and last day (the day
+    # before a key run, the day after a long run); so does any later race.
+    first, last = start - dt.timedelta(days=1), end + dt.timedelta(days=1)
     season = Season(
         athlete=athlete,
         knowledge=k,
         weeks=weeks,
         runs=[r for r in schedule.runs if first <= r.day <= last],
         busy=[*schedule.busy, *busy],
-        races=[r for r in athlete.races if first <= r.date <= last],
+        races=[r for r in athlete.races if r.date >= start],
         previous={(s.day, s.kind) for s in previous},
     )
     result = plan_season(athlete, weeks, season, k, stamp=source_stamp(schedule, start),

@@ -276,6 +276,8 @@ class Week(BaseModel):
 
     index: int = Field(description="1-based week number in the season.")
     monday: dt.date
+    first: dt.date | None = Field(None, description="First day inside the season (Monday).")
+    last: dt.date | None = Field(None, description="Last day inside the season (Sunday).")
     phase: Phase
     deload: bool = False
     race: Race | None = Field(None, description="A race in this week, if any.")
@@ -288,7 +290,9 @@ class Week(BaseModel):
         return self.monday + dt.timedelta(days=6)
 
     def days(self) -> list[dt.date]:
-        return [self.monday + dt.timedelta(days=i) for i in range(7)]
+        """The days of this week that lie inside the season."""
+        first, last = self.first or self.monday, self.last or self.sunday
+        return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
 
 
 class Exercise(BaseModel):

@@ -63,7 +63,7 @@ def phase_of_week(monday: dt.date, races: list[Race], k: Knowledge) -> Phase:
 
 
 def periodize(athlete: Athlete, start: dt.date, end: dt.date, k: Knowledge) -> list[Week]:
-    """Weeks from the Monday on or before ``start`` to the Sunday on or after ``end``."""
+    """The Monday-Sunday weeks that hold ``start``..``end``; edge weeks keep only season days."""
     p = k.periodization
     races = sorted(athlete.races, key=lambda r: r.date)
     weeks: list[Week] = []
@@ -77,6 +77,9 @@ def periodize(athlete: Athlete, start: dt.date, end: dt.date, k: Knowledge) -> l
         scale = p.level_volume[athlete.level] * (p.deload_volume if deload else 1.0)
         limits = p.limits[athlete.level][phase]
         sunday = monday + dt.timedelta(days=6)
+        first, last = max(monday, start), min(sunday, end)
+        # A week cut by the season's ends asks for its share of the minimum, rounded down.
+        share = ((last - first).days + 1) / 7
         race = next((r for r in races if monday <= r.date <= sunday), None)
         weeks.append(
             Week(
@@ -85,7 +88,9 @@ def periodize(athlete: Athlete, start: dt.date, end: dt.date, k: Knowledge) -> l
                 phase=phase,
                 deload=deload,
                 race=race,
-                min_sessions=limits.min,
+                first=first,
+                last=last,
+                min_sessions=int(limits.min * share),
                 max_sessions=limits.max,
                 targets={c: round(p.targets[phase].get(c, 0) * scale) for c in BALANCED},
             )
