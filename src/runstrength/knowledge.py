@@ -106,6 +106,7 @@ class Weights(_Strict):
     posterior_every: int
     core_weekly: int
     easy_days: int
+    easy_days_heavy: int
     day_after_long: int
     spread: int
     preferences: int
@@ -125,6 +126,7 @@ class Rules(_Strict):
     posterior_phases: list[Phase]
     run_buffer_minutes: int = Field(ge=0, le=240, description="Gap kept before/after runs.")
     grid_minutes: int = Field(ge=5, le=60)
+    preferred_time_hours: float = Field(gt=0, le=24)
     weights: Weights
     solver: dict[str, float | int | bool] = Field(description="CP-SAT SatParameters by name.")
 

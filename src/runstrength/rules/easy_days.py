@@ -10,10 +10,10 @@ class EasyDays(Rule):
     hard = False
 
     def apply(self, m):
-        weight = m.season.knowledge.rules.weights.easy_days
+        weights = m.season.knowledge.rules.weights
         for c in m.candidates:
             quality = m.season.quality_runs_on(c.day)
             if quality and c.kind.leg_load is not LegLoad.NONE:
-                cost = weight * (2 if c.heavy else 1)
+                cost = weights.easy_days_heavy if c.heavy else weights.easy_days
                 m.terms.append(Term(self.id, c.week.index, cost, m.x[c.index],
                                     f"{c.day:%a %d %b}: {c.kind.name} on a {quality[0].kind.value} day"))

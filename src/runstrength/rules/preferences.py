@@ -11,15 +11,16 @@ class Preferences(Rule):
 
     def apply(self, m):
         prefs = m.season.athlete.preferences
-        weight = m.season.knowledge.rules.weights.preferences
+        rules = m.season.knowledge.rules
+        weight = rules.weights.preferences
         for c in m.candidates:
             cost = 0
             if prefs.days and WEEKDAYS[c.day.weekday()] not in prefs.days:
                 cost += weight
             if prefs.time is not None:
                 wanted = m.season.at(c.day, prefs.time)
-                # One unit per hour away from the wanted start, capped at a day-choice.
-                cost += min(weight, round(abs((c.start - wanted).total_seconds()) / 3600 * weight / 4))
+                hours = abs((c.start - wanted).total_seconds()) / 3600
+                cost += min(weight, round(weight * hours / rules.preferred_time_hours))
             if cost:
                 m.terms.append(Term(self.id, c.week.index, cost, m.x[c.index],
                                     f"{c.day:%a %d %b} {c.start:%H:%M} is not a preferred slot"))
