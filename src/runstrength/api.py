@@ -64,7 +64,6 @@ def plan(
     previous: Iterable[PlannedSession] = (),
     models: str | Path | None = None,
     time_limit: float | None = None,
-    workers: int | None = None,
 ) -> Plan:
     """Plan strength sessions around ``runs`` for ``athlete``.
 
@@ -108,7 +107,7 @@ def plan(
         previous={(s.day, s.kind) for s in previous},
     )
     result = plan_season(athlete, weeks, season, k, stamp=source_stamp(schedule, start),
-                         time_limit=time_limit, workers=workers)
+                         time_limit=time_limit)
     result.warnings.extend(schedule.warnings)
     if not schedule.runs:
         result.warnings.append("the schedule holds no runs: sessions are planned around busy time")

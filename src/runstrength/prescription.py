@@ -34,15 +34,15 @@ def _usable(ex: Exercise, athlete: Athlete, allowed: list[str] | None) -> bool:
 def exercise_pool(category: Category, athlete: Athlete, k: Knowledge,
                   allowed: list[str] | None) -> list[Exercise]:
     """Exercises of ``category`` the athlete can do, substituting regressions where needed."""
-    pool: list[Exercise] = []
+    pool: dict[str, Exercise] = {}
     for ex in k.exercises.values():
         if ex.category is not category:
             continue
         while ex is not None and not _usable(ex, athlete, allowed):
             ex = k.exercises.get(ex.regression) if ex.regression else None
-        if ex is not None and ex not in pool:
-            pool.append(ex)
-    return pool
+        if ex is not None:
+            pool.setdefault(ex.id, ex)
+    return list(pool.values())
 
 
 def prescribe(kind: SessionKind, week: Week, athlete: Athlete, k: Knowledge) -> list[Prescribed]:

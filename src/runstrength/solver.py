@@ -131,14 +131,12 @@ class Solved:
     seconds: float
 
 
-def solve(m: Model, *, time_limit: float | None = None, workers: int | None = None) -> Solved:
+def solve(m: Model, *, time_limit: float | None = None) -> Solved:
     solver = cp_model.CpSolver()
     for name, value in m.season.knowledge.rules.solver.items():
         setattr(solver.parameters, name, value)
     if time_limit:
         solver.parameters.max_time_in_seconds = time_limit
-    if workers:
-        solver.parameters.num_workers = workers
     t0 = time.perf_counter()
     code = solver.solve(m.cp)
     seconds = time.perf_counter() - t0
@@ -203,13 +201,12 @@ def shortfall_reasons(season: Season, week: Week, found: Candidates,
 
 
 def plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledge, *,
-                stamp: dt.datetime, time_limit: float | None = None,
-                workers: int | None = None) -> Plan:
+                stamp: dt.datetime, time_limit: float | None = None) -> Plan:
     """Place the season's sessions and return the finished Plan."""
     t0 = time.perf_counter()
     found = candidates(season)
     model = build(season, found)
-    solved = solve(model, time_limit=time_limit, workers=workers)
+    solved = solve(model, time_limit=time_limit)
     sessions = []
     for c in sorted(solved.chosen, key=lambda c: c.start):
         sessions.append(PlannedSession(
