@@ -40,21 +40,15 @@ def load_schedule(
     events between ``start`` and ``end`` (local dates, inclusive) are kept.
     """
     name = str(path)
-    if fmt is None:
-        if name == "-":
-            raise InputError("-: reading stdin needs a format (--format ics or --format csv)")
-        fmt = FORMATS.get(Path(name).suffix.lower())
-        if fmt is None:
-            raise InputError(
-                f"{name}: unknown schedule format; use .ics or .csv (or --format ics|csv)"
-            )
-    if fmt not in FORMATS.values():
-        raise InputError(f"{name}: unknown format {fmt!r}; use ics or csv")
     if name == "-":
-        name = "<stdin>"
-        data = data if data is not None else b""
+        if fmt is None:
+            raise InputError("-: reading stdin needs a format (--format ics or --format csv)")
+        name, data = "<stdin>", data or b""
     elif data is None:
         data = _read(Path(name))
+    fmt = (fmt or FORMATS.get(Path(name).suffix.lower()) or "").lower()
+    if fmt not in FORMATS.values():
+        raise InputError(f"{name}: unknown schedule format; use .ics or .csv (or --format ics|csv)")
     # imported here so that a CSV import does not pay for icalendar's import time
     if fmt == "ics":
         from runstrength.importers.ics import read_ics as reader

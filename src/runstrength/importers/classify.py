@@ -6,6 +6,7 @@ import re
 from typing import Literal
 
 from runstrength.domain import RunKind
+from runstrength.errors import InputError
 from runstrength.knowledge import Classify
 
 # TrainingPeaks puts the sport on its own description line; the rest of a description is
@@ -17,14 +18,22 @@ def _pattern(word: str) -> str:
     """A keyword as a regex: ``re:`` entries verbatim, plain words on word boundaries."""
     if word.startswith("re:"):
         return word[3:]
+    word = word.strip()
     head = r"(?<!\w)" if word[:1].isalnum() else ""
     tail = r"(?!\w)" if word[-1:].isalnum() else ""
-    return head + re.escape(word.strip()) + tail
+    return head + re.escape(word) + tail
+
+
+def _search(word: str, text: str) -> bool:
+    # re caches compiled patterns, so compiling per call costs a dict lookup
+    try:
+        return re.search(_pattern(word), text, re.IGNORECASE) is not None
+    except re.error as exc:  # an athlete's own "re:" keyword
+        raise InputError(f"keyword {word!r} is not a valid regular expression: {exc}") from None
 
 
 def _matches(words: list[str], text: str) -> bool:
-    # re caches compiled patterns, so compiling per call costs a dict lookup
-    return any(re.search(_pattern(w), text, re.IGNORECASE) for w in words if w.strip())
+    return any(_search(w, text) for w in words if w.strip())
 
 
 def _kind(text: str, rules: Classify, extra: dict[RunKind, list[str]]) -> RunKind | None:
@@ -57,5 +66,17 @@ def classify(
     if kind:
         return kind
     if _matches(rules.run_words, title) or _matches(rules.run_words, workout_type):
-        return _kind(description, rules, extra) or RunKind.EASY
+        return run_kind(title, description, rules, extra)
     return None
+
+
+def run_kind(
+    title: str,
+    description: str,
+    rules: Classify,
+    extra: dict[RunKind, list[str]] | None = None,
+) -> RunKind:
+    """The kind of an event already known to be a run: named by the title, else by the
+    description, else easy."""
+    extra = extra or {}
+    return _kind(title, rules, extra) or _kind(description, rules, extra) or RunKind.EASY

@@ -10,13 +10,16 @@ are expanded by recurring-ical-events only. Decisions:
 - any other timed event is a :class:`BusyBlock` unless it is ``TRANSP:TRANSPARENT`` or has
   no length; all-day non-run events (holidays, "Vacation") are not busy, because calendars
   use them for notes as often as for absence: travel and illness belong in ``blackouts``;
-- floating times, and times whose TZID nobody knows, are read in the athlete's zone.
+- floating times, and times whose TZID nobody knows, are read in the athlete's zone;
+- an event with a date DTSTART and a timed DTEND is read as an all-day event; one that
+  repeats more often than hourly is dropped with a warning.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -36,7 +39,11 @@ _STATED_DURATION = re.compile(
     r"\s*:\s*(?:(\d{1,2}):(\d{2})(?::(\d{2}))?|(\d+(?:[.,]\d+)?)\s*(h|hrs?|hours?|min|mins|minutes?)\b)",
     re.IGNORECASE,
 )
-_QUOTED = re.compile(r"'([^'\r\n]{4,})'")
+# days per FREQ step: an upper bound, used only to size the default window
+_STEP_DAYS = {"SECONDLY": 1, "MINUTELY": 1, "HOURLY": 1, "DAILY": 1, "WEEKLY": 7,
+              "MONTHLY": 31, "YEARLY": 366}
+_TOO_OFTEN = {"SECONDLY", "MINUTELY"}
+_QUOTED = re.compile(r"'([^'\r\n]+)'")
 
 
 def read_ics(
@@ -52,12 +59,33 @@ def read_ics(
     A missing ``start``/``end`` defaults to the span of the events (see :func:`default_span`).
     Raises :class:`InputError` naming ``source`` for data that is not iCalendar.
     """
-    text = decode(data)
+    # icalendar warns (Python warnings) about guessed time zones: report them with the rest
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            schedule = _read(decode(data), source, athlete, knowledge, start, end)
+        except OverflowError:  # dates near year 9999 leave no room for the window's margins
+            raise InputError(f"{source}: a date is out of range") from None
+    for note in dict.fromkeys(str(w.message) for w in caught):
+        schedule.warnings.append(f"{source}: {_one_line(note)}")
+    return schedule
+
+
+def _read(
+    text: str,
+    source: str,
+    athlete: Athlete,
+    knowledge: Knowledge,
+    start: dt.date | None,
+    end: dt.date | None,
+) -> Schedule:
     calendars = _parse(text, source)
-    warnings = [w for cal in calendars for w in _problems(cal, source)]
-    span = default_span(calendars)
+    problems = [w for cal in calendars for w in _problems(cal, source, text)]
+    problems += [w for cal in calendars for w in _tidy(cal, source)]
+    stamp = _stamp(calendars)
+    span = default_span(calendars, athlete, knowledge)
     if span is None:
-        return Schedule(warnings=warnings, stamp=_stamp(calendars))
+        return Schedule(warnings=problems, stamp=stamp)
     start = start or span[0]
     end = end or span[1]
     zone = athlete.zone
@@ -66,41 +94,67 @@ def read_ics(
     runs: list[RunWorkout] = []
     busy: list[BusyBlock] = []
     for cal in calendars:
-        for event in _occurrences(cal, start, end, source, warnings):
-            item = _item(event, source, athlete, knowledge, warnings)
-            if item is not None and item.end > first and item.start < after:
-                (runs if isinstance(item, RunWorkout) else busy).append(item)
+        for event in _occurrences(cal, start, end, source, problems):
+            item = _item(event, source, athlete, knowledge, problems)
+            if item is None or item.end <= first or item.start >= after:
+                continue
+            if isinstance(item, RunWorkout):
+                runs.append(item)
+            else:
+                busy.append(item)
     runs.sort(key=lambda r: (r.start, r.source))
     busy.sort(key=lambda b: (b.start, b.source))
-    return Schedule(runs=runs, busy=busy, warnings=warnings, stamp=_stamp(calendars))
+    return Schedule(runs=runs, busy=busy, warnings=problems, stamp=stamp)
 
 
-def default_span(calendars: list[icalendar.Calendar]) -> tuple[dt.date, dt.date] | None:
-    """First DTSTART .. last DTSTART + 1 day; recurrences reach at most :data:`SPAN_CAP`.
+def default_span(
+    calendars: list[icalendar.Calendar], athlete: Athlete, knowledge: Knowledge
+) -> tuple[dt.date, dt.date] | None:
+    """The dates the calendar's runs cover, or all its events' when it has no run.
 
-    ``None`` when no event has a readable start.
+    From the first DTSTART to the last DTSTART + 1 day, the last UNTIL or COUNT of a
+    recurrence, or the last race of the profile, whichever is latest. A recurrence never
+    reaches more than :data:`SPAN_CAP` past its start, and open-ended ones do not stretch
+    the span at all (they only fill it), unless nothing else bounds it: then it is
+    :data:`SPAN_CAP` from the first start. ``None`` when no event has a readable start.
     """
-    days: list[dt.date] = []
-    repeats_until: list[dt.date] = []
+    spans: list[tuple[bool, dt.date, dt.date | None]] = []  # (is run, first day, last day)
     for cal in calendars:
         for event in cal.walk("VEVENT"):
             try:
                 first = event.DTSTART
-                rules = event.rrules
+                if first is None:
+                    continue
+                first = _date(first)
+                ends = [_repeats_until(rule, first) for rule in event.rrules]
             except ValueError:  # a broken property: reported by _problems
                 continue
-            if first is None:
-                continue
-            days.append(_date(first))
-            for rule in rules:
-                until = rule.get("UNTIL")
-                repeats_until.append(_date(until[0]) if until else dt.date.max)
-    if not days:
+            kind = classify(str(event.get("SUMMARY", "")), str(event.get("DESCRIPTION", "")),
+                            knowledge.classify, athlete.keywords)
+            last = None if None in ends else max(ends, default=first)
+            spans.append((kind not in (None, "other"), first, last))
+    chosen = [s for s in spans if s[0]] or spans
+    if not chosen:
         return None
-    earliest, latest = min(days), max(days) + dt.timedelta(days=1)
-    if repeats_until:
-        latest = max(latest, min(max(repeats_until), earliest + SPAN_CAP))
-    return earliest, latest
+    earliest = min(first for _, first, _ in chosen)
+    ends = [last for _, _, last in chosen if last is not None]
+    ends += [race.date for race in athlete.races if race.date >= earliest]
+    latest = max(ends) if ends else earliest + SPAN_CAP
+    return earliest, latest + dt.timedelta(days=1)
+
+
+def _repeats_until(rule: icalendar.vRecur, first: dt.date) -> dt.date | None:
+    """Last day a recurrence can reach (COUNT generously estimated); ``None``: open-ended."""
+    until = (rule.get("UNTIL") or [None])[0]
+    if isinstance(until, dt.date):
+        last = _date(until)
+    elif rule.get("COUNT"):
+        step = _STEP_DAYS.get(str(rule.get("FREQ", ["DAILY"])[0]).upper(), 1)
+        days = step * int(rule.get("INTERVAL", [1])[0]) * int(rule["COUNT"][0])
+        last = first + dt.timedelta(days=min(days, SPAN_CAP.days))
+    else:
+        return None
+    return min(max(last, first), first + SPAN_CAP)
 
 
 def _parse(text: str, source: str) -> list[icalendar.Calendar]:
@@ -121,12 +175,12 @@ def _parse(text: str, source: str) -> list[icalendar.Calendar]:
 
 
 def _where(text: str, message: str) -> str:
-    """``line N: `` for the content line quoted in a parser message, else nothing."""
+    """``line N: `` for the content line a parser message quotes, else nothing."""
     quoted = _QUOTED.search(message)
     if quoted:
-        needle = quoted[1][:40]
         for number, line in enumerate(text.splitlines(), 1):
-            if needle in line:
+            # a folded content line is quoted whole: its first physical line is a prefix
+            if line.strip() and quoted[1].startswith(line.strip()):
                 return f"line {number}: "
     return ""
 
@@ -142,38 +196,89 @@ def _label(component: icalendar.cal.Component) -> str:
     return f"event {component.get('UID') or component.get('SUMMARY') or '(no UID)'}"
 
 
-def _problems(cal: icalendar.Calendar, source: str) -> list[str]:
+def _problems(cal: icalendar.Calendar, source: str, text: str) -> list[str]:
     """icalendar's per-component parse errors and unknown time zones, one line each."""
     out = []
     for component in cal.walk():
         for prop, message in component.errors:
             field = f"{prop}: " if prop else ""
-            out.append(f"{source}: {_label(component)}: {field}{_one_line(message)}")
+            out.append(f"{source}: {_where(text, message)}{_label(component)}: {field}"
+                       f"{_one_line(message)}")
         if component.name != "VEVENT":
             continue
-        prop = component.get("DTSTART")
-        tzid = prop.params.get("TZID") if hasattr(prop, "params") else None
-        if tzid and isinstance(getattr(prop, "dt", None), dt.datetime) and prop.dt.tzinfo is None:
+        try:
+            start = component.DTSTART
+        except ValueError:  # reported above
+            continue
+        tzid = getattr(component.get("DTSTART"), "params", {}).get("TZID")
+        if tzid and isinstance(start, dt.datetime) and start.tzinfo is None:
             out.append(f"{source}: {_label(component)}: unknown time zone {tzid!r}, "
-                       "read as the athlete's local time")
+                       "read as local time")
+    return out
+
+
+def _tidy(cal: icalendar.Calendar, source: str) -> list[str]:
+    """Fix up events before expansion; say what was done, one line per event.
+
+    - A date DTSTART with a timed DTEND: recurring-ical-events would start it at midnight;
+      the date says "some time that day", which is what an all-day event means here.
+    - A rule repeating more often than hourly: no training or busy calendar needs one, and a
+      year of it is millions of occurrences, so the event is dropped.
+    """
+    out = []
+    for event in list(cal.walk("VEVENT")):
+        try:
+            start, end = event.DTSTART, event.DTEND
+            too_often = any(str(r.get("FREQ", [""])[0]).upper() in _TOO_OFTEN
+                            for r in event.rrules)
+        except ValueError:  # a broken property: reported by _problems
+            continue
+        if too_often:
+            for parent in cal.walk():
+                if event in parent.subcomponents:
+                    parent.subcomponents.remove(event)
+            out.append(f"{source}: {_label(event)}: skipped: repeats more often than hourly")
+        elif not isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
+            del event["DTEND"]
+            out.append(f"{source}: {_label(event)}: DTSTART is a date but DTEND a time; "
+                       "read as an all-day event")
     return out
 
 
 def _occurrences(
-    cal: icalendar.Calendar, start: dt.date, end: dt.date, source: str, warnings: list[str]
+    cal: icalendar.Calendar, start: dt.date, end: dt.date, source: str, problems: list[str]
 ) -> list[icalendar.Event]:
     # one day of margin each side: the query is in the calendar's zones, the filter in ours
     window = (start - dt.timedelta(days=1), end + dt.timedelta(days=2))
     try:
         return recurring_ical_events.of(cal).between(*window)
-    except Exception as exc:  # a bad series; try again without it so the rest still counts
-        first_error = _one_line(exc)
-    try:
-        events = recurring_ical_events.of(cal, skip_bad_series=True).between(*window)
-    except Exception:
-        raise InputError(f"{source}: cannot expand the calendar: {first_error}") from None
-    warnings.append(f"{source}: skipped events that cannot be expanded: {first_error}")
+    except Exception:  # library failures on user data are bad input, handled below
+        pass
+    # Some series is broken: expand each UID on its own so one bad event does not sink the file.
+    groups: dict[str, list[icalendar.cal.Component]] = {}
+    others = []
+    for component in cal.subcomponents:
+        if component.name == "VEVENT":
+            groups.setdefault(str(component.get("UID", id(component))), []).append(component)
+        else:
+            others.append(component)
+    events, failures = [], []
+    for group in groups.values():
+        part = icalendar.Calendar(cal)  # the calendar's properties (X-WR-TIMEZONE) and no events
+        part.subcomponents = [*others, *group]
+        try:
+            events += recurring_ical_events.of(part).between(*window)
+        except Exception as exc:
+            failures.append(f"{source}: {_label(group[0])}: skipped: {_one_line(_explain(exc))}")
+    if groups and len(failures) == len(groups):
+        raise InputError(failures[0].replace(": skipped: ", ": ", 1))
+    problems += failures
     return events
+
+
+def _explain(exc: Exception) -> str:
+    # recurring-ical-events reports a missing property as a bare KeyError('DTSTART')
+    return f"no {exc.args[0]}" if isinstance(exc, KeyError) and exc.args else str(exc)
 
 
 def _item(
@@ -181,7 +286,7 @@ def _item(
     source: str,
     athlete: Athlete,
     knowledge: Knowledge,
-    warnings: list[str],
+    problems: list[str],
 ) -> RunWorkout | BusyBlock | None:
     if str(event.get("STATUS", "")).upper() == "CANCELLED":
         return None
@@ -191,7 +296,7 @@ def _item(
     try:
         begin, finish = event.start, event.end
     except ValueError as exc:
-        warnings.append(f"{label}: skipped: {_one_line(exc)}")
+        problems.append(f"{label}: skipped: {_one_line(exc)}")
         return None
     kind = classify(title, description, knowledge.classify, athlete.keywords)
     if kind == "other":
@@ -211,7 +316,8 @@ def _item(
     else:
         begin = finish = dt.datetime.combine(begin, athlete.run_time, tzinfo=zone)
     if finish <= begin:
-        finish = begin + (_stated_duration(description) or dt.timedelta(minutes=athlete.run_minutes))
+        default = dt.timedelta(minutes=athlete.run_minutes)
+        finish = begin + (_stated_duration(description) or default)
     return RunWorkout(
         start=begin, end=finish, kind=RunKind(kind), title=title, all_day=not timed, source=label
     )
