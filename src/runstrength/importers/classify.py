@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 from runstrength.domain import RunKind
@@ -24,16 +25,22 @@ def _pattern(word: str) -> str:
     return head + re.escape(word) + tail
 
 
-def _search(word: str, text: str) -> bool:
-    # re caches compiled patterns, so compiling per call costs a dict lookup
-    try:
-        return re.search(_pattern(word), text, re.IGNORECASE) is not None
-    except re.error as exc:  # an athlete's own "re:" keyword
-        raise InputError(f"keyword {word!r} is not a valid regular expression: {exc}") from None
+@lru_cache(maxsize=512)
+def _compiled(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern for a whole word list (compiled once: imports classify every occurrence)."""
+    kept = [w for w in words if w.strip()]
+    for word in kept:
+        try:
+            re.compile(_pattern(word))
+        except re.error as exc:  # an athlete's own "re:" keyword
+            raise InputError(f"keyword {word!r} is not a valid regular expression: {exc}") from None
+    either = "|".join(f"(?:{_pattern(w)})" for w in kept)
+    return re.compile(either, re.IGNORECASE) if kept else None
 
 
 def _matches(words: list[str], text: str) -> bool:
-    return any(_search(w, text) for w in words if w.strip())
+    pattern = _compiled(tuple(words))
+    return pattern is not None and pattern.search(text) is not None
 
 
 def _kind(text: str, rules: Classify, extra: dict[RunKind, list[str]]) -> RunKind | None:

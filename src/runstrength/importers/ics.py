@@ -20,6 +20,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
+from collections.abc import Callable
+from functools import cache
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -34,9 +37,11 @@ from runstrength.knowledge import Knowledge
 #: Longest default window for open-ended recurrences: a season plus a week.
 SPAN_CAP = dt.timedelta(days=371)
 
+# "Planned Time: 1:30:00" (TrainingPeaks), "Duration: 45 min", "Moving time: 1.5 h"
 _STATED_DURATION = re.compile(
     r"\b(?:planned\s+time|planned\s+duration|duration|moving\s+time|elapsed\s+time|total\s+time)"
-    r"\s*:\s*(?:(\d{1,2}):(\d{2})(?::(\d{2}))?|(\d+(?:[.,]\d+)?)\s*(h|hrs?|hours?|min|mins|minutes?)\b)",
+    r"\s*:\s*(?:(\d{1,2}):(\d{2})(?::(\d{2}))?"  # h:mm[:ss]
+    r"|(\d+(?:[.,]\d+)?)\s*(h|hrs?|hours?|min|mins|minutes?)\b)",  # amount and unit
     re.IGNORECASE,
 )
 # days per FREQ step: an upper bound, used only to size the default window
@@ -93,9 +98,14 @@ def _read(
     after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone)
     runs: list[RunWorkout] = []
     busy: list[BusyBlock] = []
+
+    @cache  # the occurrences of a series share title and description
+    def kind_of(title: str, description: str) -> RunKind | Literal["other"] | None:
+        return classify(title, description, knowledge.classify, athlete.keywords)
+
     for cal in calendars:
         for event in _occurrences(cal, start, end, source, problems):
-            item = _item(event, source, athlete, knowledge, problems)
+            item = _item(event, source, athlete, kind_of, problems)
             if item is None or item.end <= first or item.start >= after:
                 continue
             if isinstance(item, RunWorkout):
@@ -285,7 +295,7 @@ def _item(
     event: icalendar.Event,
     source: str,
     athlete: Athlete,
-    knowledge: Knowledge,
+    kind_of: Callable[[str, str], RunKind | Literal["other"] | None],
     problems: list[str],
 ) -> RunWorkout | BusyBlock | None:
     if str(event.get("STATUS", "")).upper() == "CANCELLED":
@@ -298,7 +308,7 @@ def _item(
     except ValueError as exc:
         problems.append(f"{label}: skipped: {_one_line(exc)}")
         return None
-    kind = classify(title, description, knowledge.classify, athlete.keywords)
+    kind = kind_of(title, description)
     if kind == "other":
         return None
     zone = athlete.zone
