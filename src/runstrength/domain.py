@@ -105,7 +105,8 @@ class Window(BaseModel):
             raise ValueError(f"{text!r} is not a window; write HH:MM-HH:MM, e.g. 06:00-07:30")
         sh, sm, eh, em = (int(g) for g in m.groups())
         if sh > 23 or sm > 59 or em > 59 or eh > 24 or (eh == 24 and em):
-            raise ValueError(f"{text!r} is not a window within one day (00:00-24:00)")
+            raise ValueError(f"{text!r} is not a window within one day; write HH:MM-HH:MM "
+                             "between 00:00 and 24:00")
         end = dt.time(23, 59) if eh == 24 else dt.time(eh, em)
         if (eh, em) <= (sh, sm):
             raise ValueError(f"{text!r} ends before it starts")
@@ -203,6 +204,18 @@ class Athlete(BaseModel):
             ) from exc
         return value
 
+    @field_validator("keywords")
+    @classmethod
+    def _keywords(cls, value: dict[RunKind, list[str]]) -> dict[RunKind, list[str]]:
+        for words in value.values():
+            for word in words:
+                if word.startswith("re:"):
+                    try:
+                        re.compile(word[3:])
+                    except re.error as exc:
+                        raise ValueError(f"{word!r} is not a valid regular expression: {exc}")
+        return value
+
     @field_validator("run_time", mode="before")
     @classmethod
     def _run_time(cls, value: object) -> object:
@@ -220,7 +233,10 @@ class Athlete(BaseModel):
                 raise ValueError(f"{key!r} is not a weekday; use one of {', '.join(WEEKDAYS)}")
             if isinstance(windows, str):
                 windows = [windows]
-            out[day] = [w if isinstance(w, Window) else Window.parse(str(w)) for w in windows]
+            try:
+                out[day] = [w if isinstance(w, Window) else Window.parse(str(w)) for w in windows]
+            except ValueError as exc:
+                raise ValueError(f"{day}: {exc}") from None
         return out
 
     @property

@@ -171,6 +171,13 @@ class Classify(_Strict):
     kinds: dict[RunKind, list[str]]
     order: list[RunKind] = Field(description="First match wins, in this order.")
 
+    @model_validator(mode="after")
+    def _every_kind(self) -> Classify:
+        missing = [k.value for k in RunKind if k not in self.order]
+        if missing:
+            raise ValueError(f"order lacks {', '.join(missing)}")
+        return self
+
 
 class Knowledge(_Strict):
     """All coaching knowledge, validated."""

@@ -1,0 +1,69 @@
+"""Profile errors name the file and the field, and say what is allowed."""
+
+from __future__ import annotations
+
+import pytest
+
+from runstrength.errors import InputError
+from runstrength.profile import parse_athlete
+
+GOOD = b"""
+name = "Sam"
+timezone = "Europe/London"
+[availability]
+mon = ["06:00-07:30"]
+"""
+
+
+def error_of(text: bytes) -> str:
+    with pytest.raises(InputError) as info:
+        parse_athlete(text, "me.toml")
+    return str(info.value)
+
+
+def test_good_profile_defaults_id_to_stem():
+    """A valid profile loads; the id defaults to the name given by the caller."""
+    athlete = parse_athlete(GOOD, "me.toml", default_id="me")
+    assert athlete.id == "me" and athlete.availability["mon"][0].start.hour == 6
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (b'timezone = "Mars/Base"', "timezone"),
+        (b'level = "elite"', "level"),
+        (b'session_minutes = 500', "session_minutes"),
+        (b'run_time = "25:00"', "run_time"),
+    ],
+)
+def test_bad_top_level_value_names_the_field(change, field):
+    """Each bad value gives one line naming the file and the field."""
+    text = GOOD.replace(b'timezone = "Europe/London"', b'timezone = "Europe/London"\n' + change)
+    if field == "timezone":
+        text = GOOD.replace(b'timezone = "Europe/London"', change)
+    message = error_of(text)
+    assert message.startswith("me.toml: field ") and field in message and "\n" not in message
+
+
+def test_bad_window_names_day_and_format():
+    """An impossible window names availability.<day> and the HH:MM-HH:MM form."""
+    message = error_of(GOOD.replace(b'"06:00-07:30"', b'"25:00-26:30"'))
+    assert "availability" in message and "HH:MM" in message
+
+
+def test_bad_race_distance_lists_the_allowed_values():
+    """An unknown race distance says which distances exist."""
+    message = error_of(GOOD + b'[[races]]\ndate = "2027-04-25"\ndistance = "42k"\n')
+    assert "races.0.distance" in message and "marathon" in message
+
+
+def test_bad_keyword_regex_is_a_profile_error():
+    """A broken 're:' keyword is reported against the keywords field."""
+    message = error_of(GOOD.replace(b"[availability]", b'[keywords]\nlong = ["re:(unclosed"]\n'
+                                                          b"[availability]"))
+    assert "keywords" in message
+
+
+def test_unreadable_toml_names_the_file():
+    """A TOML syntax error is one line naming the file."""
+    assert error_of(b"name = ").startswith("me.toml: ")
