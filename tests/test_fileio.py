@@ -126,7 +126,7 @@ def test_failed_rename_removes_new_outputs(
         real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", flaky_replace)
-    with pytest.raises(InputError, match="plan.csv"):
+    with pytest.raises(InputError, match=r"plan\.csv"):
         write_outputs({first: b"new ics", second: b"new csv"}, force=False)
     assert listing(tmp_path) == {}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from conftest import checked, day, days_of, make_athlete, run
 
@@ -137,7 +138,7 @@ def test_posterior_chain_at_least_every_ten_days():
     result = checked([], make_athlete(), end=day(20))
     days = sorted(s.start.date() for s in result.sessions if s.kind == "posterior_chain")
     edges = [day(0), *days, day(20)]
-    assert all((b - a).days <= 10 for a, b in zip(edges, edges[1:], strict=False))
+    assert all((b - a).days <= 10 for a, b in itertools.pairwise(edges))
 
 
 def test_core_block_every_week(k):

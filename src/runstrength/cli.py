@@ -77,7 +77,8 @@ def main() -> None:
 @click.option("--models", "models_dir", type=click.Path(file_okay=False, exists=True),
               help="Directory of coaching models to use instead of the bundled ones.")
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
-@click.option("--strict", is_flag=True, help="Exit 3 and write nothing if a weekly minimum is missed.")
+@click.option("--strict", is_flag=True,
+              help="Exit 3 and write nothing if a weekly minimum is missed.")
 @click.option("--time-limit", type=click.FloatRange(min=0.1), help="Solver time limit (seconds).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
 def plan_command(runs, athlete_path, output, csv_path, races, start, end, busy_paths, fmt,

@@ -174,10 +174,10 @@ class Athlete(BaseModel):
 
     id: str = Field("", description="Identifier used in UIDs; defaults to the profile's stem.")
     name: str = Field("", description="Display name.")
-    level: Level = Field(Level.RECREATIONAL, description="beginner | recreational | marathon | advanced.")
+    level: Level = Field(Level.RECREATIONAL, description="beginner|recreational|marathon|advanced")
     timezone: str = Field("UTC", description="IANA zone of the athlete's local times.")
     session_minutes: int = Field(45, ge=10, le=180, description="Longest strength session wanted.")
-    equipment: list[str] = Field(default_factory=list, description="Besides bodyweight; 'gym' = all.")
+    equipment: list[str] = Field(default_factory=list, description="Besides bodyweight; gym = all.")
     run_time: dt.time = Field(dt.time(7, 0), description="Start assumed for all-day runs.")
     run_minutes: int = Field(60, ge=5, le=600, description="Length assumed for runs with no end.")
     availability: dict[str, list[Window]] = Field(
@@ -213,7 +213,8 @@ class Athlete(BaseModel):
                     try:
                         re.compile(word[3:])
                     except re.error as exc:
-                        raise ValueError(f"{word!r} is not a valid regular expression: {exc}")
+                        raise ValueError(
+                            f"{word!r} is not a valid regular expression: {exc}") from None
         return value
 
     @field_validator("run_time", mode="before")

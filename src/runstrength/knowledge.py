@@ -40,7 +40,9 @@ class SessionKind(_Strict):
     name: str
     leg_load: LegLoad
     minutes: int = Field(ge=5, le=180)
-    emphasis: Category | None = Field(None, description="Category it is built around; none = balanced.")
+    emphasis: Category | None = Field(
+        None, description="Category it is built around; none = balanced."
+    )
     core_block: bool = Field(False, description="Contains a full core-stability block.")
     counts_as_strength: bool = Field(True, description="Counts towards the weekly minimum.")
     max_per_week: int = Field(7, ge=0)

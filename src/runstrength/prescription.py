@@ -14,7 +14,7 @@ def session_minutes(kind: SessionKind, athlete: Athlete) -> int:
 
 def session_volume(kind: SessionKind, week: Week, athlete: Athlete,
                    k: Knowledge) -> dict[Category, int]:
-    """Working sets per category of ``kind`` in ``week``, scaled to the athlete's time and deload."""
+    """Working sets per category of ``kind`` in ``week``, scaled to the time and deload."""
     scale = session_minutes(kind, athlete) / kind.minutes
     if week.deload:
         scale *= k.periodization.deload_volume

@@ -8,6 +8,7 @@ breaks. Tests run it on every plan they make.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter
 from dataclasses import dataclass
 
@@ -100,7 +101,7 @@ def validate(plan: Plan, k: Knowledge) -> list[Violation]:
     # heavy-spacing
     heavy = sorted((s for s in plan.sessions if s.leg_load is LegLoad.HEAVY), key=lambda s: s.start)
     gap = dt.timedelta(hours=rules.heavy_spacing_hours)
-    for a, b in zip(heavy, heavy[1:], strict=False):
+    for a, b in itertools.pairwise(heavy):
         if b.start - a.start < gap:
             bad("heavy-spacing", b, f"heavy sessions {a.start:%a %d %b %H:%M} and "
                                     f"{b.start:%a %d %b %H:%M} are under {gap} apart")

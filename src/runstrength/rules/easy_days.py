@@ -15,5 +15,5 @@ class EasyDays(Rule):
             quality = m.season.quality_runs_on(c.day)
             if quality and c.kind.leg_load is not LegLoad.NONE:
                 cost = weights.easy_days_heavy if c.heavy else weights.easy_days
-                m.terms.append(Term(self.id, c.week.index, cost, m.x[c.index],
-                                    f"{c.day:%a %d %b}: {c.kind.name} on a {quality[0].kind.value} day"))
+                detail = f"{c.day:%a %d %b}: {c.kind.name} on a {quality[0].kind.value} day"
+                m.terms.append(Term(self.id, c.week.index, cost, m.x[c.index], detail))

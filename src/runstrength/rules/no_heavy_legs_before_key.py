@@ -16,5 +16,6 @@ class NoHeavyLegsBeforeKey(Rule):
             return None
         key = season.key_runs_on(day + dt.timedelta(days=1))
         if key:
-            return f"day before {key[0].kind.value} ({key[0].title or key[0].kind.value}): no heavy legs"
+            run = key[0]
+            return f"day before {run.kind.value} ({run.title or run.kind.value}): no heavy legs"
         return None

@@ -29,5 +29,6 @@ class PosteriorEvery(Rule):
             else:
                 m.cp.add(missed == 1)
             end = window[0] + dt.timedelta(days=span - 1)
-            m.terms.append(Term(self.id, season.week_of[window[0]].index, rules.weights.posterior_every,
-                                missed, f"no posterior-chain session {window[0]:%d %b}-{end:%d %b}"))
+            m.terms.append(Term(self.id, season.week_of[window[0]].index,
+                                rules.weights.posterior_every, missed,
+                                f"no posterior-chain session {window[0]:%d %b}-{end:%d %b}"))
