@@ -119,7 +119,8 @@ def test_phase_min_reports_a_shortfall_with_reasons():
     assert len(result.shortfalls) == 1
     sf = result.shortfalls[0]
     assert (sf.needed, sf.placed) == (2, 1)
-    assert any(r.startswith("Mon: no availability") for r in sf.reasons)
+    assert any(r.startswith("Mon, Tue, Thu") and "no availability" in r for r in sf.reasons)
+    assert sf.reasons[-1].startswith("fix: add an availability window on Mon")
 
 
 def test_volume_balance_picks_strength_over_filler():

@@ -185,7 +185,7 @@ def shortfall_reasons(season: Season, week: Week, found: Candidates,
     """Day by day, what kept a strength session out of ``week``."""
     used = {c.day for c in chosen}
     strength = [k for k in season.knowledge.sessions.values() if k.counts_as_strength]
-    reasons = []
+    days_by_reason: dict[str, list[str]] = {}
     for day in week.days():
         if day in used:
             continue
@@ -193,11 +193,31 @@ def shortfall_reasons(season: Season, week: Week, found: Candidates,
         possible = [k for k in strength if (day, k.id) not in found.blocked
                     and session_volume(k, week, season.athlete, season.knowledge)]
         if possible:
-            reasons.append(f"{day:%a}: free, but a session there would break spacing or the "
-                           "weekly cap with the sessions placed")
+            reason = "free, but a session there would break spacing or the weekly cap"
         elif why:
-            reasons.append(f"{day:%a}: {min(why, key=len)}")
+            reason = min(why, key=len)
+        else:
+            continue
+        days_by_reason.setdefault(reason, []).append(f"{day:%a}")
+    reasons = [f"{', '.join(days)}: {reason}" for reason, days in days_by_reason.items()]
+    openable = [day for day in week.days() if day not in used and _only_availability(season, day)]
+    if openable:
+        days = " or ".join(f"{d:%a}" for d in openable)
+        reasons.append(f"fix: add an availability window on {days}; no other rule blocks it")
     return reasons
+
+
+def _only_availability(season: Season, day: dt.date) -> bool:
+    """True when a window is all a strength session lacks on ``day``."""
+    if season.athlete.windows_on(day):
+        return False
+    week = season.week_of[day]
+    return any(
+        k.counts_as_strength
+        and session_volume(k, week, season.athlete, season.knowledge)
+        and not any(r.blocks(season, day, k) for r in rules.HARD if r is not rules.AVAILABILITY)
+        for k in season.knowledge.sessions.values()
+    )
 
 
 def plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledge, *,
