@@ -140,3 +140,16 @@ def test_empty_files(k):
         read_csv(b"  \n", "x.csv", athlete(), k, None, None)
     s = read_csv(b"date,title\n", "x.csv", athlete(), k, None, None)
     assert s.runs == [] and s.busy == []
+
+
+def test_trainingpeaks_export_without_workoutday_names_that_column(k):
+    """A TrainingPeaks export lacking WorkoutDay is still recognised, and the column named."""
+    data = b'"Title","WorkoutType","WorkoutDescription","PlannedDuration"\n"Easy","Run","","0.5"\n'
+    with pytest.raises(InputError, match="missing column 'WorkoutDay'"):
+        read_csv(data, "tp.csv", athlete(), k, None, None)
+
+
+def test_binary_csv_is_not_text(k):
+    """Binary bytes with a .csv name are reported as not a CSV text file."""
+    with pytest.raises(InputError, match=r"^bin\.csv: not a CSV text file"):
+        read_csv(bytes(range(256)) * 4, "bin.csv", athlete(), k, None, None)

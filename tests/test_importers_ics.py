@@ -90,7 +90,7 @@ def test_explicit_window_filters(k):
 
 
 def test_outlook_windows_zones(k):
-    """Windows TZIDs without VTIMEZONE are real zones; all-day out-of-office is not busy."""
+    """Windows TZIDs without VTIMEZONE are real zones; all-day out-of-office blocks its days."""
     s = read("import_outlook.ics", k)
     assert [r.start for r in s.runs] == [
         local("2027-03-02", "17:30"), local("2027-03-16", "17:30"), local("2027-03-23", "17:30")
@@ -99,7 +99,9 @@ def test_outlook_windows_zones(k):
     assert [(b.title, b.start) for b in s.busy] == [
         ("Team meeting", local("2027-03-03", "11:00")),
         ("Call with London office", local("2027-03-04", "09:00")),
+        ("Business trip Munich", local("2027-03-06", "00:00")),
     ]
+    assert s.busy[-1].end == local("2027-03-08", "00:00")
     assert s.stamp == dt.datetime(2027, 2, 26, 8, 15, 12, tzinfo=dt.UTC)
 
 
@@ -242,3 +244,31 @@ def test_shipped_calendar_gives_schedule_or_input_error(k, path):
     else:
         assert all(r.start.tzinfo and r.end > r.start for r in schedule.runs)
         assert all(b.start.tzinfo and b.end > b.start for b in schedule.busy)
+
+
+def _event(uid: str, lines: str) -> str:
+    return f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20270101T000000Z\r\n{lines}END:VEVENT\r\n"
+
+
+def test_busy_status_and_transparency_decide_busy_time(k):
+    """Outlook FREE is free; all-day items block only when marked busy (OPAQUE, OOF)."""
+    text = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+        + _event("run", "SUMMARY:Easy run\r\nDTSTART:20270301T070000\r\n"
+                        "DTEND:20270301T080000\r\n")
+        + _event("free", "SUMMARY:Lunch & learn\r\nDTSTART:20270302T120000\r\n"
+                         "DTEND:20270302T130000\r\nX-MICROSOFT-CDO-BUSYSTATUS:FREE\r\n")
+        + _event("meeting", "SUMMARY:Meeting\r\nDTSTART:20270302T140000\r\n"
+                            "DTEND:20270302T150000\r\n")
+        + _event("trip", "SUMMARY:Hamburg weekend\r\nDTSTART;VALUE=DATE:20270306\r\n"
+                         "DTEND;VALUE=DATE:20270308\r\nTRANSP:OPAQUE\r\n")
+        + _event("holiday", "SUMMARY:Holiday\r\nDTSTART;VALUE=DATE:20270303\r\n"
+                            "DTEND;VALUE=DATE:20270304\r\nTRANSP:TRANSPARENT\r\n")
+        + _event("note", "SUMMARY:Mum's birthday\r\nDTSTART;VALUE=DATE:20270304\r\n")
+        + "END:VCALENDAR\r\n"
+    )
+    s = read_ics(text.encode(), "t.ics", athlete(), k, dt.date(2027, 3, 1), dt.date(2027, 3, 7))
+    assert [(b.title, b.start, b.end) for b in s.busy] == [
+        ("Meeting", local("2027-03-02", "14:00"), local("2027-03-02", "15:00")),
+        ("Hamburg weekend", local("2027-03-06", "00:00"), local("2027-03-08", "00:00")),
+    ]

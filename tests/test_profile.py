@@ -67,3 +67,20 @@ def test_bad_keyword_regex_is_a_profile_error():
 def test_unreadable_toml_names_the_file():
     """A TOML syntax error is one line naming the file."""
     assert error_of(b"name = ").startswith("me.toml: ")
+
+
+def test_race_before_the_season_names_the_profile(tmp_path):
+    """A race before the season start is an error naming the profile file and the race field."""
+    import datetime as dt
+
+    from runstrength.api import plan
+    from runstrength.domain import RunKind, RunWorkout
+    from runstrength.profile import load_athlete
+
+    profile = tmp_path / "me.toml"
+    profile.write_bytes(GOOD + b'[[races]]\ndate = "2027-01-10"\ndistance = "10k"\n')
+    start = dt.datetime(2027, 3, 1, 7, tzinfo=dt.UTC)
+    runs = [RunWorkout(start=start, end=start + dt.timedelta(hours=1), kind=RunKind.EASY)]
+    with pytest.raises(InputError) as info:
+        plan(runs, load_athlete(profile))
+    assert str(info.value).startswith(f"{profile}: field races.0.date")

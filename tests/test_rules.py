@@ -197,3 +197,11 @@ def test_stability_keeps_the_previous_plan():
     second = checked([], athlete, previous=moved)
     assert {(s.start.date(), s.kind) for s in second.sessions} == \
         {(s.start.date(), s.kind) for s in moved}
+
+
+def test_fresh_before_key_prefers_light_work_on_the_eve_of_a_long_run():
+    """fresh-before-key: when only Saturday is free before Sunday's long run, it stays light."""
+    athlete = make_athlete(**only(sat=["08:00-10:00"]))
+    result = checked([run(day(6), "long", "08:00", 120)], athlete)
+    assert len(result.sessions) == 1
+    assert result.sessions[0].leg_load in (LegLoad.LIGHT, LegLoad.NONE)

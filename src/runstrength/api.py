@@ -76,7 +76,6 @@ def plan(
     from runstrength.solver import plan_season
 
     k = knowledge_mod.load(Path(models) if models else None)
-    source = str(athlete) if isinstance(athlete, str | Path) else "profile"
     if not isinstance(athlete, Athlete):
         athlete = load_athlete(athlete)
     extra = list(races)
@@ -92,7 +91,7 @@ def plan(
     else:
         schedule = Schedule(runs=list(runs))
     start, end = season_span(schedule, athlete, start, end)
-    _check_races(athlete, start, source)
+    _check_races(athlete, start, athlete.source)
     weeks = periodize(athlete, start, end, k)
     # A run just outside the season still matters to its first and last day (the day
     # before a key run, the day after a long run); so does any later race.

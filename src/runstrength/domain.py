@@ -11,7 +11,14 @@ import re
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -192,6 +199,11 @@ class Athlete(BaseModel):
     key_runs: list[RunKind] | None = Field(
         None, description="Run kinds treated as key runs; default from models/rules.toml."
     )
+    _source: str = PrivateAttr("profile")  # the file it was read from, for error messages
+
+    @property
+    def source(self) -> str:
+        return self._source
 
     @field_validator("timezone")
     @classmethod

@@ -110,6 +110,7 @@ class Weights(_Strict):
     easy_days: int
     easy_days_heavy: int
     day_after_long: int
+    fresh_before_key: int
     spread: int
     preferences: int
     stability: int

@@ -33,7 +33,11 @@ def _usable(ex: Exercise, athlete: Athlete, allowed: list[str] | None) -> bool:
 
 def exercise_pool(category: Category, athlete: Athlete, k: Knowledge,
                   allowed: list[str] | None) -> list[Exercise]:
-    """Exercises of ``category`` the athlete can do, substituting regressions where needed."""
+    """Exercises of ``category`` the athlete can do, substituting regressions where needed.
+
+    Exercises that use the athlete's own equipment come first (file order otherwise): someone
+    who owns a kettlebell should swing it, not only do bridges.
+    """
     pool: dict[str, Exercise] = {}
     for ex in k.exercises.values():
         if ex.category is not category:
@@ -42,7 +46,7 @@ def exercise_pool(category: Category, athlete: Athlete, k: Knowledge,
             ex = k.exercises.get(ex.regression) if ex.regression else None
         if ex is not None:
             pool.setdefault(ex.id, ex)
-    return list(pool.values())
+    return sorted(pool.values(), key=lambda ex: ex.equipment == ["bodyweight"])
 
 
 def prescribe(kind: SessionKind, week: Week, athlete: Athlete, k: Knowledge) -> list[Prescribed]:

@@ -22,13 +22,15 @@ def parse_athlete(data: bytes, source: str, default_id: str = "athlete") -> Athl
         raise InputError(f"{source}: {exc}") from None
     raw.setdefault("id", default_id)
     try:
-        return Athlete.model_validate(raw)
+        athlete = Athlete.model_validate(raw)
     except ValidationError as exc:
         err = exc.errors()[0]
         msg = err["msg"].removeprefix("Value error, ")
         value = err.get("input")
         shown = f" (got {value!r})" if isinstance(value, str | int | float) else ""
         raise InputError(f"{source}: field {field_path(err)}: {msg}{shown}") from None
+    athlete._source = source
+    return athlete
 
 
 def load_athlete(path: str | Path) -> Athlete:

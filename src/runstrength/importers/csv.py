@@ -35,6 +35,9 @@ PLAIN_COLUMNS = {
 }
 PLAIN_REQUIRED = ("date", "title")
 TP_REQUIRED = ("WorkoutDay", "WorkoutType")
+#: Columns only a TrainingPeaks export has: any of them marks the file as one.
+TP_MARKERS = ("workoutday", "workouttype", "plannedduration", "workoutdescription",
+              "planneddistanceinmeters", "timetotalinhours")
 BUSY_TYPES = {"busy", "work", "appointment", "blocked", "event"}
 
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap]\.?m\.?)?$", re.IGNORECASE)
@@ -52,13 +55,16 @@ def read_csv(
     text = decode(data)
     if not text.strip():
         raise InputError(f"{source}: the file is empty")
+    if "\x00" in text:
+        raise InputError(f"{source}: not a CSV text file (it holds binary data)")
     lines = text.splitlines(keepends=True)
     reader = csv.reader(lines, delimiter=_delimiter(lines[0]))
     try:
         header = [h.strip() for h in next(reader)]
     except csv.Error as exc:
         raise InputError(f"{source}: line 1: {exc}") from None
-    parse = _trainingpeaks if "workoutday" in map(_norm, header) else _plain
+    is_tp = any(name in TP_MARKERS for name in map(_norm, header))
+    parse = _trainingpeaks if is_tp else _plain
     row_to_item = parse(header, source, athlete, knowledge)
     items: list[RunWorkout | BusyBlock] = []
     line = reader.line_num + 1

@@ -7,9 +7,10 @@ are expanded by recurring-ical-events only. Decisions:
   profile's ``run_time`` and lasts the duration its description states (TrainingPeaks
   ``Planned Time: 1:30:00``) or else ``run_minutes``;
 - other sports in a training feed are skipped, and so are cancelled events;
-- any other timed event is a :class:`BusyBlock` unless it is ``TRANSP:TRANSPARENT`` or has
-  no length; all-day non-run events (holidays, "Vacation") are not busy, because calendars
-  use them for notes as often as for absence: travel and illness belong in ``blackouts``;
+- any other timed event is a :class:`BusyBlock` unless it is ``TRANSP:TRANSPARENT``, Outlook
+  ``FREE`` or has no length; an all-day non-run event blocks its days only when it is marked
+  busy on purpose (``TRANSP:OPAQUE`` written out, Outlook ``BUSY``/``OOF``), because calendars
+  use all-day items for notes (holidays, birthdays) as often as for absence;
 - floating times, and times whose TZID nobody knows, are read in the athlete's zone;
 - an event with a date DTSTART and a timed DTEND is read as an all-day event; one that
   repeats more often than hourly is dropped with a warning.
@@ -314,10 +315,14 @@ def _item(
     zone = athlete.zone
     timed = isinstance(begin, dt.datetime)
     if kind is None:
-        transparent = str(event.get("TRANSP", "")).upper() == "TRANSPARENT"
-        if not timed or transparent:
+        if not _busy(event, timed):
             return None
-        begin, finish = _local(begin, zone), _local(finish, zone)
+        if timed:
+            begin, finish = _local(begin, zone), _local(finish, zone)
+        else:
+            begin = dt.datetime.combine(begin, dt.time(), tzinfo=zone)
+            finish = dt.datetime.combine(max(_date(finish), begin.date() + dt.timedelta(days=1)),
+                                         dt.time(), tzinfo=zone)
         if finish <= begin:
             return None
         return BusyBlock(start=begin, end=finish, title=title, source=label)
@@ -331,6 +336,23 @@ def _item(
     return RunWorkout(
         start=begin, end=finish, kind=RunKind(kind), title=title, all_day=not timed, source=label
     )
+
+
+def _busy(event: icalendar.Event, timed: bool) -> bool:
+    """Whether a non-run event blocks time.
+
+    Outlook's busy status wins (FREE is free; BUSY and out-of-office block); then TRANSP. A
+    timed event blocks unless it is transparent. An all-day event blocks only when marked busy
+    on purpose (TRANSP:OPAQUE written out, or Outlook BUSY/OOF): calendars default to using
+    all-day items as notes (holidays, birthdays, "Day Off").
+    """
+    status = str(event.get("X-MICROSOFT-CDO-BUSYSTATUS", "")).upper()
+    if status == "FREE":
+        return False
+    transp = str(event.get("TRANSP", "")).upper()
+    if timed:
+        return transp != "TRANSPARENT"
+    return status in ("BUSY", "OOF") or transp == "OPAQUE"
 
 
 def _stated_duration(description: str) -> dt.timedelta | None:

@@ -6,6 +6,7 @@ from runstrength.rules.blackouts import Blackouts
 from runstrength.rules.core_weekly import CoreWeekly
 from runstrength.rules.day_after_long import DayAfterLong
 from runstrength.rules.easy_days import EasyDays
+from runstrength.rules.fresh_before_key import FreshBeforeKey
 from runstrength.rules.heavy_spacing import HeavySpacing
 from runstrength.rules.no_heavy_legs_before_key import NoHeavyLegsBeforeKey
 from runstrength.rules.no_stacking import NoStacking
@@ -37,6 +38,7 @@ SOFT: tuple[Rule, ...] = (
     CoreWeekly(),
     EasyDays(),
     DayAfterLong(),
+    FreshBeforeKey(),
     Spread(),
     Preferences(),
     Stability(),
