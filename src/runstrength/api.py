@@ -19,7 +19,7 @@ def season_span(schedule: Schedule, athlete: Athlete, start: dt.date | None,
     if start is None:
         if not schedule.runs:
             raise InputError("the schedule has no runs; give the season with --from and --to")
-        start = min(r.day for r in schedule.runs)
+        start = monday_of(min(r.day for r in schedule.runs))  # whole weeks unless told
     if end is None:
         # The season runs to the last race; with none, to the last run (recurring runs
         # without an end are cut by the importer's window).

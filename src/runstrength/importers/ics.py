@@ -123,8 +123,8 @@ def default_span(
 ) -> tuple[dt.date, dt.date] | None:
     """The dates the calendar's runs cover, or all its events' when it has no run.
 
-    From the first DTSTART to the last DTSTART + 1 day, the last UNTIL or COUNT of a
-    recurrence, or the last race of the profile, whichever is latest. A recurrence never
+    From the Sunday before the first DTSTART's week to the last DTSTART + 1 day, the last UNTIL
+    or COUNT of a recurrence, or the last race of the profile, whichever is latest. A recurrence never
     reaches more than :data:`SPAN_CAP` past its start, and open-ended ones do not stretch
     the span at all (they only fill it), unless nothing else bounds it: then it is
     :data:`SPAN_CAP` from the first start. ``None`` when no event has a readable start.
@@ -151,7 +151,10 @@ def default_span(
     ends = [last for _, _, last in chosen if last is not None]
     ends += [race.date for race in athlete.races if race.date >= earliest]
     latest = max(ends) if ends else earliest + SPAN_CAP
-    return earliest, latest + dt.timedelta(days=1)
+    # The planner's season starts on the Monday of the first run's week, and the day before
+    # it still matters (a long run the Sunday before): cover both.
+    monday = earliest - dt.timedelta(days=earliest.weekday())
+    return monday - dt.timedelta(days=1), latest + dt.timedelta(days=1)
 
 
 def _repeats_until(rule: icalendar.vRecur, first: dt.date) -> dt.date | None:
