@@ -123,11 +123,11 @@ def default_span(
 ) -> tuple[dt.date, dt.date] | None:
     """The dates the calendar's runs cover, or all its events' when it has no run.
 
-    From the Sunday before the first DTSTART's week to the last DTSTART + 1 day, the last UNTIL
-    or COUNT of a recurrence, or the last race of the profile, whichever is latest. A recurrence never
-    reaches more than :data:`SPAN_CAP` past its start, and open-ended ones do not stretch
-    the span at all (they only fill it), unless nothing else bounds it: then it is
-    :data:`SPAN_CAP` from the first start. ``None`` when no event has a readable start.
+    From the Sunday before the first DTSTART's week to the last DTSTART + 1 day, the last
+    UNTIL or COUNT of a recurrence, or the last race of the profile, whichever is latest. A
+    recurrence never reaches more than :data:`SPAN_CAP` past its start, and open-ended ones do
+    not stretch the span at all (they only fill it), unless nothing else bounds it: then it
+    is :data:`SPAN_CAP` from the first start. ``None`` when no event has a readable start.
     """
     spans: list[tuple[bool, dt.date, dt.date | None]] = []  # (is run, first day, last day)
     for cal in calendars:
