@@ -56,18 +56,20 @@ def main() -> None:
 
 
 @main.command("plan")
-@click.argument("runs", type=click.Path(dir_okay=False, allow_dash=True))
+# Paths are not checked by click: a directory or a missing file is bad input (exit 1, one
+# line naming it, from our readers and fileio), not a usage error (exit 2).
+@click.argument("runs", type=click.Path(allow_dash=True))
 @click.option("--athlete", "-a", "athlete_path", required=True,
-              type=click.Path(dir_okay=False), help="Athlete profile (TOML).")
-@click.option("--output", "-o", "output", required=True, type=click.Path(dir_okay=False),
+              type=click.Path(), help="Athlete profile (TOML).")
+@click.option("--output", "-o", "output", required=True, type=click.Path(),
               help="Strength calendar to write (.ics).")
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False),
+@click.option("--csv", "csv_path", type=click.Path(),
               help="Also write the sessions as a CSV table.")
 @click.option("--race", "races", multiple=True, callback=_races,
               help="Add a race: DATE:DISTANCE[:PRIORITY] (repeatable).")
 @click.option("--from", "start", callback=_date, help="First day of the season (YYYY-MM-DD).")
 @click.option("--to", "end", callback=_date, help="Last day of the season (YYYY-MM-DD).")
-@click.option("--busy", "busy_paths", multiple=True, type=click.Path(dir_okay=False),
+@click.option("--busy", "busy_paths", multiple=True, type=click.Path(),
               help="Another calendar whose events are busy time (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["ics", "csv"]),
               help="Format of RUNS when it is read from standard input (-).")
@@ -109,11 +111,17 @@ def _plan(runs, athlete_path, output, csv_path, races, start, end, busy_paths, f
     from runstrength.importers import load_schedule
     from runstrength.profile import load_athlete
 
+    # Checks that need no file come first, and stdin is read only once they pass.
+    if start and end and end < start:
+        raise InputError(f"--to {end} is before --from {start}")
+    if runs == "-" and not fmt:
+        raise InputError("-: reading standard input needs --format ics or --format csv")
     targets = {Path(output): "ics"}
     if csv_path:
         targets[Path(csv_path)] = "csv"
     if len(targets) < 1 + bool(csv_path):
         raise InputError(f"{output}: the .ics and --csv outputs must be different files")
+    _check_not_an_input(list(targets), [runs, athlete_path, *busy_paths])
     check_targets(list(targets), force=force)
     k = knowledge.load(Path(models_dir) if models_dir else None)
     athlete = load_athlete(athlete_path)
@@ -121,9 +129,9 @@ def _plan(runs, athlete_path, output, csv_path, races, start, end, busy_paths, f
         athlete = athlete.model_copy(update={"races": sorted([*athlete.races, *races],
                                                              key=lambda r: r.date)})
     data = sys.stdin.buffer.read() if runs == "-" else None
-    if runs == "-" and not fmt:
-        raise InputError("-: reading standard input needs --format ics or --format csv")
     schedule = load_schedule(runs, athlete, k, start=start, end=end, fmt=fmt, data=data)
+    if start is None and not schedule.runs:
+        _no_runs("<stdin>" if runs == "-" else runs, schedule.warnings)
     busy = []
     for path in busy_paths:
         other = load_schedule(path, athlete, k, start=start, end=end)
@@ -150,6 +158,29 @@ def _plan(runs, athlete_path, output, csv_path, races, start, end, busy_paths, f
 
         print_summary(result, [str(p) for p in files])
     return 0
+
+
+def _check_not_an_input(targets: list[Path], inputs: list[str]) -> None:
+    """Refuse an output that is one of the inputs: --force must not eat the schedule."""
+    for target in targets:
+        for given in inputs:
+            if given == "-" or not target.exists():
+                continue
+            try:
+                same = os.path.samefile(target, given)
+            except OSError:  # the input is missing: its reader says so
+                continue
+            if same:
+                raise InputError(f"{target}: is also an input ({given}); "
+                                 "write the plan to another file")
+
+
+def _no_runs(source: str, warnings: list[str]) -> None:
+    """The season cannot be dated without runs: say which file, and why when we know."""
+    why = next((w.removeprefix(f"{source}: ") for w in warnings), None)
+    if why:
+        raise InputError(f"{source}: no runs to plan around; first problem: {why}")
+    raise InputError(f"{source}: no runs found; give the season with --from and --to")
 
 
 if __name__ == "__main__":

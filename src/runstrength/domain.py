@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -89,12 +90,44 @@ _WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 
 
+def clock_value(value: object) -> object:
+    """A profile's time of day: ``"HH:MM"`` text or a TOML local time, nothing else.
+
+    pydantic alone would read a number as seconds after midnight (``run_time = 7`` as 00:00:07).
+    """
+    if isinstance(value, str):
+        return parse_clock(value)
+    if isinstance(value, dt.time) or value is None:
+        return value
+    raise ValueError(f"{value!r} is not a time of day; write \"HH:MM\", e.g. \"07:00\"")
+
+
 def parse_clock(text: str) -> dt.time:
     """Parse ``HH:MM`` (24 h) into a time, or raise ``ValueError`` saying what is allowed."""
     m = _CLOCK.match(text)
     if not m or int(m[1]) > 23 or int(m[2]) > 59:
         raise ValueError(f"{text!r} is not a time of day; write HH:MM between 00:00 and 23:59")
     return dt.time(int(m[1]), int(m[2]))
+
+
+_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+
+
+@cache
+def _zone_spellings() -> dict[str, str]:
+    from zoneinfo import available_timezones
+
+    return {z.lower(): z for z in sorted(available_timezones() - _NOT_ZONES)}
+
+
+def _zone_spelling(value: str) -> str | None:
+    """The zone's own spelling for a name in another case or with spaces for underscores."""
+    return _zone_spellings().get(value.strip().replace(" ", "_").lower())
+
+
+def _zone_hint(value: str) -> str:
+    match = _zone_spelling(value)
+    return f"did you mean {match!r}?" if match else "use an IANA name such as Europe/London"
 
 
 class Window(BaseModel):
@@ -126,6 +159,8 @@ class Window(BaseModel):
 class Race(BaseModel):
     """A race on the athlete's calendar."""
 
+    model_config = ConfigDict(extra="forbid")  # a misspelt "priorty" must not default to A
+
     date: dt.date = Field(description="Race day (local).")
     distance: Distance = Field(description="5k | 10k | half | marathon | ultra.")
     priority: Priority = Field(Priority.A, description="A (full taper), B (race week), C (none).")
@@ -138,6 +173,8 @@ class Race(BaseModel):
 
 class Blackout(BaseModel):
     """Dates with no strength session at all (travel, illness)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     start: dt.date
     end: dt.date
@@ -156,6 +193,8 @@ class Blackout(BaseModel):
 class Preferences(BaseModel):
     """Soft wishes: the plan honours them when the rules leave room."""
 
+    model_config = ConfigDict(extra="forbid")
+
     days: list[str] = Field(default_factory=list, description="Preferred weekdays, mon..sun.")
     time: dt.time | None = Field(None, description="Preferred start time HH:MM.")
 
@@ -171,7 +210,7 @@ class Preferences(BaseModel):
     @field_validator("time", mode="before")
     @classmethod
     def _time(cls, value: object) -> object:
-        return parse_clock(value) if isinstance(value, str) else value
+        return clock_value(value)
 
 
 class Athlete(BaseModel):
@@ -208,12 +247,19 @@ class Athlete(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
+        # "localtime" and "posixrules" are files of the local tz database, not zones: they
+        # would make the plan depend on the machine; "Factory" has no real offset.
         try:
+            if value in _NOT_ZONES:
+                raise ValueError(value)
             ZoneInfo(value)
+            # a case-insensitive file system finds "europe/london", which then goes into
+            # TZIDs that other calendars do not know
+            spelling = _zone_spelling(value)
+            if spelling is not None and spelling != value:
+                raise ValueError(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(
-                f"unknown time zone {value!r}; use an IANA name such as Europe/London"
-            ) from exc
+            raise ValueError(f"unknown time zone {value!r}; {_zone_hint(value)}") from exc
         return value
 
     @field_validator("keywords")
@@ -232,7 +278,7 @@ class Athlete(BaseModel):
     @field_validator("run_time", mode="before")
     @classmethod
     def _run_time(cls, value: object) -> object:
-        return parse_clock(value) if isinstance(value, str) else value
+        return clock_value(value)
 
     @field_validator("availability", mode="before")
     @classmethod
@@ -246,6 +292,9 @@ class Athlete(BaseModel):
                 raise ValueError(f"{key!r} is not a weekday; use one of {', '.join(WEEKDAYS)}")
             if isinstance(windows, str):
                 windows = [windows]
+            if not isinstance(windows, list | tuple):
+                raise ValueError(f"{day}: {windows!r} is not a list of windows; "
+                                 'write e.g. ["06:00-07:30", "18:00-20:30"]')
             try:
                 out[day] = [w if isinstance(w, Window) else Window.parse(str(w)) for w in windows]
             except ValueError as exc:

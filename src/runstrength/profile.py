@@ -17,17 +17,23 @@ def parse_athlete(data: bytes, source: str, default_id: str = "athlete") -> Athl
     try:
         raw = tomllib.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise InputError(f"{source}: not UTF-8 text (byte {exc.start})") from None
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"{source}: line {line}: not UTF-8 text (byte {exc.start}); "
+                         "save the profile as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{source}: {exc}") from None
-    raw.setdefault("id", default_id)
+    if raw.get("id") in (None, ""):  # a blank id would give every athlete the same UIDs
+        raw["id"] = default_id
     try:
         athlete = Athlete.model_validate(raw)
     except ValidationError as exc:
         err = exc.errors()[0]
         msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field (misspelt?)"
         value = err.get("input")
-        shown = f" (got {value!r})" if isinstance(value, str | int | float) else ""
+        shown = (f" (got {value!r})" if isinstance(value, str | int | float)
+                 and repr(value) not in msg else "")
         raise InputError(f"{source}: field {field_path(err)}: {msg}{shown}") from None
     athlete._source = source
     return athlete

@@ -1,0 +1,456 @@
+"""Fuzzing the command line: mangled calendars and mangled profiles.
+
+Whatever bytes the schedule holds and whatever the profile says, `runstrength plan` ends in
+one of two ways: exit 0 with a calendar written, or exit 1 with exactly one line on stderr
+naming the file at fault and nothing written. Never a traceback, never the CLI's "internal
+error" fallback (that line means a bug).
+
+Both tests are derandomized so CI sees the same examples on every run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import icalendar
+from click.testing import CliRunner
+from conftest import DATA, SCENARIOS
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from test_real_calendars import first_monday
+
+from runstrength.cli import main
+from runstrength.importers import decode
+
+#: RUNSTRENGTH_FUZZ_EXAMPLES=5000 runs a long, random (not derandomized) session locally.
+_LONG = int(os.environ.get("RUNSTRENGTH_FUZZ_EXAMPLES", "0"))
+FUZZ = settings(max_examples=_LONG or 60, deadline=None, derandomize=not _LONG, database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+WEEKS = 2  # a short season per example: the point is the input handling, not the solve
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+
+
+def run_cli(args: list[str], stdin: bytes | None = None):
+    return CliRunner().invoke(main, args, input=stdin, catch_exceptions=False,
+                              env={"SOURCE_DATE_EPOCH": "1800000000"})
+
+
+def assert_clean_outcome(result, culprit: str, out: Path) -> None:
+    """Exit 0 with a calendar, or exit 1 with one line naming ``culprit``; nothing else."""
+    err = result.stderr
+    event(f"exit {result.exit_code}")
+    assert "Traceback" not in result.output, result.output
+    assert "internal error" not in err, err
+    lines = err.splitlines()
+    if result.exit_code == 1:
+        assert len(lines) == 1, err
+        assert lines[0].startswith(f"runstrength: error: {culprit}: "), err
+        assert not out.exists()
+        return
+    assert result.exit_code == 0, result.output
+    assert all(line.startswith(("runstrength: warning: ", "runstrength: shortfall: "))
+               for line in lines), err
+    cal = icalendar.Calendar.from_ical(out.read_bytes())
+    assert all(not c.errors for c in cal.walk())
+    for vevent in cal.walk("VEVENT"):
+        assert vevent.DTEND > vevent.DTSTART
+
+
+# ---------------------------------------------------------------------------------------------
+# (a) mangled .ics
+
+
+ICS_SEEDS = sorted(SCENARIOS.glob("*/runs.ics")) + sorted(DATA.glob("import_*.ics"))
+
+#: Lines a calendar should not hold, or holds in the wrong place.
+GARBAGE = [
+    b"RRULE:FREQ=DAILY;COUNT=100000",
+    b"RRULE:FREQ=SECONDLY",
+    b"RRULE:FREQ=MINUTELY;INTERVAL=1",
+    b"RRULE:FREQ=HOURLY;COUNT=5000",
+    b"RRULE:FREQ=YEARLY;UNTIL=99991231",
+    b"RRULE:FREQ=WEEKLY;INTERVAL=0",
+    b"RRULE:FREQ=MONTHLY;BYMONTHDAY=31;BYDAY=MO",
+    b"RRULE:FREQ=DAILY;UNTIL=20270301T070000",
+    b"RRULE:FREQ=DAILY;COUNT=-3",
+    b"RRULE:garbage",
+    b"RRULE:FREQ=WEEKLY;BYDAY=XX",
+    b"EXDATE:nope",
+    b"EXDATE;VALUE=DATE:20270302",
+    b"RDATE;VALUE=TIME:083000",
+    b"RDATE;VALUE=PERIOD:20270302T070000Z/PT1H",
+    b"RDATE:20270303T070000,garbage",
+    b"RECURRENCE-ID:20270302T070000",
+    b"RECURRENCE-ID;RANGE=THISANDFUTURE:20270302T070000",
+    b"DTSTART:99991231T235959Z",
+    b"DTSTART;VALUE=DATE:00010101",
+    b"DTSTART;VALUE=DATE:99991231",
+    b"DTSTART:20270302",
+    b"DTSTART:",
+    b"DTEND:20270301T060000",
+    b"DTEND;VALUE=DATE:99991231",
+    b"DURATION:-P1D",
+    b"DURATION:P99999999W",
+    b"DURATION:PT0S",
+    b"DURATION:garbage",
+    b"DTSTART;TZID=Nowhere/Land:20270302T070000",
+    b"DTSTART;TZID=W. Europe Standard Time:20270302T070000",
+    b"DTSTART;TZID=\"\":20270302T070000",
+    b"X-WR-TIMEZONE:Mars/Olympus",
+    b"X-WR-TIMEZONE:",
+    b"X-WR-TIMEZONE:Europe/London",
+    b"STATUS:CANCELLED",
+    b"TRANSP:OPAQUE",
+    b"TRANSP:TRANSPARENT",
+    b"X-MICROSOFT-CDO-BUSYSTATUS:OOF",
+    b"X-MICROSOFT-CDO-BUSYSTATUS:FREE",
+    b"SUMMARY:Intervals 6x800m",
+    b"SUMMARY:Long run",
+    b"SUMMARY:RACE: City Marathon",
+    b"SUMMARY:Bike: easy spin",
+    b"SUMMARY;ENCODING=QUOTED-PRINTABLE:=E9=",
+    b"SUMMARY:\\",
+    b"DESCRIPTION:Planned Time: 99:99:99",
+    b"DESCRIPTION:Workout type: Run\\nPlanned Time: 0:00",
+    b"DESCRIPTION:Duration: 1e400 h",
+    b"BEGIN:VEVENT",
+    b"END:VEVENT",
+    b"BEGIN:VCALENDAR",
+    b"END:VCALENDAR",
+    b"BEGIN:VTIMEZONE",
+    b"END:VTIMEZONE",
+    b"BEGIN:VALARM",
+    b"BEGIN:STANDARD",
+    b"TZOFFSETFROM:+9999",
+    b"TZOFFSETTO:garbage",
+    b"CALSCALE:HEBREW",
+    b" folded continuation",
+    b":",
+    b";;;:::",
+    b"\x00",
+    b"\xff\xfe\x00",
+    b"X" * 5000,
+    b"DTSTAMP:20270101",
+    b"DTSTAMP:garbage",
+    b"LAST-MODIFIED:99991231T235959Z",
+    b"UID;X=\"unterminated:1",
+    b"UID:",
+    b"ATTENDEE;CN=\"a\\\"b\":mailto:x",
+    b"CATEGORIES:a,,b",
+]
+#: What a date may turn into.
+BAD_DATES = [b"20270230", b"00000000", b"99991231", b"2027031", b"20271301", b"2027-03-01",
+             b"19000101", b"20270301T250000", b"", b"2027030X", b"10000101", b"00010101",
+             b"20270229", b"20270301T070000Z", b"20270301T070000"]
+ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "cp1252",
+             "latin-1", "mac_roman", "ascii"]
+_DATE = re.compile(rb"\d{8}(?:T\d{6}Z?)?")
+
+
+def _lines(data: bytes) -> list[bytes]:
+    return data.splitlines(keepends=True) or [b""]
+
+
+def _at(items: list, where: float) -> int:
+    return min(int(where * len(items)), len(items) - 1)
+
+
+def _delete(data: bytes, where: float) -> bytes:
+    lines = _lines(data)
+    del lines[_at(lines, where)]
+    return b"".join(lines)
+
+
+def _duplicate(data: bytes, where: float) -> bytes:
+    lines = _lines(data)
+    i = _at(lines, where)
+    lines.insert(i, lines[i])
+    return b"".join(lines)
+
+
+def _truncate(data: bytes, where: float) -> bytes:
+    return data[: int(where * len(data))]
+
+
+def _flip(data: bytes, where: float, byte: int) -> bytes:
+    if not data:
+        return bytes([byte])
+    i = _at(list(data), where)
+    return data[:i] + bytes([data[i] ^ byte or 0xFF]) + data[i + 1:]
+
+
+def _insert(data: bytes, where: float, line: bytes) -> bytes:
+    lines = _lines(data)
+    lines.insert(_at(lines, where) + 1, line.rstrip(b"\r\n") + b"\r\n")
+    return b"".join(lines)
+
+
+def _break_date(data: bytes, where: float, value: bytes) -> bytes:
+    found = list(_DATE.finditer(data))
+    if not found:
+        return data
+    m = found[_at(found, where)]
+    return data[: m.start()] + value + data[m.end():]
+
+
+def _drop_end(data: bytes, where: float) -> bytes:
+    lines = _lines(data)
+    ends = [i for i, line in enumerate(lines) if line.upper().startswith(b"END:")]
+    if ends:
+        del lines[ends[_at(ends, where)]]
+    return b"".join(lines)
+
+
+def _encode(data: bytes, codec: str) -> bytes:
+    return decode(data).encode(codec, errors="replace")
+
+
+_where = st.floats(0, 1, exclude_max=True)
+MUTATIONS = st.one_of(
+    st.tuples(st.just(_delete), _where),
+    st.tuples(st.just(_duplicate), _where),
+    st.tuples(st.just(_truncate), _where),
+    st.tuples(st.just(_flip), _where, st.integers(1, 255)),
+    st.tuples(st.just(_insert), _where, st.sampled_from(GARBAGE) | st.binary(max_size=60)),
+    st.tuples(st.just(_break_date), _where, st.sampled_from(BAD_DATES)),
+    st.tuples(st.just(_drop_end), _where),
+    st.tuples(st.just(_encode), st.sampled_from(ENCODINGS)),
+)
+
+
+def _season(seed: Path) -> tuple[dt.date, dt.date]:
+    monday = first_monday(decode(seed.read_bytes())) or dt.date(2027, 3, 1)
+    return monday, monday + dt.timedelta(weeks=WEEKS, days=-1)
+
+
+SEASONS = {seed: _season(seed) for seed in ICS_SEEDS}
+
+
+def test_ics_seeds_are_there():
+    """The mutated calendars start from the scenarios' and fixtures' .ics files."""
+    assert len(ICS_SEEDS) >= 10
+    assert all(SEASONS[s][0].weekday() == 0 for s in ICS_SEEDS)
+
+
+@FUZZ
+@given(seed=st.sampled_from(ICS_SEEDS),
+       mutations=st.lists(MUTATIONS, min_size=1, max_size=4),
+       role=st.sampled_from(["runs", "runs", "busy", "stdin"]))
+def test_mangled_calendar_plans_or_fails_in_one_line(seed, mutations, role):
+    """Deleted, doubled, truncated, flipped, re-encoded lines; garbage and broken dates."""
+    data = seed.read_bytes()
+    for mutation, *args in mutations:
+        data = mutation(data, *args)
+    first, last = SEASONS[seed]
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        mangled, out = tmp / "mangled.ics", tmp / "out.ics"
+        mangled.write_bytes(data)
+        athlete = seed.parent / "athlete.toml"
+        if not athlete.is_file():
+            athlete = tmp / "athlete.toml"
+            athlete.write_text(PROFILE_BASE_TEXT, encoding="utf-8")
+        args = ["plan", str(mangled), "--athlete", str(athlete), "-o", str(out), "-q",
+                "--from", str(first), "--to", str(last)]
+        stdin, culprit = None, str(mangled)
+        if role == "busy":
+            args[1] = str(seed)
+            args += ["--busy", str(mangled)]
+        elif role == "stdin":
+            args[1:2] = ["-", "--format", "ics"]
+            stdin, culprit = data, "<stdin>"
+        result = run_cli(args, stdin)
+        if role == "busy" and result.exit_code == 1 and str(seed) in result.stderr:
+            culprit = str(seed)  # a fixture that is broken on purpose, as RUNS
+        assert_clean_outcome(result, culprit, out)
+
+
+# ---------------------------------------------------------------------------------------------
+# (b) mangled profiles
+
+#: A short season across both daylight-saving changes of March 2027 (US 14th, EU 28th).
+PROFILE_SEASON = (dt.date(2027, 3, 8), dt.date(2027, 3, 28))
+PROFILE_RUNS = SCENARIOS / "marathon-trainingpeaks" / "runs.ics"
+
+PROFILE_BASE = {
+    "id": "fuzz",
+    "name": "Fuzz Runner",
+    "level": "recreational",
+    "timezone": "Europe/London",
+    "session_minutes": 40,
+    "equipment": ["bands", "dumbbells"],
+    "run_time": "07:00",
+    "availability": {"mon": ["06:00-07:30", "18:00-20:30"], "wed": ["18:00-20:30"],
+                     "fri": ["06:00-07:30"], "sat": ["08:00-12:00"]},
+    "races": [{"date": "2027-04-25", "distance": "marathon", "priority": "A", "name": "City"}],
+    "blackouts": [{"start": "2027-03-17", "end": "2027-03-18"}],
+    "preferences": {"days": ["mon", "sat"], "time": "18:30"},
+}
+
+
+def toml_value(value: object) -> str:
+    """TOML for the value types a profile uses (strings, numbers, dates, arrays, tables)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(str(k))} = {toml_value(v)}"
+                               for k, v in value.items()) + "}"
+    raise TypeError(value)
+
+
+def toml_text(profile: dict) -> str:
+    lines = [f"{json.dumps(k)} = {toml_value(v)}" for k, v in profile.items()
+             if not isinstance(v, dict) and not (isinstance(v, list) and v
+                                                 and all(isinstance(x, dict) for x in v))]
+    for key, value in profile.items():
+        if isinstance(value, dict):
+            lines.append(f"\n[{json.dumps(key)}]")
+            lines += [f"{json.dumps(str(k))} = {toml_value(v)}" for k, v in value.items()]
+        elif isinstance(value, list) and value and all(isinstance(x, dict) for x in value):
+            for table in value:
+                lines.append(f"\n[[{json.dumps(key)}]]")
+                lines += [f"{json.dumps(str(k))} = {toml_value(v)}" for k, v in table.items()]
+    return "\n".join(lines) + "\n"
+
+
+PROFILE_BASE_TEXT = toml_text(PROFILE_BASE)
+
+_text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30)
+_junk = st.one_of(_text, st.integers(-10**6, 10**6), st.floats(allow_nan=True),
+                  st.booleans(), st.lists(st.integers(), max_size=2), st.dates())
+_zones = st.sampled_from([
+    "UTC", "Europe/London", "America/New_York", "Pacific/Kiritimati", "Etc/GMT+12",
+    "Etc/GMT-14", "Asia/Kathmandu", "Australia/Lord_Howe", "America/St_Johns",
+    "Antarctica/Troll", "Africa/Casablanca", "Pacific/Apia", "Factory", "localtime", "Z",
+    "", " ", "Europe/", "/etc/passwd", "../../etc", "Europe/London\x00", "a" * 300,
+    "europe/london", "EST5EDT", "W. Europe Standard Time", "+05:00",
+])
+_clock = st.builds(lambda h, m: f"{h:02d}:{m:02d}", st.integers(0, 25), st.integers(0, 61))
+_window = st.one_of(
+    st.builds(lambda a, b: f"{a}-{b}", _clock, _clock),
+    st.sampled_from(["00:00-24:00", "23:59-24:00", "06:00-06:01", "24:00-24:00", "06:00",
+                     "6-7", "06:00 - 07:30", "", "18:00-06:00", "00:00-00:10"]),
+    _junk,
+)
+_weekday = st.sampled_from(["mon", "tue", "wed", "thu", "fri", "sat", "sun", "Monday", "SUN",
+                            "mo", "xyz", "", "1"])
+_availability = st.one_of(
+    st.dictionaries(_weekday, st.lists(_window, max_size=3) | _window, max_size=7),
+    _junk,
+)
+_day_in_play = st.builds(lambda n: PROFILE_SEASON[0] + dt.timedelta(days=n),
+                         st.integers(-30, 80))
+_date_value = st.one_of(
+    _day_in_play.map(str), _day_in_play,
+    st.sampled_from(["0001-01-01", "9999-12-31", "2027-02-30", "2027-3-1", "tomorrow", "",
+                     "2027-03-20T10:00:00", "2027-03-20T10:00:00+05:00"]),
+    st.sampled_from([dt.date(1, 1, 1), dt.date(9999, 12, 31),
+                     dt.datetime(2027, 3, 20, 10, 0)]),
+    _junk,
+)
+_race = st.fixed_dictionaries(
+    {"date": _date_value,
+     "distance": st.sampled_from(["5k", "10k", "half", "marathon", "ultra", "Marathon", "42k",
+                                  ""]) | _junk},
+    optional={"priority": st.sampled_from(["A", "B", "C", "a", "D", ""]) | _junk,
+              "name": _text},
+)
+_blackout = st.fixed_dictionaries({"start": _date_value, "end": _date_value},
+                                  optional={"reason": _text})
+_kinds = st.sampled_from(["easy", "recovery", "long", "intervals", "tempo", "hills", "race",
+                          "fartlek", ""])
+_keyword = st.one_of(_text, st.sampled_from([
+    "re:(?i)long", "re:(?P<x>long)", "re:(a)\\1", "re:(", "re:", "", " ", "re:^", "re:$",
+    "re:x{2,1}", "re:[", "re:\\", "re:.", "re:(?x) long # comment", "long", "Sunday club",
+]))
+FIELDS = {
+    "id": st.one_of(_text, _junk),
+    "name": st.one_of(_text, st.sampled_from(["[bold]", "[/]", "[red]Sam[/blue]", "a\nb",
+                                              "\x1b[31m", "%s {0}"])),
+    "level": st.sampled_from(["beginner", "recreational", "marathon", "advanced", "Elite",
+                              "ADVANCED", ""]) | _junk,
+    "timezone": _zones | _junk,
+    "session_minutes": st.integers(-5, 400) | _junk,
+    "equipment": st.lists(st.sampled_from(["bands", "dumbbells", "gym", "GYM", "kettlebell",
+                                           "barbell", "bodyweight", "", " "]) | _text,
+                          max_size=4) | _junk,
+    "run_time": st.one_of(_clock, st.sampled_from([dt.time(2, 30), dt.time(23, 59),
+                                                   dt.time(0, 0), "02:30", "24:00"]), _junk),
+    "run_minutes": st.integers(-5, 2000) | _junk,
+    "availability": _availability,
+    "races": st.lists(_race, max_size=3) | _junk,
+    "blackouts": st.lists(_blackout, max_size=2) | _junk,
+    "preferences": st.fixed_dictionaries(
+        {}, optional={"days": st.lists(_weekday, max_size=3) | _junk,
+                      "time": st.one_of(_clock, _junk)}) | _junk,
+    "keywords": st.dictionaries(_kinds, st.lists(_keyword, max_size=3) | _junk,
+                                max_size=3) | _junk,
+    "key_runs": st.lists(_kinds, max_size=3) | _junk,
+    "colour": _junk,  # not a profile field at all
+}
+
+
+@st.composite
+def profiles(draw) -> dict:
+    profile = dict(PROFILE_BASE)
+    for name in draw(st.lists(st.sampled_from(sorted(FIELDS)), min_size=1, max_size=5,
+                              unique=True)):
+        if draw(st.integers(0, 5)) == 0:
+            profile.pop(name, None)
+        else:
+            profile[name] = draw(FIELDS[name])
+    return profile
+
+
+_TOML_BREAKS = st.one_of(
+    st.tuples(st.just(_delete), _where),
+    st.tuples(st.just(_duplicate), _where),
+    st.tuples(st.just(_truncate), _where),
+    st.tuples(st.just(_flip), _where, st.integers(1, 255)),
+    st.tuples(st.just(_insert), _where, st.sampled_from(
+        [b"[availability]", b"[[races]]", b"=", b"date = 2027-13-01", b"level = ",
+         b"timezone = 'x", b"\xff", b"[preferences", b"races = 3", b"id = \"a\" b"])),
+    st.tuples(st.just(_encode), st.sampled_from(["utf-16", "cp1252", "utf-8-sig"])),
+)
+
+
+@FUZZ
+@given(profile=profiles(), breaks=st.lists(_TOML_BREAKS, max_size=2) | st.just([]))
+def test_mangled_profile_plans_or_fails_in_one_line(profile, breaks):
+    """Random values for every profile field, and TOML that is not TOML at all."""
+    try:
+        data = toml_text(profile).encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates in generated text: not a file anyone has
+        return
+    for mutation, *args in breaks:
+        data = mutation(data, *args)
+    first, last = PROFILE_SEASON
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        athlete, out = tmp / "athlete.toml", tmp / "out.ics"
+        athlete.write_bytes(data)
+        result = run_cli(["plan", str(PROFILE_RUNS), "--athlete", str(athlete), "-o", str(out),
+                          "--from", str(first), "--to", str(last)])
+        assert_clean_outcome(result, str(athlete), out)
