@@ -12,7 +12,16 @@ import itertools
 from collections import Counter
 from dataclasses import dataclass
 
-from runstrength.domain import LegLoad, Level, Phase, Plan, PlannedSession, Priority, RunKind
+from runstrength.domain import (
+    LegLoad,
+    Level,
+    Phase,
+    Plan,
+    PlannedSession,
+    Priority,
+    RunKind,
+    RunWorkout,
+)
 from runstrength.knowledge import Knowledge
 
 
@@ -36,8 +45,16 @@ def validate(plan: Plan, k: Knowledge) -> list[Violation]:
     athlete = plan.athlete
     zone = athlete.zone
     key_kinds = set(athlete.key_runs or rules.key_runs)
+    runs = list(plan.runs)
+    # A race in the profile is a key run on its day even when the schedule lacks it; like an
+    # all-day run it starts at the profile's run_time and lasts run_minutes.
+    for race in athlete.races:
+        if not any(r.kind is RunKind.RACE and r.day == race.date for r in runs):
+            start = dt.datetime.combine(race.date, athlete.run_time, zone)
+            runs.append(RunWorkout(start=start, kind=RunKind.RACE, title=race.label,
+                                   end=start + dt.timedelta(minutes=athlete.run_minutes)))
     key_days: dict[dt.date, list] = {}
-    for run in plan.runs:
+    for run in runs:
         if run.kind in key_kinds:
             key_days.setdefault(run.day, []).append(run)
     weeks = {w.index: w for w in plan.weeks}
@@ -60,7 +77,7 @@ def validate(plan: Plan, k: Knowledge) -> list[Violation]:
         )
         if not inside:
             bad("availability", s, f"{label} is outside the availability windows")
-        for run in plan.runs:
+        for run in runs:
             if _overlaps(s.start, s.end, run.start - pad, run.end + pad):
                 bad("availability", s, f"{label} overlaps run {run.title or run.kind.value}")
         for block in plan.busy:
@@ -117,12 +134,4 @@ def validate(plan: Plan, k: Knowledge) -> list[Violation]:
         cap = k.sessions[kind].max_per_week
         if n > cap:
             bad("phase-max", None, f"week {index} has {n} {kind} sessions, max {cap}")
-    # the race itself is a key run even when the schedule lacks it
-    for race in races:
-        for s in plan.sessions:
-            day = s.start.astimezone(zone).date()
-            if s.leg_load is LegLoad.HEAVY and day == race.date - dt.timedelta(days=1) and not any(
-                r.kind is RunKind.RACE for r in key_days.get(race.date, [])
-            ):
-                bad("no-heavy-legs-before-key", s, f"{s.kind} is heavy the day before {race.label}")
     return out
