@@ -46,7 +46,6 @@ def run_cli(args: list[str], stdin: bytes | None = None):
 def assert_clean_outcome(result, culprit: str, out: Path) -> None:
     """Exit 0 with a calendar, or exit 1 with one line naming ``culprit``; nothing else."""
     err = result.stderr
-    event(f"exit {result.exit_code}")
     assert "Traceback" not in result.output, result.output
     assert "internal error" not in err, err
     lines = err.splitlines()
@@ -270,6 +269,7 @@ def test_mangled_calendar_plans_or_fails_in_one_line(seed, mutations, role):
         result = run_cli(args, stdin)
         if role == "busy" and result.exit_code == 1 and str(seed) in result.stderr:
             culprit = str(seed)  # a fixture that is broken on purpose, as RUNS
+        event(f"exit {result.exit_code}")
         assert_clean_outcome(result, culprit, out)
 
 
@@ -453,4 +453,93 @@ def test_mangled_profile_plans_or_fails_in_one_line(profile, breaks):
         athlete.write_bytes(data)
         result = run_cli(["plan", str(PROFILE_RUNS), "--athlete", str(athlete), "-o", str(out),
                           "--from", str(first), "--to", str(last)])
+        event(f"exit {result.exit_code}")
         assert_clean_outcome(result, str(athlete), out)
+
+
+# ---------------------------------------------------------------------------------------------
+# regressions: each bug these tests found, pinned by name
+
+REGRESSION_EVENT = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//fuzz//EN\r\n"
+    "BEGIN:VEVENT\r\nUID:1\r\nDTSTAMP:20270101T000000Z\r\n"
+    "DTSTART:20270302T070000\r\nDTEND:20270302T080000\r\nSUMMARY:Easy run\r\n"
+    "{extra}END:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+def _plan_text(tmp: Path, calendar: str, profile: str = PROFILE_BASE_TEXT, *extra: str):
+    runs, athlete, out = tmp / "runs.ics", tmp / "athlete.toml", tmp / "out.ics"
+    runs.write_text(calendar, encoding="utf-8")
+    athlete.write_text(profile, encoding="utf-8")
+    result = run_cli(["plan", str(runs), "--athlete", str(athlete), "-o", str(out),
+                      "--from", "2027-03-01", "--to", "2027-03-14", *extra])
+    return result, runs, athlete, out
+
+
+def test_regression_rrule_interval_zero_does_not_hang(tmp_path):
+    """Bug: RRULE INTERVAL=0 never moved on; the expansion ran until memory ran out."""
+    result, runs, _, out = _plan_text(tmp_path, REGRESSION_EVENT.format(
+        extra="RRULE:FREQ=WEEKLY;INTERVAL=0\r\n"), PROFILE_BASE_TEXT, "-q")
+    assert_clean_outcome(result, str(runs), out)
+    assert result.exit_code == 0
+    assert "event 1: skipped: RRULE INTERVAL=0" in result.stderr
+
+
+def test_regression_rdate_with_a_bare_time_is_ignored(tmp_path):
+    """Bug: RDATE;VALUE=TIME sank the file with "'<' not supported between ... time"."""
+    result, runs, _, out = _plan_text(tmp_path, REGRESSION_EVENT.format(
+        extra="RDATE;VALUE=TIME:083000\r\n"), PROFILE_BASE_TEXT, "-q")
+    assert_clean_outcome(result, str(runs), out)
+    assert result.exit_code == 0
+    assert "event 1: RDATE holds a time without a date; ignored" in result.stderr
+    assert "holds no runs" not in result.stderr  # the run itself is still there
+
+
+def test_regression_two_dtends_skip_the_event_with_a_reason(tmp_path):
+    """Bug: a second DTEND gave "'list' object has no attribute 'dt'" for the whole file."""
+    result, runs, _, out = _plan_text(tmp_path, REGRESSION_EVENT.format(
+        extra="DTEND:20270302T090000\r\n"), PROFILE_BASE_TEXT, "-q")
+    assert_clean_outcome(result, str(runs), out)
+    assert "event 1: skipped: Multiple DTEND defined" in result.stderr
+    assert "'list'" not in result.stderr
+
+
+def test_regression_two_uids_keep_the_first(tmp_path):
+    """Bug: a second UID gave "event [vText(b'1'), vText(b'')]: unhashable type: 'list'"."""
+    result, runs, _, out = _plan_text(tmp_path, REGRESSION_EVENT.format(extra="UID:\r\n"),
+                                      PROFILE_BASE_TEXT, "-q")
+    assert_clean_outcome(result, str(runs), out)
+    assert result.exit_code == 0
+    assert "event 1: UID given 2 times; the first is used" in result.stderr
+    assert "holds no runs" not in result.stderr
+
+
+def test_regression_markup_in_the_name_is_printed_as_text(tmp_path):
+    """Bug: a name like "[/]" was read as rich markup by the summary: MarkupError after
+    the files were written, so exit 1 with the calendar on disk."""
+    profile = PROFILE_BASE_TEXT.replace('"Fuzz Runner"', '"[/] [bold]Sam"')
+    result, _, athlete, out = _plan_text(tmp_path, REGRESSION_EVENT.format(extra=""), profile)
+    assert_clean_outcome(result, str(athlete), out)
+    assert result.exit_code == 0
+    assert "[/] [bold]Sam" in result.stdout
+
+
+def test_regression_line_break_in_the_name_stays_out_of_the_calendar(tmp_path):
+    """Bug: a line break in the name went raw into X-WR-CALNAME: icalendar's assertion,
+    reported as an internal error."""
+    profile = PROFILE_BASE_TEXT.replace('"Fuzz Runner"', '"Sam\\nK\\u0007"')
+    result, _, athlete, out = _plan_text(tmp_path, REGRESSION_EVENT.format(extra=""), profile,
+                                         "-q")
+    assert_clean_outcome(result, str(athlete), out)
+    assert result.exit_code == 0
+    cal = icalendar.Calendar.from_ical(out.read_bytes())
+    assert str(cal["X-WR-CALNAME"]) == "Strength – Sam K"
+
+
+def test_regression_overlong_time_zone_is_bad_input(tmp_path):
+    """Bug: a 300-character timezone made ZoneInfo raise OSError (file name too long)."""
+    profile = PROFILE_BASE_TEXT.replace('"Europe/London"', '"' + "a" * 300 + '"')
+    result, _, athlete, out = _plan_text(tmp_path, REGRESSION_EVENT.format(extra=""), profile)
+    assert_clean_outcome(result, str(athlete), out)
+    assert result.exit_code == 1 and "field timezone" in result.stderr

@@ -258,7 +258,7 @@ class Athlete(BaseModel):
             spelling = _zone_spelling(value)
             if spelling is not None and spelling != value:
                 raise ValueError(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: name too long
             raise ValueError(f"unknown time zone {value!r}; {_zone_hint(value)}") from exc
         return value
 

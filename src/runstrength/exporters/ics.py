@@ -7,6 +7,7 @@ athlete, date and kind, events are sorted, and no clock or random source is read
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from icalendar import Alarm, Calendar, Event
 
@@ -35,7 +36,7 @@ def plan_to_ics(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    name = f"Strength – {athlete.name or athlete.id or 'athlete'}"
+    name = f"Strength – {_one_line(athlete.name) or _one_line(athlete.id) or 'athlete'}"
     cal.add("name", name)  # RFC 7986
     cal.add("x-wr-calname", name)  # what Google and Apple read
     cal.add("x-wr-timezone", athlete.timezone)
@@ -127,7 +128,7 @@ def _run_event(run: RunWorkout, plan: Plan, stamp: dt.datetime) -> Event:
     event.add("dtstamp", stamp)
     event.add("dtstart", start)
     event.add("dtend", to_local(run.end, zone))
-    event.add("summary", run.title or f"Run ({run.kind})")
+    event.add("summary", _one_line(run.title) or f"Run ({run.kind})")
     text = f"Run kind: {run.kind}"
     if run.all_day:
         text += f"\nAll-day in the source calendar; start assumed at {start:%H:%M}."
@@ -139,6 +140,16 @@ def _run_event(run: RunWorkout, plan: Plan, stamp: dt.datetime) -> Event:
     event.add("status", "CONFIRMED")
     event.add("x-runstrength-run", str(run.kind))
     return event
+
+
+def _one_line(text: str) -> str:
+    """User text for a one-line value: no control characters, whitespace runs as one space.
+
+    X-WR-CALNAME is written raw (a line break would end the content line), and control
+    characters are not allowed in any iCalendar value (RFC 5545 3.1).
+    """
+    kept = "".join(" " if unicodedata.category(c) == "Cc" else c for c in text)
+    return " ".join(kept.split())
 
 
 def _token(value: str) -> str:

@@ -49,6 +49,7 @@ _STATED_DURATION = re.compile(
 _STEP_DAYS = {"SECONDLY": 1, "MINUTELY": 1, "HOURLY": 1, "DAILY": 1, "WEEKLY": 7,
               "MONTHLY": 31, "YEARLY": 366}
 _TOO_OFTEN = {"SECONDLY", "MINUTELY"}
+_WHEN = {"DTSTART", "DTEND", "DURATION"}
 _QUOTED = re.compile(r"'([^'\r\n]+)'")
 
 
@@ -207,7 +208,8 @@ def _one_line(problem: object) -> str:
 def _label(component: icalendar.cal.Component) -> str:
     if component.name != "VEVENT":
         return component.name
-    return f"event {component.get('UID') or component.get('SUMMARY') or '(no UID)'}"
+    name = component.get("UID") or component.get("SUMMARY") or "(no UID)"
+    return f"event {name[0] if isinstance(name, list) else name}"
 
 
 def _problems(cal: icalendar.Calendar, source: str, text: str) -> list[str]:
@@ -238,25 +240,68 @@ def _tidy(cal: icalendar.Calendar, source: str) -> list[str]:
       the date says "some time that day", which is what an all-day event means here.
     - A rule repeating more often than hourly: no training or busy calendar needs one, and a
       year of it is millions of occurrences, so the event is dropped.
+    - A rule with an INTERVAL below 1: it never moves on (the expansion would not end), so
+      the event is dropped.
+    - An event whose start or end cannot be read (two DTENDs, say) is dropped, a second
+      UID is dropped, and an RDATE or EXDATE holding a bare time (no date) is ignored: the
+      expansion would fail on them with a message about Python objects.
     """
     out = []
     for event in list(cal.walk("VEVENT")):
         try:
             start, end = event.DTSTART, event.DTEND
-            too_often = any(str(r.get("FREQ", [""])[0]).upper() in _TOO_OFTEN
-                            for r in event.rrules)
-        except ValueError:  # a broken property: reported by _problems
-            continue
-        if too_often:
+            unsafe = _unsafe_rule(event)
+        except ValueError as exc:  # an unreadable time is reported by _problems already
+            unreadable = {str(prop).upper() for prop, _ in event.errors} & _WHEN
+            unsafe = "" if unreadable else _one_line(exc)
+        if unsafe is not None:
             for parent in cal.walk():
                 if event in parent.subcomponents:
                     parent.subcomponents.remove(event)
-            out.append(f"{source}: {_label(event)}: skipped: repeats more often than hourly")
-        elif not isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
+            if unsafe:
+                out.append(f"{source}: {_label(event)}: skipped: {unsafe}")
+            continue
+        uid = event.get("UID")
+        if isinstance(uid, list):  # the expansion groups by UID and needs one
+            event["UID"] = uid[0]
+            out.append(f"{source}: {_label(event)}: UID given {len(uid)} times; "
+                       "the first is used")
+        for name in ("RDATE", "EXDATE"):
+            if _bare_time(event.get(name)):
+                del event[name]
+                out.append(f"{source}: {_label(event)}: {name} holds a time without a date; "
+                           "ignored")
+        if not isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
             del event["DTEND"]
             out.append(f"{source}: {_label(event)}: DTSTART is a date but DTEND a time; "
                        "read as an all-day event")
     return out
+
+
+def _bare_time(prop: object) -> bool:
+    """Whether an RDATE/EXDATE property (one line or several) holds a time without a date."""
+    values = prop if isinstance(prop, list) else [prop] if prop is not None else []
+    for value in values:
+        try:
+            dates = [d.dt for d in value.dts]
+        except (AttributeError, ValueError):  # unreadable: the expansion reports it
+            continue
+        if any(isinstance(d, dt.time) for d in dates):
+            return True
+    return False
+
+
+def _unsafe_rule(event: icalendar.Event) -> str | None:
+    """Why the event's RRULE cannot be expanded safely, or ``None``."""
+    for rule in event.rrules:
+        if not isinstance(rule, icalendar.vRecur):  # unreadable: reported by _problems
+            continue
+        if str(rule.get("FREQ", [""])[0]).upper() in _TOO_OFTEN:
+            return "repeats more often than hourly"
+        interval = rule.get("INTERVAL", [1])[0]
+        if isinstance(interval, int) and interval < 1:
+            return f"RRULE INTERVAL={interval}: the interval must be 1 or more"
+    return None
 
 
 def _occurrences(
