@@ -54,3 +54,15 @@ def test_validator_flags_too_many_sessions_and_loaded_race_week(k):
     three = [heavy(day(i), athlete, week=1) for i in (0, 2, 4)]
     assert "phase-max" in rules_broken(plan, three, k)
     assert "race-week" in rules_broken(plan, [heavy(day(8), athlete, week=2)], k)
+
+
+def test_include_runs_writes_only_imported_runs_inside_the_season(k):
+    """Regression: --include-runs wrote profile races as 07:00 runs and runs past --to."""
+    import icalendar
+
+    athlete = make_athlete(races=[{"date": str(day(20)), "distance": "10k", "priority": "C"}])
+    runs = [run(day(2), "easy"), run(day(9), "easy")]
+    plan = checked(runs, athlete, end=day(6))
+    cal = icalendar.Calendar.from_ical(plan.to_ics(include_runs=True))
+    written = [e for e in cal.walk("VEVENT") if "STRENGTH" not in str(e.get("CATEGORIES").cats)]
+    assert [e.DTSTART.date() for e in written] == [day(2)]

@@ -18,7 +18,12 @@ def season_span(schedule: Schedule, athlete: Athlete, start: dt.date | None,
     """The season's first and last day: given, else from the runs and races it holds."""
     if start is None:
         if not schedule.runs:
-            raise InputError("the schedule has no runs; give the season with --from and --to")
+            # The season cannot be dated without runs: say which file, and why when we know.
+            source = schedule.source
+            why = next((w.removeprefix(f"{source}: ") for w in schedule.warnings), None)
+            if why:
+                raise InputError(f"{source}: no runs to plan around; first problem: {why}")
+            raise InputError(f"{source}: no runs found; give the season with --from and --to")
         start = monday_of(min(r.day for r in schedule.runs))  # whole weeks unless told
     if end is None:
         # The season runs to the last race; with none, to the last run (recurring runs

@@ -130,8 +130,6 @@ def _plan(runs, athlete_path, output, csv_path, races, start, end, busy_paths, f
                                                              key=lambda r: r.date)})
     data = sys.stdin.buffer.read() if runs == "-" else None
     schedule = load_schedule(runs, athlete, k, start=start, end=end, fmt=fmt, data=data)
-    if start is None and not schedule.runs:
-        _no_runs("<stdin>" if runs == "-" else runs, schedule.warnings)
     busy = []
     for path in busy_paths:
         other = load_schedule(path, athlete, k, start=start, end=end)
@@ -173,14 +171,6 @@ def _check_not_an_input(targets: list[Path], inputs: list[str]) -> None:
             if same:
                 raise InputError(f"{target}: is also an input ({given}); "
                                  "write the plan to another file")
-
-
-def _no_runs(source: str, warnings: list[str]) -> None:
-    """The season cannot be dated without runs: say which file, and why when we know."""
-    why = next((w.removeprefix(f"{source}: ") for w in warnings), None)
-    if why:
-        raise InputError(f"{source}: no runs to plan around; first problem: {why}")
-    raise InputError(f"{source}: no runs found; give the season with --from and --to")
 
 
 if __name__ == "__main__":

@@ -347,6 +347,7 @@ class Schedule(BaseModel):
     busy: list[BusyBlock] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     stamp: dt.datetime | None = Field(None, description="Newest DTSTAMP/LAST-MODIFIED seen.")
+    source: str = Field("schedule", description="The file it was read from.")
 
 
 class Week(BaseModel):

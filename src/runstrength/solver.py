@@ -258,7 +258,7 @@ def plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledg
         sessions=sessions,
         shortfalls=shortfalls,
         penalties=solved.penalties,
-        runs=sorted((r for rs in season.runs_on.values() for r in rs), key=lambda r: r.start),
+        runs=sorted(season.runs, key=lambda r: r.start),  # as imported: no assumed race runs
         busy=season.busy,
         status=solved.status,
         objective=solved.objective,

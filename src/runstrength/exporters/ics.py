@@ -46,7 +46,8 @@ def plan_to_ics(
         for uid, s in ordered_sessions(plan)
     ]
     if include_runs:
-        events += [_run_event(r, plan, stamp) for r in plan.runs]
+        first, last = plan.weeks[0].days()[0], plan.weeks[-1].days()[-1]
+        events += [_run_event(r, plan, stamp) for r in plan.runs if first <= r.day <= last]
     events.sort(key=lambda e: (e.start.astimezone(dt.UTC), str(e["UID"])))
     for event in events:
         cal.add_component(event)

@@ -54,7 +54,9 @@ def load_schedule(
         from runstrength.importers.ics import read_ics as reader
     else:
         from runstrength.importers.csv import read_csv as reader
-    return reader(data, name, athlete, knowledge, start, end)
+    schedule = reader(data, name, athlete, knowledge, start, end)
+    schedule.source = name
+    return schedule
 
 
 def _read(path: Path) -> bytes:
