@@ -543,3 +543,42 @@ def test_regression_overlong_time_zone_is_bad_input(tmp_path):
     result, _, athlete, out = _plan_text(tmp_path, REGRESSION_EVENT.format(extra=""), profile)
     assert_clean_outcome(result, str(athlete), out)
     assert result.exit_code == 1 and "field timezone" in result.stderr
+
+
+def test_regression_dtend_before_dtstart_is_ignored(tmp_path):
+    """Bug: DTEND 0001-01-01 on a weekly series: the expansion swapped the ends, each busy
+    block spanned 2,000 years, and planning two weeks took minutes and gigabytes."""
+    result, runs, _, out = _plan_text(tmp_path, REGRESSION_EVENT.format(
+        extra="RRULE:FREQ=WEEKLY;UNTIL=20270601T000000Z\r\n").replace(
+        "DTEND:20270302T080000", "DTEND;VALUE=DATE:00010101").replace("Easy run", "Swim"),
+        PROFILE_BASE_TEXT, "-q")
+    assert_clean_outcome(result, str(runs), out)
+    assert "event 1: DTEND is before DTSTART; ignored" in result.stderr
+
+
+def test_regression_negative_duration_is_ignored(tmp_path):
+    """Bug: DURATION:-P9999W was swapped into a 190-year busy block covering the season."""
+    result, runs, _, out = _plan_text(tmp_path, REGRESSION_EVENT.format(
+        extra="DURATION:-P9999W\r\n").replace("DTEND:20270302T080000\r\n", "").replace(
+        "Easy run", "Swim"), PROFILE_BASE_TEXT, "-q")
+    assert_clean_outcome(result, str(runs), out)
+    assert "event 1: DURATION is negative; ignored" in result.stderr
+    assert "shortfall" not in result.stderr
+
+
+def test_regression_season_indexes_only_its_own_days_of_a_long_busy_block(k):
+    """Bug: Season indexed every day of every busy block; a block spanning centuries made
+    millions of entries. Only the season's days (and one each side) are indexed now."""
+    from conftest import MONDAY, make_athlete
+
+    from runstrength.domain import BusyBlock
+    from runstrength.periodization import periodize
+    from runstrength.rules import Season
+
+    athlete = make_athlete()
+    zone = athlete.zone
+    block = BusyBlock(start=dt.datetime(1, 1, 2, tzinfo=zone),
+                      end=dt.datetime(9999, 12, 30, tzinfo=zone), title="forever")
+    weeks = periodize(athlete, MONDAY, MONDAY + dt.timedelta(days=13), k)
+    season = Season(athlete=athlete, knowledge=k, weeks=weeks, runs=[], busy=[block], races=[])
+    assert sorted(season.busy_on) == [MONDAY + dt.timedelta(days=n) for n in range(-1, 15)]

@@ -242,6 +242,8 @@ def _tidy(cal: icalendar.Calendar, source: str) -> list[str]:
       year of it is millions of occurrences, so the event is dropped.
     - A rule with an INTERVAL below 1: it never moves on (the expansion would not end), so
       the event is dropped.
+    - A DTEND before DTSTART, or a negative DURATION, is dropped (the event then has no
+      length, as if it had none): the expansion would swap the ends, a span of centuries.
     - An event whose start or end cannot be read (two DTENDs, say) is dropped, a second
       UID is dropped, and an RDATE or EXDATE holding a bare time (no date) is ignored: the
       expansion would fail on them with a message about Python objects.
@@ -271,11 +273,37 @@ def _tidy(cal: icalendar.Calendar, source: str) -> list[str]:
                 del event[name]
                 out.append(f"{source}: {_label(event)}: {name} holds a time without a date; "
                            "ignored")
-        if not isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
+        if _negative(event.get("DURATION")):
+            del event["DURATION"]
+            out.append(f"{source}: {_label(event)}: DURATION is negative; ignored")
+        if _before(end, start):
+            del event["DTEND"]
+            out.append(f"{source}: {_label(event)}: DTEND is before DTSTART; ignored")
+        elif not isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
             del event["DTEND"]
             out.append(f"{source}: {_label(event)}: DTSTART is a date but DTEND a time; "
                        "read as an all-day event")
     return out
+
+
+def _before(end: object, start: object) -> bool:
+    """Whether DTEND ``end`` lies before DTSTART ``start`` (a date against a time by day,
+    a floating time against a zoned one by the clock)."""
+    if not isinstance(end, dt.date) or not isinstance(start, dt.date):
+        return False
+    if isinstance(end, dt.datetime) and isinstance(start, dt.datetime):
+        if (end.tzinfo is None) != (start.tzinfo is None):
+            return end.replace(tzinfo=None) < start.replace(tzinfo=None)
+        return end < start
+    return _date(end) < _date(start)
+
+
+def _negative(duration: object) -> bool:
+    try:
+        length = getattr(duration, "dt", None)
+    except ValueError:  # unreadable: reported by _problems
+        return False
+    return isinstance(length, dt.timedelta) and length < dt.timedelta(0)
 
 
 def _bare_time(prop: object) -> bool:

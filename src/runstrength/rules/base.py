@@ -63,11 +63,14 @@ class Season:
                 )
         self.runs_on = dict(runs_on)
         busy_on: dict[dt.date, list[BusyBlock]] = defaultdict(list)
-        for block in self.busy:
-            day = block.start.date()
-            while day <= block.end.date():
-                busy_on[day].append(block)
-                day += dt.timedelta(days=1)
+        days = [d for w in self.weeks for d in w.days()]
+        if days:  # index only the season's days (and one each side): a block may span years
+            first, last = min(days) - dt.timedelta(days=1), max(days) + dt.timedelta(days=1)
+            for block in self.busy:
+                day = max(block.start.date(), first)
+                while day <= min(block.end.date(), last):
+                    busy_on[day].append(block)
+                    day += dt.timedelta(days=1)
         self.busy_on = dict(busy_on)
         self.week_of = {d: w for w in self.weeks for d in w.days()}
 
