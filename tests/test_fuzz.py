@@ -582,3 +582,49 @@ def test_regression_season_indexes_only_its_own_days_of_a_long_busy_block(k):
     weeks = periodize(athlete, MONDAY, MONDAY + dt.timedelta(days=13), k)
     season = Season(athlete=athlete, knowledge=k, weeks=weeks, runs=[], busy=[block], races=[])
     assert sorted(season.busy_on) == [MONDAY + dt.timedelta(days=n) for n in range(-1, 15)]
+
+
+def test_regression_date_start_with_an_earlier_timed_end(tmp_path):
+    """A date DTSTART with a timed DTEND before it: both fix-ups wanted to delete DTEND
+    (KeyError during this work, caught by the fuzzer before it shipped)."""
+    calendar = REGRESSION_EVENT.format(extra="").replace(
+        "DTSTART:20270302T070000", "DTSTART;VALUE=DATE:20270306").replace(
+        "DTEND:20270302T080000", "DTEND:20270301T070000Z").replace("Easy run", "Trip")
+    result, runs, _, out = _plan_text(tmp_path, calendar, PROFILE_BASE_TEXT, "-q")
+    assert_clean_outcome(result, str(runs), out)
+    assert "event 1: DTEND is before DTSTART; ignored" in result.stderr
+
+
+def test_regression_two_x_wr_timezones_keep_the_named_one(tmp_path):
+    """Bug: a second (empty) X-WR-TIMEZONE failed every event with "no No time zone found
+    with key [vUnknown(b''), ...]"."""
+    calendar = (DATA / "import_google.ics").read_text(encoding="utf-8").replace(
+        "X-WR-TIMEZONE:", "X-WR-TIMEZONE:\r\nX-WR-TIMEZONE:", 1)
+    result, runs, _, out = _plan_text(tmp_path, calendar, PROFILE_BASE_TEXT, "-q")
+    assert_clean_outcome(result, str(runs), out)
+    assert result.exit_code == 0
+    assert "X-WR-TIMEZONE given 2 times; 'America/New_York' is used" in result.stderr
+
+
+def test_regression_unknown_x_wr_timezone_is_dropped(tmp_path):
+    """Bug: X-WR-TIMEZONE:Mars/Olympus failed every event ("no No time zone found with key
+    Mars/Olympus"); floating times are now read in the athlete's zone, with a warning."""
+    calendar = REGRESSION_EVENT.format(extra="").replace(
+        "PRODID:-//fuzz//EN\r\n", "PRODID:-//fuzz//EN\r\nX-WR-TIMEZONE:Mars/Olympus\r\n")
+    result, runs, _, out = _plan_text(tmp_path, calendar, PROFILE_BASE_TEXT, "-q")
+    assert_clean_outcome(result, str(runs), out)
+    assert result.exit_code == 0
+    assert "X-WR-TIMEZONE 'Mars/Olympus' is not a known time zone" in result.stderr
+    assert "holds no runs" not in result.stderr
+
+
+def test_regression_bad_date_in_a_time_zone_names_its_line(tmp_path):
+    """Bug: "Wrong date format 20270230" sank the file without saying where; the line of
+    the value is named now."""
+    text = (SCENARIOS / "outlook-windows" / "runs.ics").read_text(encoding="utf-8")
+    bad = text.replace("DTSTART:16011028T030000", "DTSTART:20270230", 1)
+    line = bad.splitlines().index("DTSTART:20270230") + 1
+    result, runs, _, out = _plan_text(tmp_path, bad, PROFILE_BASE_TEXT, "-q")
+    assert_clean_outcome(result, str(runs), out)
+    assert result.exit_code == 1
+    assert f"runs.ics: line {line}: Wrong date format 20270230" in result.stderr

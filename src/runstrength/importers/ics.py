@@ -24,10 +24,11 @@ import warnings
 from collections.abc import Callable
 from functools import cache
 from typing import Literal
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
 import recurring_ical_events
+from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from runstrength.domain import Athlete, BusyBlock, RunKind, RunWorkout, Schedule
 from runstrength.errors import InputError
@@ -51,6 +52,7 @@ _STEP_DAYS = {"SECONDLY": 1, "MINUTELY": 1, "HOURLY": 1, "DAILY": 1, "WEEKLY": 7
 _TOO_OFTEN = {"SECONDLY", "MINUTELY"}
 _WHEN = {"DTSTART", "DTEND", "DURATION"}
 _QUOTED = re.compile(r"'([^'\r\n]+)'")
+_GOT = re.compile(r"(?:got|format):?\s+([^'\s]{3,})\s*$", re.IGNORECASE)
 
 
 def read_ics(
@@ -197,6 +199,12 @@ def _where(text: str, message: str) -> str:
             # a folded content line is quoted whole: its first physical line is a prefix
             if line.strip() and quoted[1].startswith(line.strip()):
                 return f"line {number}: "
+    got = _GOT.search(message)  # "Wrong date format 20270230": the first line holding it
+    if got:
+        token = re.compile(rf"(?<!\w){re.escape(got[1])}(?!\w)")
+        for number, line in enumerate(text.splitlines(), 1):
+            if token.search(line):
+                return f"line {number}: "
     return ""
 
 
@@ -245,10 +253,11 @@ def _tidy(cal: icalendar.Calendar, source: str) -> list[str]:
     - A DTEND before DTSTART, or a negative DURATION, is dropped (the event then has no
       length, as if it had none): the expansion would swap the ends, a span of centuries.
     - An event whose start or end cannot be read (two DTENDs, say) is dropped, a second
-      UID is dropped, and an RDATE or EXDATE holding a bare time (no date) is ignored: the
-      expansion would fail on them with a message about Python objects.
+      UID or X-WR-TIMEZONE is dropped, and an RDATE or EXDATE holding a bare time (no date)
+      is ignored: the expansion would fail on them with a message about Python objects.
     """
     out = []
+    out += _tidy_x_wr_timezone(cal, source)
     for event in list(cal.walk("VEVENT")):
         try:
             start, end = event.DTSTART, event.DTEND
@@ -283,6 +292,29 @@ def _tidy(cal: icalendar.Calendar, source: str) -> list[str]:
             del event["DTEND"]
             out.append(f"{source}: {_label(event)}: DTSTART is a date but DTEND a time; "
                        "read as an all-day event")
+    return out
+
+
+def _tidy_x_wr_timezone(cal: icalendar.Calendar, source: str) -> list[str]:
+    """One X-WR-TIMEZONE that zoneinfo knows, or none: the expansion looks it up as given."""
+    zones = cal.get("X-WR-TIMEZONE")
+    if zones is None:
+        return []
+    out = []
+    if isinstance(zones, list):
+        cal["X-WR-TIMEZONE"] = next((z for z in zones if str(z).strip()), zones[0])
+        out.append(f"{source}: X-WR-TIMEZONE given {len(zones)} times; "
+                   f"{str(cal['X-WR-TIMEZONE'])!r} is used")
+    name = str(cal["X-WR-TIMEZONE"]).strip()
+    name = WINDOWS_TO_OLSON.get(name, name)  # Outlook writes "W. Europe Standard Time"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        del cal["X-WR-TIMEZONE"]
+        out.append(f"{source}: X-WR-TIMEZONE {name!r} is not a known time zone; "
+                   "floating times are read in the athlete's zone")
+    else:
+        cal["X-WR-TIMEZONE"] = name
     return out
 
 
@@ -364,8 +396,12 @@ def _occurrences(
 
 
 def _explain(exc: Exception) -> str:
-    # recurring-ical-events reports a missing property as a bare KeyError('DTSTART')
-    return f"no {exc.args[0]}" if isinstance(exc, KeyError) and exc.args else str(exc)
+    # recurring-ical-events reports a missing property as a bare KeyError('DTSTART'); other
+    # KeyErrors carry a sentence, which str() would show in quotes
+    if isinstance(exc, KeyError) and exc.args:
+        key = str(exc.args[0])
+        return f"no {key}" if re.fullmatch(r"[A-Z][A-Z-]*", key) else key
+    return str(exc)
 
 
 def _item(
