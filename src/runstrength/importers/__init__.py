@@ -45,7 +45,9 @@ def load_schedule(
             raise InputError("-: reading stdin needs a format (--format ics or --format csv)")
         name, data = "<stdin>", data or b""
     elif data is None:
-        data = _read(Path(name))
+        from runstrength.fileio import read_input
+
+        data = read_input(Path(name))
     fmt = (fmt or FORMATS.get(Path(name).suffix.lower()) or "").lower()
     if fmt not in FORMATS.values():
         raise InputError(f"{name}: unknown schedule format; use .ics or .csv (or --format ics|csv)")
@@ -58,13 +60,3 @@ def load_schedule(
     schedule.source = name
     return schedule
 
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a schedule file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
