@@ -5,7 +5,9 @@ one of two ways: exit 0 with a calendar written, or exit 1 with exactly one line
 naming the file at fault and nothing written. Never a traceback, never the CLI's "internal
 error" fallback (that line means a bug).
 
-Both tests are derandomized so CI sees the same examples on every run.
+The two property tests are derandomized so CI sees the same examples on every run (set
+RUNSTRENGTH_FUZZ_EXAMPLES=5000 for a long random session); the regression tests at the end
+pin each bug they found.
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ from test_real_calendars import first_monday
 from runstrength.cli import main
 from runstrength.importers import decode
 
-#: RUNSTRENGTH_FUZZ_EXAMPLES=5000 runs a long, random (not derandomized) session locally.
 _LONG = int(os.environ.get("RUNSTRENGTH_FUZZ_EXAMPLES", "0"))
 FUZZ = settings(max_examples=_LONG or 60, deadline=None, derandomize=not _LONG, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -142,6 +143,8 @@ GARBAGE = [
     b"LAST-MODIFIED:99991231T235959Z",
     b"UID;X=\"unterminated:1",
     b"UID:",
+    b"UID:two\\nlines",
+    b"SUMMARY:Long run\\nwith the club",
     b"ATTENDEE;CN=\"a\\\"b\":mailto:x",
     b"CATEGORIES:a,,b",
 ]
@@ -437,9 +440,11 @@ _TOML_BREAKS = st.one_of(
 
 
 @FUZZ
-@given(profile=profiles(), breaks=st.lists(_TOML_BREAKS, max_size=2) | st.just([]))
-def test_mangled_profile_plans_or_fails_in_one_line(profile, breaks):
-    """Random values for every profile field, and TOML that is not TOML at all."""
+@given(profile=profiles(), breaks=st.lists(_TOML_BREAKS, max_size=2) | st.just([]),
+       to_last_race=st.booleans())
+def test_mangled_profile_plans_or_fails_in_one_line(profile, breaks, to_last_race):
+    """Random values for every profile field, and TOML that is not TOML at all; half the
+    time without --to, so the season runs to the profile's last race."""
     try:
         data = toml_text(profile).encode("utf-8")
     except UnicodeEncodeError:  # lone surrogates in generated text: not a file anyone has
@@ -451,8 +456,9 @@ def test_mangled_profile_plans_or_fails_in_one_line(profile, breaks):
         tmp = Path(folder)
         athlete, out = tmp / "athlete.toml", tmp / "out.ics"
         athlete.write_bytes(data)
+        season = ["--from", str(first)] + ([] if to_last_race else ["--to", str(last)])
         result = run_cli(["plan", str(PROFILE_RUNS), "--athlete", str(athlete), "-o", str(out),
-                          "--from", str(first), "--to", str(last)])
+                          *season])
         event(f"exit {result.exit_code}")
         assert_clean_outcome(result, str(athlete), out)
 
@@ -628,3 +634,97 @@ def test_regression_bad_date_in_a_time_zone_names_its_line(tmp_path):
     assert_clean_outcome(result, str(runs), out)
     assert result.exit_code == 1
     assert f"runs.ics: line {line}: Wrong date format 20270230" in result.stderr
+
+
+def test_regression_race_in_year_9999_blames_the_profile(tmp_path):
+    """Bug: a race on 9999-12-31 overflowed the importer's window, and the error named the
+    runs file ("a date is out of range") instead of the profile."""
+    profile = PROFILE_BASE_TEXT.replace('"2027-04-25"', '"9999-12-31"')
+    result, _, athlete, out = _plan_text(tmp_path, REGRESSION_EVENT.format(extra=""), profile,
+                                         "-q")
+    assert_clean_outcome(result, str(athlete), out)
+
+
+def test_regression_race_year_typo_is_refused_at_once(tmp_path):
+    """Bug: a race typed 2207 for 2027 (and no --to) asked for a 9,000-week season: the CLI
+    ran for minutes. The season is capped, and the error names the race."""
+    from runstrength.api import MAX_SEASON_WEEKS
+
+    folder = SCENARIOS / "marathon-trainingpeaks"
+    typo = tmp_path / "athlete.toml"
+    typo.write_text((folder / "athlete.toml").read_text(encoding="utf-8").replace(
+        'date = "2027-04-25"', 'date = "2207-04-25"'), encoding="utf-8")
+    out = tmp_path / "out.ics"
+    result = run_cli(["plan", str(folder / "runs.ics"), "--athlete", str(typo), "-o", str(out)])
+    assert_clean_outcome(result, str(typo), out)
+    assert result.exit_code == 1
+    assert "field races.1.date" in result.stderr and "2207-04-25" in result.stderr
+    assert f"at most {MAX_SEASON_WEEKS} weeks" in result.stderr
+
+
+def test_regression_far_to_is_refused_without_expanding_centuries(tmp_path, k):
+    """Bug: --to 2999-12-31 expanded every recurring event for a thousand years (35 s)
+    before anything said the season was too long; the importer's window is capped now."""
+    from runstrength.importers import load_schedule
+    from runstrength.importers.ics import WINDOW_CAP
+    from runstrength.profile import load_athlete
+
+    folder = SCENARIOS / "half-google"
+    first, far = dt.date(2027, 3, 1), dt.date(2999, 12, 31)
+    athlete = load_athlete(folder / "athlete.toml")
+    schedule = load_schedule(folder / "runs.ics", athlete, k, start=first, end=far)
+    assert max(item.start.date() for item in [*schedule.runs, *schedule.busy]) <= (
+        first + WINDOW_CAP)
+    out = tmp_path / "out.ics"
+    result = run_cli(["plan", str(folder / "runs.ics"), "--athlete", str(folder / "athlete.toml"),
+                      "-o", str(out), "--from", str(first), "--to", str(far)])
+    assert result.exit_code == 1 and not out.exists()
+    assert result.stderr.startswith("runstrength: error: --to 2999-12-31: ")
+
+
+def test_regression_event_lasting_centuries_is_cut_to_no_length(tmp_path):
+    """Bug: DTSTART 1000-01-01 with DTEND 2027-03-02 on a weekly series: 53,000
+    occurrences each covering the season (20 s to import, a run lasting 1,027 years)."""
+    calendar = REGRESSION_EVENT.format(extra="RRULE:FREQ=WEEKLY;UNTIL=20270323T173000Z\r\n")
+    calendar = calendar.replace("DTSTART:20270302T070000", "DTSTART:10000101T070000")
+    result, runs, _, out = _plan_text(tmp_path, calendar, PROFILE_BASE_TEXT, "-q")
+    assert_clean_outcome(result, str(runs), out)
+    assert "event 1: DTEND makes the event 375164 days long; ignored" in result.stderr
+
+
+def test_regression_line_breaks_in_user_text_stay_out_of_messages(tmp_path):
+    """Bug: a blackout reason "\r" split a shortfall over two lines; an escaped line break
+    in a UID or a race name did the same to warnings and to the one-line error."""
+    profile = PROFILE_BASE_TEXT.replace(
+        '"start" = "2027-03-17"\n"end" = "2027-03-18"',
+        '"start" = "2027-03-01"\n"end" = "2027-03-12"\n"reason" = "trip\\rhome"')
+    assert "trip" in profile
+    calendar = REGRESSION_EVENT.format(extra="").replace("UID:1", "UID:two\\nlines")
+    for name in "abc":
+        (tmp_path / name).mkdir()
+    result, runs, _, out = _plan_text(tmp_path / "a", calendar, profile, "-q")
+    assert_clean_outcome(result, str(runs), out)
+    assert "blackout: trip home" in result.stderr
+    broken = calendar.replace("VERSION:2.0", "VERSION:2.0\r\nCALSCALE:HEBREW")
+    result, runs, _, out = _plan_text(tmp_path / "b", broken, PROFILE_BASE_TEXT, "-q")
+    assert_clean_outcome(result, str(runs), out)
+    assert result.exit_code == 1 and "event two lines: " in result.stderr
+    early = PROFILE_BASE_TEXT.replace('"2027-04-25"', '"2027-02-01"').replace(
+        '"City"', '"City\\nMarathon"')
+    result, _, athlete, out = _plan_text(tmp_path / "c", REGRESSION_EVENT.format(extra=""),
+                                         early, "-q")
+    assert_clean_outcome(result, str(athlete), out)
+    assert result.exit_code == 1 and "race City Marathon on 2027-02-01" in result.stderr
+
+
+def test_regression_event_without_dtstart_does_not_sink_the_file(tmp_path):
+    """Bug: in a file of two VCALENDARs, one whose only event had no DTSTART failed the
+    whole file ("event multi-work: no DTSTART") though the other held a good run."""
+    calendar = (DATA / "import_multi.ics").read_text(encoding="utf-8").replace(
+        "DTSTART:20270302T120000\n", "")
+    assert "20270302T120000" not in calendar
+    result, runs, _, out = _plan_text(tmp_path, calendar, PROFILE_BASE_TEXT, "-q")
+    assert_clean_outcome(result, str(runs), out)
+    assert result.exit_code == 0
+    assert "event multi-work: skipped: no DTSTART" in result.stderr
+    assert "holds no runs" not in result.stderr

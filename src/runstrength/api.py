@@ -12,10 +12,19 @@ from runstrength.domain import Athlete, BusyBlock, Plan, PlannedSession, Race, R
 from runstrength.errors import InputError
 from runstrength.periodization import monday_of, periodize
 
+#: Longest season planned at once. A race typed as 2207 instead of 2027 would otherwise
+#: ask for a model of 9,000 weeks; the ICS importer's window follows races only this far.
+MAX_SEASON_WEEKS = 104
+
 
 def season_span(schedule: Schedule, athlete: Athlete, start: dt.date | None,
                 end: dt.date | None) -> tuple[dt.date, dt.date]:
-    """The season's first and last day: given, else from the runs and races it holds."""
+    """The season's first and last day: given, else from the runs and races it holds.
+
+    Raises :class:`InputError` naming the cause (a race, the runs, ``--to``) when the season
+    would be longer than :data:`MAX_SEASON_WEEKS`.
+    """
+    given_end = end
     if start is None:
         if not schedule.runs:
             # The season cannot be dated without runs: say which file, and why when we know.
@@ -33,7 +42,27 @@ def season_span(schedule: Schedule, athlete: Athlete, start: dt.date | None,
         end = max(later) if later else max(runs, default=start + dt.timedelta(days=6))
     if end < start:
         raise InputError(f"--to {end} is before --from {start}")
+    _check_length(schedule, athlete, start, end, given_end)
     return start, end
+
+
+def _check_length(schedule: Schedule, athlete: Athlete, start: dt.date, end: dt.date,
+                  given_end: dt.date | None) -> None:
+    weeks = ((end - monday_of(start)).days + 7) // 7
+    if weeks <= MAX_SEASON_WEEKS:
+        return
+    limit = f"plan at most {MAX_SEASON_WEEKS} weeks at a time"
+    if given_end is not None:
+        raise InputError(f"--to {end}: the season from {start} would be {weeks} weeks; {limit}")
+    for i, race in enumerate(athlete.races):
+        if race.date == end:
+            raise InputError(
+                f"{athlete.source}: field races.{i}.date: race {_one_line(race.label)} on "
+                f"{race.date} is {weeks} weeks after the season starts ({start}); {limit} "
+                "(is the year right?)"
+            )
+    raise InputError(f"{schedule.source}: the runs span {start} to {end} ({weeks} weeks); "
+                     f"{limit}: give the season with --from and --to")
 
 
 def source_stamp(schedule: Schedule, start: dt.date) -> dt.datetime:
@@ -49,12 +78,16 @@ def source_stamp(schedule: Schedule, start: dt.date) -> dt.datetime:
     return dt.datetime.combine(monday_of(start), dt.time(0), dt.UTC)
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _check_races(athlete: Athlete, start: dt.date, source: str) -> None:
     for i, race in enumerate(athlete.races):
         if race.date < monday_of(start):
             raise InputError(
-                f"{source}: field races.{i}.date: race {race.label} on {race.date} is before "
-                f"the season starts ({start}); drop it or plan from an earlier --from"
+                f"{source}: field races.{i}.date: race {_one_line(race.label)} on {race.date} "
+                f"is before the season starts ({start}); drop it or plan from an earlier --from"
             )
 
 

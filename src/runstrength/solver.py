@@ -195,7 +195,7 @@ def shortfall_reasons(season: Season, week: Week, found: Candidates,
         if possible:
             reason = "free, but a session there would break spacing or the weekly cap"
         elif why:
-            reason = min(why, key=len)
+            reason = " ".join(min(why, key=len).split())  # run titles, blackout reasons: one line
         else:
             continue
         days_by_reason.setdefault(reason, []).append(f"{day:%a}")

@@ -38,6 +38,10 @@ from runstrength.knowledge import Knowledge
 
 #: Longest default window for open-ended recurrences: a season plus a week.
 SPAN_CAP = dt.timedelta(days=371)
+#: The longest window expanded: a little more than the longest season the planner accepts
+#: (``api.MAX_SEASON_WEEKS``, 104), which refuses a longer one naming its cause (a race
+#: typed as 2207, ``--to 2999-12-31``); expanding it first would take minutes.
+WINDOW_CAP = dt.timedelta(weeks=106)
 
 # "Planned Time: 1:30:00" (TrainingPeaks), "Duration: 45 min", "Moving time: 1.5 h"
 _STATED_DURATION = re.compile(
@@ -92,11 +96,14 @@ def _read(
     problems = [w for cal in calendars for w in _problems(cal, source, text)]
     problems += [w for cal in calendars for w in _tidy(cal, source)]
     stamp = _stamp(calendars)
-    span = default_span(calendars, athlete, knowledge)
-    if span is None:
-        return Schedule(warnings=problems, stamp=stamp)
-    start = start or span[0]
-    end = end or span[1]
+    if start is None or end is None:
+        span = default_span(calendars, athlete, knowledge)
+        if span is None:
+            return Schedule(warnings=problems, stamp=stamp)
+        start = start or span[0]
+        end = end or span[1]
+    if end - start > WINDOW_CAP:  # the planner refuses such a season anyway
+        end = start + WINDOW_CAP
     zone = athlete.zone
     first = dt.datetime.combine(start, dt.time(), tzinfo=zone)
     after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone)
@@ -152,7 +159,7 @@ def default_span(
         return None
     earliest = min(first for _, first, _ in chosen)
     ends = [last for _, _, last in chosen if last is not None]
-    ends += [race.date for race in athlete.races if race.date >= earliest]
+    ends += [race.date for race in athlete.races if earliest <= race.date <= earliest + WINDOW_CAP]
     latest = max(ends) if ends else earliest + SPAN_CAP
     # The planner's season starts on the Monday of the first run's week, and the day before
     # it still matters (a long run the Sunday before): cover both.
@@ -217,7 +224,8 @@ def _label(component: icalendar.cal.Component) -> str:
     if component.name != "VEVENT":
         return component.name
     name = component.get("UID") or component.get("SUMMARY") or "(no UID)"
-    return f"event {name[0] if isinstance(name, list) else name}"
+    name = str(name[0] if isinstance(name, list) else name)
+    return f"event {' '.join(name.split())}"  # an escaped line break stays out of messages
 
 
 def _problems(cal: icalendar.Calendar, source: str, text: str) -> list[str]:
@@ -250,18 +258,21 @@ def _tidy(cal: icalendar.Calendar, source: str) -> list[str]:
       year of it is millions of occurrences, so the event is dropped.
     - A rule with an INTERVAL below 1: it never moves on (the expansion would not end), so
       the event is dropped.
-    - A DTEND before DTSTART, or a negative DURATION, is dropped (the event then has no
+    - A DTEND before DTSTART or a negative DURATION is dropped (the event then has no
       length, as if it had none): the expansion would swap the ends, a span of centuries.
-    - An event whose start or end cannot be read (two DTENDs, say) is dropped, a second
-      UID or X-WR-TIMEZONE is dropped, and an RDATE or EXDATE holding a bare time (no date)
-      is ignored: the expansion would fail on them with a message about Python objects.
+      So is one making the event longer than :data:`WINDOW_CAP` (DTSTART 1000-01-01, DTEND
+      2027-03-02): each weekly occurrence would cover the season, 53,000 of them.
+    - An event without DTSTART, or whose start or end cannot be read (two DTENDs, say), is
+      dropped; so is a second UID or X-WR-TIMEZONE; an RDATE or EXDATE holding a bare time
+      (no date) is ignored: the expansion would fail on them with a message about Python
+      objects, or sink the whole file.
     """
     out = []
     out += _tidy_x_wr_timezone(cal, source)
     for event in list(cal.walk("VEVENT")):
         try:
             start, end = event.DTSTART, event.DTEND
-            unsafe = _unsafe_rule(event)
+            unsafe = "no DTSTART" if start is None else _unsafe_rule(event)
         except ValueError as exc:  # an unreadable time is reported by _problems already
             unreadable = {str(prop).upper() for prop, _ in event.errors} & _WHEN
             unsafe = "" if unreadable else _one_line(exc)
@@ -282,12 +293,14 @@ def _tidy(cal: icalendar.Calendar, source: str) -> list[str]:
                 del event[name]
                 out.append(f"{source}: {_label(event)}: {name} holds a time without a date; "
                            "ignored")
-        if _negative(event.get("DURATION")):
+        duration = _duration(event.get("DURATION"))
+        if duration is not None and not dt.timedelta(0) <= duration <= WINDOW_CAP:
             del event["DURATION"]
-            out.append(f"{source}: {_label(event)}: DURATION is negative; ignored")
-        if _before(end, start):
+            out.append(f"{source}: {_label(event)}: DURATION {_odd(duration)}; ignored")
+        length = _length(start, end)
+        if length is not None and not dt.timedelta(0) <= length <= WINDOW_CAP:
             del event["DTEND"]
-            out.append(f"{source}: {_label(event)}: DTEND is before DTSTART; ignored")
+            out.append(f"{source}: {_label(event)}: DTEND {_odd(length, 'DTSTART')}; ignored")
         elif not isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
             del event["DTEND"]
             out.append(f"{source}: {_label(event)}: DTSTART is a date but DTEND a time; "
@@ -318,24 +331,30 @@ def _tidy_x_wr_timezone(cal: icalendar.Calendar, source: str) -> list[str]:
     return out
 
 
-def _before(end: object, start: object) -> bool:
-    """Whether DTEND ``end`` lies before DTSTART ``start`` (a date against a time by day,
-    a floating time against a zoned one by the clock)."""
+def _length(start: object, end: object) -> dt.timedelta | None:
+    """DTEND minus DTSTART (by day for a date against a time, by the clock for a floating
+    time against a zoned one); ``None`` when either is not a date."""
     if not isinstance(end, dt.date) or not isinstance(start, dt.date):
-        return False
+        return None
     if isinstance(end, dt.datetime) and isinstance(start, dt.datetime):
         if (end.tzinfo is None) != (start.tzinfo is None):
-            return end.replace(tzinfo=None) < start.replace(tzinfo=None)
-        return end < start
-    return _date(end) < _date(start)
+            return end.replace(tzinfo=None) - start.replace(tzinfo=None)
+        return end - start
+    return _date(end) - _date(start)
 
 
-def _negative(duration: object) -> bool:
+def _duration(prop: object) -> dt.timedelta | None:
     try:
-        length = getattr(duration, "dt", None)
+        length = getattr(prop, "dt", None)
     except ValueError:  # unreadable: reported by _problems
-        return False
-    return isinstance(length, dt.timedelta) and length < dt.timedelta(0)
+        return None
+    return length if isinstance(length, dt.timedelta) else None
+
+
+def _odd(length: dt.timedelta, start: str = "") -> str:
+    if length < dt.timedelta(0):
+        return f"is before {start}" if start else "is negative"
+    return f"makes the event {length.days} days long"
 
 
 def _bare_time(prop: object) -> bool:
