@@ -120,7 +120,8 @@ def test_phase_min_reports_a_shortfall_with_reasons():
     sf = result.shortfalls[0]
     assert (sf.needed, sf.placed) == (2, 1)
     assert any(r.startswith("Mon, Tue, Thu") and "no availability" in r for r in sf.reasons)
-    assert sf.reasons[-1].startswith("fix: add an availability window on Mon")
+    assert sf.fixes[0].startswith("add an availability window on Mon, Tue, Thu, Fri, Sat or Sun")
+    assert sf.fixes[0].endswith("(+1 session with any one)")
 
 
 def test_volume_balance_picks_strength_over_filler():

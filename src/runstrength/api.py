@@ -102,12 +102,15 @@ def plan(
     previous: Iterable[PlannedSession] = (),
     models: str | Path | None = None,
     time_limit: float | None = None,
+    diagnose: bool = False,
 ) -> Plan:
     """Plan strength sessions around ``runs`` for ``athlete``.
 
     ``runs`` is a schedule file (.ics/.csv), an imported ``Schedule`` or a list of runs;
     ``athlete`` a profile file or an ``Athlete``. ``races`` adds races to the profile's,
     ``busy`` adds busy time, ``previous`` is an earlier plan to stay close to.
+    ``diagnose`` also explains each short week as a conflict between named rules
+    (``Plan.conflicts``), as ``--strict`` and ``runstrength explain`` do.
     """
     from runstrength.profile import load_athlete
     from runstrength.rules import Season
@@ -144,7 +147,7 @@ def plan(
         previous={(s.day, s.kind) for s in previous},
     )
     result = plan_season(athlete, weeks, season, k, stamp=source_stamp(schedule, start),
-                         time_limit=time_limit)
+                         time_limit=time_limit, diagnose_short=diagnose)
     result.warnings.extend(schedule.warnings)
     if not schedule.runs:
         result.warnings.append("the schedule holds no runs: sessions are planned around busy time")

@@ -55,40 +55,37 @@ def main() -> None:
     """Place strength sessions around the running you already do."""
 
 
-@main.command("plan")
-# Paths are not checked by click: a directory or a missing file is bad input (exit 1, one
-# line naming it, from our readers and fileio), not a usage error (exit 2).
-@click.argument("runs", type=click.Path(allow_dash=True))
-@click.option("--athlete", "-a", "athlete_path", required=True,
-              type=click.Path(), help="Athlete profile (TOML).")
-@click.option("--output", "-o", "output", required=True, type=click.Path(),
-              help="Strength calendar to write (.ics).")
-@click.option("--csv", "csv_path", type=click.Path(),
-              help="Also write the sessions as a CSV table.")
-@click.option("--race", "races", multiple=True, callback=_races,
-              help="Add a race: DATE:DISTANCE[:PRIORITY] (repeatable).")
-@click.option("--from", "start", callback=_date, help="First day of the season (YYYY-MM-DD).")
-@click.option("--to", "end", callback=_date, help="Last day of the season (YYYY-MM-DD).")
-@click.option("--busy", "busy_paths", multiple=True, type=click.Path(),
-              help="Another calendar whose events are busy time (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["ics", "csv"]),
-              help="Format of RUNS when it is read from standard input (-).")
-@click.option("--include-runs", is_flag=True, help="Write the imported runs into the .ics too.")
-@click.option("--remind", type=click.IntRange(0, 10080), metavar="MINUTES",
-              help="Add a reminder this many minutes before each session.")
-@click.option("--models", "models_dir", type=click.Path(file_okay=False, exists=True),
-              help="Directory of coaching models to use instead of the bundled ones.")
-@click.option("--force", is_flag=True, help="Overwrite existing output files.")
-@click.option("--strict", is_flag=True,
-              help="Exit 3 and write nothing if a weekly minimum is missed.")
-@click.option("--time-limit", type=click.FloatRange(min=0.1), help="Solver time limit (seconds).")
-@click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
-def plan_command(runs, athlete_path, output, csv_path, races, start, end, busy_paths, fmt,
-                 include_runs, remind, models_dir, force, strict, time_limit, quiet) -> None:
-    """Plan strength sessions around the running schedule RUNS (.ics or .csv; - for stdin)."""
+def _inputs(command):
+    """The options every command that reads a schedule and a profile shares."""
+    # Paths are not checked by click: a directory or a missing file is bad input (exit 1, one
+    # line naming it, from our readers and fileio), not a usage error (exit 2).
+    options = [
+        click.argument("runs", type=click.Path(allow_dash=True)),
+        click.option("--athlete", "-a", "athlete_path", required=True,
+                     type=click.Path(), help="Athlete profile (TOML)."),
+        click.option("--race", "races", multiple=True, callback=_races,
+                     help="Add a race: DATE:DISTANCE[:PRIORITY] (repeatable)."),
+        click.option("--from", "start", callback=_date,
+                     help="First day of the season (YYYY-MM-DD)."),
+        click.option("--to", "end", callback=_date, help="Last day of the season (YYYY-MM-DD)."),
+        click.option("--busy", "busy_paths", multiple=True, type=click.Path(),
+                     help="Another calendar whose events are busy time (repeatable)."),
+        click.option("--format", "fmt", type=click.Choice(["ics", "csv"]),
+                     help="Format of RUNS when it is read from standard input (-)."),
+        click.option("--models", "models_dir", type=click.Path(file_okay=False, exists=True),
+                     help="Directory of coaching models to use instead of the bundled ones."),
+        click.option("--time-limit", type=click.FloatRange(min=0.1),
+                     help="Solver time limit (seconds)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _guarded(work) -> None:
+    """Run ``work``; bad input is one line and exit 1, never a traceback."""
     try:
-        code = _plan(runs, athlete_path, output, csv_path, races, start, end, busy_paths, fmt,
-                     include_runs, remind, models_dir, force, strict, time_limit, quiet)
+        code = work()
     except InputError as exc:
         click.echo(f"runstrength: error: {exc}", err=True)
         sys.exit(EXIT_INPUT)
@@ -101,28 +98,72 @@ def plan_command(runs, athlete_path, output, csv_path, races, start, end, busy_p
     sys.exit(code)
 
 
-def _plan(runs, athlete_path, output, csv_path, races, start, end, busy_paths, fmt,
-          include_runs, remind, models_dir, force, strict, time_limit, quiet) -> int:
-    from runstrength import knowledge
-    from runstrength.api import plan
-    from runstrength.domain import BusyBlock
-    from runstrength.exporters.ics import plan_to_ics
-    from runstrength.fileio import check_targets, write_outputs
-    from runstrength.importers import load_schedule
-    from runstrength.profile import load_athlete
+@main.command("plan")
+@_inputs
+@click.option("--output", "-o", "output", required=True, type=click.Path(),
+              help="Strength calendar to write (.ics).")
+@click.option("--csv", "csv_path", type=click.Path(),
+              help="Also write the sessions as a CSV table.")
+@click.option("--report", "report_path", type=click.Path(),
+              help="Also write the season as one self-contained HTML page.")
+@click.option("--include-runs", is_flag=True, help="Write the imported runs into the .ics too.")
+@click.option("--remind", type=click.IntRange(0, 10080), metavar="MINUTES",
+              help="Add a reminder this many minutes before each session.")
+@click.option("--force", is_flag=True, help="Overwrite existing output files.")
+@click.option("--strict", is_flag=True,
+              help="Exit 3 and write nothing if a weekly minimum is missed; name the "
+                   "conflicting rules.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
+def plan_command(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir, time_limit,
+                 output, csv_path, report_path, include_runs, remind, force, strict,
+                 quiet) -> None:
+    """Plan strength sessions around the running schedule RUNS (.ics or .csv; - for stdin)."""
+    _guarded(lambda: _plan(runs, athlete_path, output, csv_path, report_path, races, start,
+                           end, busy_paths, fmt, include_runs, remind, models_dir, force, strict,
+                           time_limit, quiet))
 
+
+@main.command("explain")
+@_inputs
+@click.option("--week", "weeks", multiple=True, type=click.IntRange(min=1),
+              help="Only this season week (repeatable).")
+@click.option("--date", "dates", multiple=True, callback=lambda c, p, v: [_date(c, p, d)
+                                                                        for d in v],
+              help="Only the week holding this date, YYYY-MM-DD (repeatable).")
+def explain_command(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir,
+                    time_limit, weeks, dates) -> None:
+    """Explain a plan for RUNS: why each session sits where it does, why a week came up short
+    and what would fix it, which rules conflict, and what the plan paid for. Writes nothing."""
+
+    def work() -> int:
+        from runstrength.summary import print_explanation
+
+        _check_args(runs, start, end, fmt)
+        result = _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir,
+                        time_limit, diagnose=True)
+        print_explanation(result, weeks=set(weeks), dates=set(dates))
+        return 0
+
+    _guarded(work)
+
+
+def _check_args(runs, start, end, fmt) -> None:
     # Checks that need no file come first, and stdin is read only once they pass.
     if start and end and end < start:
         raise InputError(f"--to {end} is before --from {start}")
     if runs == "-" and not fmt:
         raise InputError("-: reading standard input needs --format ics or --format csv")
-    targets = {Path(output): "ics"}
-    if csv_path:
-        targets[Path(csv_path)] = "csv"
-    if len(targets) < 1 + bool(csv_path):
-        raise InputError(f"{output}: the .ics and --csv outputs must be different files")
-    _check_not_an_input(list(targets), [runs, athlete_path, *busy_paths])
-    check_targets(list(targets), force=force)
+
+
+def _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir, time_limit, *,
+           diagnose: bool):
+    """Read the inputs and plan; warnings go to stderr."""
+    from runstrength import knowledge
+    from runstrength.api import plan
+    from runstrength.domain import BusyBlock
+    from runstrength.importers import load_schedule
+    from runstrength.profile import load_athlete
+
     k = knowledge.load(Path(models_dir) if models_dir else None)
     athlete = load_athlete(athlete_path)
     if races:
@@ -138,18 +179,44 @@ def _plan(runs, athlete_path, output, csv_path, races, start, end, busy_paths, f
         busy.extend(BusyBlock(start=r.start, end=r.end, title=r.title, source=r.source)
                     for r in other.runs)
     result = plan(schedule, athlete, start=start, end=end, busy=busy,
-                  models=models_dir, time_limit=time_limit)
+                  models=models_dir, time_limit=time_limit, diagnose=diagnose)
     for warning in result.warnings:
         click.echo(f"runstrength: warning: {warning}", err=True)
+    return result
+
+
+def _plan(runs, athlete_path, output, csv_path, report_path, races, start, end, busy_paths, fmt,
+          include_runs, remind, models_dir, force, strict, time_limit, quiet) -> int:
+    from runstrength.exporters.ics import plan_to_ics
+    from runstrength.fileio import check_targets, write_outputs
+
+    _check_args(runs, start, end, fmt)
+    targets = {Path(output): "ics"}
+    for extra, kind in ((csv_path, "csv"), (report_path, "html")):
+        if extra:
+            if Path(extra) in targets:
+                raise InputError(f"{extra}: the .ics, --csv and --report outputs must be "
+                                 "different files")
+            targets[Path(extra)] = kind
+    _check_not_an_input(list(targets), [runs, athlete_path, *busy_paths])
+    check_targets(list(targets), force=force)
+    result = _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir,
+                    time_limit, diagnose=strict)
     for shortfall in result.shortfalls:
         click.echo(f"runstrength: shortfall: {shortfall.message()}", err=True)
     if strict and result.shortfalls:
+        for conflict in result.conflicts:
+            click.echo(f"runstrength: conflict: {conflict.message()}", err=True)
         click.echo(f"runstrength: --strict: {len(result.shortfalls)} week(s) below the minimum; "
                    "nothing written", err=True)
         return EXIT_STRICT
     files = {Path(output): plan_to_ics(result, include_runs=include_runs, remind_minutes=remind)}
     if csv_path:
         files[Path(csv_path)] = result.to_csv()
+    if report_path:
+        from runstrength.exporters.report import plan_to_html
+
+        files[Path(report_path)] = plan_to_html(result)
     write_outputs(files, force=force)
     if not quiet:
         from runstrength.summary import print_summary

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from enum import StrEnum
 from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -363,6 +364,11 @@ class Week(BaseModel):
     min_sessions: int = 0
     max_sessions: int = 3
     targets: dict[Category, int] = Field(default_factory=dict, description="Weekly working sets.")
+    block: int = Field(1, description="Training block (deload cycle) of this week, 1-based.")
+    block_week: int = Field(1, description="Week within its block, 1-based.")
+    block_end: bool = Field(False, description="Last week of its block: the re-test week.")
+    emphasis: str = Field("", description="Training emphasis, e.g. strength-endurance, strength, "
+                          "power (models/prescription.toml).")
 
     @property
     def sunday(self) -> dt.date:
@@ -395,6 +401,8 @@ class Prescribed(BaseModel):
     sets: int
     reps: str
     load: str
+    substitutes: str | None = Field(
+        None, description="Name of the exercise this one replaces (equipment the athlete lacks).")
 
     def line(self, *, with_load: bool = True) -> str:
         side = " per side" if self.exercise.per_side else ""
@@ -417,6 +425,8 @@ class PlannedSession(BaseModel):
     volume: dict[Category, int] = Field(default_factory=dict)
     exercises: list[Prescribed] = Field(default_factory=list)
     reason: str = Field("", description="Why the session sits on this day and time.")
+    retest: bool = Field(False, description="End-of-block re-test session (seed 002).")
+    emphasis: str = Field("", description="The week's training emphasis.")
 
     @property
     def day(self) -> dt.date:
@@ -435,13 +445,34 @@ class Shortfall(BaseModel):
     needed: int
     placed: int
     reasons: list[str] = Field(default_factory=list, description="What blocked each day.")
+    fixes: list[str] = Field(default_factory=list,
+                             description="What would let more sessions in, most helpful first.")
 
     def message(self) -> str:
         head = (
             f"week {self.week} ({self.monday:%d %b %Y}): {self.placed} of {self.needed} "
             "sessions placed"
         )
-        return head + ("; " + "; ".join(self.reasons) if self.reasons else "")
+        text = head + ("; " + "; ".join(self.reasons) if self.reasons else "")
+        if self.fixes:
+            text += "; fixes: " + "; ".join(self.fixes)
+        return text
+
+
+class Conflict(BaseModel):
+    """Why a week's minimum cannot be met: the rules that contradict each other there."""
+
+    week: int
+    monday: dt.date
+    needed: int
+    rules: list[str] = Field(description="Rule ids whose conflict rules the minimum out.")
+    check: str = Field(description="data (pre-check), assumptions (solver core) or season.")
+    details: list[str] = Field(default_factory=list, description="What each rule blocks.")
+
+    def message(self) -> str:
+        head = (f"week {self.week} ({self.monday:%d %b %Y}) cannot hold {self.needed} "
+                f"session{'s' if self.needed != 1 else ''}: {' + '.join(self.rules)}")
+        return head + ("; " + "; ".join(self.details) if self.details else "")
 
 
 class Penalty(BaseModel):
@@ -471,6 +502,8 @@ class Plan(BaseModel):
     runs: list[RunWorkout] = Field(default_factory=list)
     busy: list[BusyBlock] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    conflicts: list[Conflict] = Field(
+        default_factory=list, description="Diagnoses of weeks whose minimum cannot be met.")
     status: SolveStatus = SolveStatus.UNKNOWN
     objective: float = 0.0
     bound: float = 0.0
@@ -483,6 +516,26 @@ class Plan(BaseModel):
         if self.objective == 0:
             return 0.0
         return abs(self.objective - self.bound) / abs(self.objective)
+
+    def penalty_breakdown(self) -> list[dict[str, Any]]:
+        """The soft rules the plan paid for: one row per rule and week, costliest rule first.
+
+        Each row: ``rule``, ``week``, ``monday`` (ISO date), ``times`` (penalty terms paid),
+        ``cost`` (in objective units, the weights of models/rules.toml) and ``detail``.
+        """
+        monday = {w.index: w.monday for w in self.weeks}
+        rows: dict[tuple[str, int], dict[str, Any]] = {}
+        for p in self.penalties:
+            row = rows.setdefault((p.rule, p.week), {
+                "rule": p.rule, "week": p.week,
+                "monday": monday[p.week].isoformat() if p.week in monday else "",
+                "times": 0, "cost": 0, "detail": p.detail})
+            row["times"] += 1
+            row["cost"] += p.cost
+        by_rule: dict[str, int] = {}
+        for (rule, _), row in rows.items():
+            by_rule[rule] = by_rule.get(rule, 0) + row["cost"]
+        return sorted(rows.values(), key=lambda r: (-by_rule[r["rule"]], r["rule"], r["week"]))
 
     def to_ics(self, *, include_runs: bool = False, remind_minutes: int | None = None) -> bytes:
         from runstrength.exporters.ics import plan_to_ics

@@ -49,7 +49,8 @@ def exercise_pool(category: Category, athlete: Athlete, k: Knowledge,
     return sorted(pool.values(), key=lambda ex: ex.equipment == ["bodyweight"])
 
 
-def prescribe(kind: SessionKind, week: Week, athlete: Athlete, k: Knowledge) -> list[Prescribed]:
+def prescribe(kind: SessionKind, week: Week, athlete: Athlete, k: Knowledge, *,
+              retest: bool = False) -> list[Prescribed]:
     """The exercise list of one session of ``kind`` in ``week``.
 
     Each category's working sets are split into exercises of the phase's sets per exercise;

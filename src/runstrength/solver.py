@@ -19,6 +19,7 @@ from runstrength.domain import (
     SolveStatus,
     Week,
 )
+from runstrength.explain import MAX_FIX_WEEKS, Block, day_reasons, diagnose, why_here, why_short
 from runstrength.knowledge import Knowledge, SessionKind
 from runstrength.prescription import prescribe, session_minutes, session_volume
 from runstrength.rules import Candidate, Model, Season
@@ -32,7 +33,7 @@ class Candidates:
     """Every allowed placement, and for each (day, kind) left out, the reason why."""
 
     items: list[Candidate] = field(default_factory=list)
-    blocked: dict[tuple[dt.date, str], str] = field(default_factory=dict)
+    blocked: dict[tuple[dt.date, str], Block] = field(default_factory=dict)
 
 
 def _grid_start(lo: dt.datetime, hi: dt.datetime, minutes: int, grid: int,
@@ -78,18 +79,32 @@ def candidates(season: Season) -> Candidates:
         for kind in kinds:
             if not session_volume(kind, week, season.athlete, season.knowledge):
                 continue
-            reason = next((r for rule in rules.HARD if (r := rule.blocks(season, day, kind))), None)
+            reason = next((Block(rule.id, r) for rule in rules.HARD
+                           if (r := rule.blocks(season, day, kind))), None)
             if reason is None:
                 spots = _placements(season, day, kind, free)
                 if not spots:
-                    reason = f"no free {session_minutes(kind, season.athlete)}-minute slot " \
-                             "in availability (runs or busy time)"
+                    reason = _no_slot(season, day, kind, free)
             if reason is not None:
                 out.blocked[(day, kind.id)] = reason
                 continue
             for start, end in spots:
                 out.items.append(Candidate(len(out.items), day, kind, start, end, week))
     return out
+
+
+def _no_slot(season: Season, day: dt.date, kind: SessionKind, free: list[Interval]) -> Block:
+    """The rule to blame when ``kind`` finds no start on ``day``: a late floor, or the time."""
+    minutes = session_minutes(kind, season.athlete)
+    grid = season.knowledge.rules.grid_minutes
+    if any(_grid_start(lo, hi, minutes, grid, None) for lo, hi in free):
+        for rule in rules.HARD:
+            floor = rule.not_before(season, day, kind)
+            if floor is not None:
+                return Block(rule.id, f"no {minutes}-minute slot from {floor:%H:%M}, "
+                                      "the earliest heavy legs may follow the key run")
+    return Block("availability", f"no free {minutes}-minute slot in your windows "
+                                 "(runs or busy time)")
 
 
 def _tie_break(c: Candidate) -> int:
@@ -153,82 +168,22 @@ def solve(m: Model, *, time_limit: float | None = None) -> Solved:
                   solver.best_objective_bound / m.scale, seconds)
 
 
-def _day_story(season: Season, day: dt.date) -> str:
-    runs = season.runs_on.get(day, [])
-    if not runs:
-        return "rest day"
-    names = ", ".join(f"{r.kind.value} run {r.start:%H:%M}" for r in runs)
-    return f"{names} that day"
-
-
-def explain_placement(season: Season, c: Candidate, found: Candidates) -> str:
-    """Why this session sits on this day and time, and why the neighbouring days were not used."""
-    window = next((w for w in season.athlete.windows_on(c.day)
-                   if season.at(c.day, w.start) <= c.start
-                   and c.end <= season.at(c.day, w.end)), None)
-    parts = [f"{c.day:%a %d %b} {c.start:%H:%M}: {_day_story(season, c.day)}"
-             + (f", inside your {window} window" if window else "")]
-    tomorrow = season.key_runs_on(c.day + dt.timedelta(days=1))
-    if tomorrow:
-        parts.append(f"{c.kind.leg_load.value} legs, so it may precede tomorrow's "
-                     f"{tomorrow[0].kind.value} run")
-    for delta in (-1, 1):
-        near = c.day + dt.timedelta(days=delta)
-        why = found.blocked.get((near, c.kind.id))
-        if why:
-            parts.append(f"{near:%a}: {why}")
-    return "; ".join(parts)
-
-
-def shortfall_reasons(season: Season, week: Week, found: Candidates,
-                      chosen: list[Candidate]) -> list[str]:
-    """Day by day, what kept a strength session out of ``week``."""
-    used = {c.day for c in chosen}
-    strength = [k for k in season.knowledge.sessions.values() if k.counts_as_strength]
-    days_by_reason: dict[str, list[str]] = {}
-    for day in week.days():
-        if day in used:
-            continue
-        why = [found.blocked[(day, k.id)] for k in strength if (day, k.id) in found.blocked]
-        possible = [k for k in strength if (day, k.id) not in found.blocked
-                    and session_volume(k, week, season.athlete, season.knowledge)]
-        if possible:
-            reason = "free, but a session there would break spacing or the weekly cap"
-        elif why:
-            reason = " ".join(min(why, key=len).split())  # run titles, blackout reasons: one line
-        else:
-            continue
-        days_by_reason.setdefault(reason, []).append(f"{day:%a}")
-    reasons = [f"{', '.join(days)}: {reason}" for reason, days in days_by_reason.items()]
-    openable = [day for day in week.days() if day not in used and _only_availability(season, day)]
-    if openable:
-        days = " or ".join(f"{d:%a}" for d in openable)
-        reasons.append(f"fix: add an availability window on {days}; no other rule blocks it")
-    return reasons
-
-
-def _only_availability(season: Season, day: dt.date) -> bool:
-    """True when a window is all a strength session lacks on ``day``."""
-    if season.athlete.windows_on(day):
-        return False
-    week = season.week_of[day]
-    return any(
-        k.counts_as_strength
-        and session_volume(k, week, season.athlete, season.knowledge)
-        and not any(r.blocks(season, day, k) for r in rules.HARD if r is not rules.AVAILABILITY)
-        for k in season.knowledge.sessions.values()
-    )
-
-
 def plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledge, *,
-                stamp: dt.datetime, time_limit: float | None = None) -> Plan:
+                stamp: dt.datetime, time_limit: float | None = None,
+                diagnose_short: bool = False) -> Plan:
     """Place the season's sessions and return the finished Plan."""
     t0 = time.perf_counter()
     found = candidates(season)
     model = build(season, found)
     solved = solve(model, time_limit=time_limit)
     sessions = []
+    # The last strength session of a block's final week re-tests the block (seed 002).
+    retests = {}
     for c in sorted(solved.chosen, key=lambda c: c.start):
+        if c.week.block_end and c.kind.counts_as_strength:
+            retests[c.week.index] = c.index
+    for c in sorted(solved.chosen, key=lambda c: c.start):
+        retest = retests.get(c.week.index) == c.index
         sessions.append(PlannedSession(
             athlete=athlete.id,
             start=c.start,
@@ -240,18 +195,31 @@ def plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledg
             week=c.week.index,
             deload=c.week.deload,
             volume=session_volume(c.kind, c.week, athlete, k),
-            exercises=prescribe(c.kind, c.week, athlete, k),
-            reason=explain_placement(season, c, found),
+            exercises=prescribe(c.kind, c.week, athlete, k, retest=retest),
+            reason=why_here(season, c, found, solved.chosen),
+            retest=retest,
+            emphasis=c.week.emphasis,
         ))
-    shortfalls = []
+    shortfalls, conflicts = [], []
+    measured: dict[tuple, list[str]] = {}
     for week in weeks:
         placed = sum(1 for c in solved.chosen
                      if c.week.index == week.index and c.kind.counts_as_strength)
-        if placed < week.min_sessions:
-            shortfalls.append(Shortfall(
-                week=week.index, monday=week.monday, needed=week.min_sessions, placed=placed,
-                reasons=shortfall_reasons(season, week, found, solved.chosen),
-            ))
+        if placed >= week.min_sessions:
+            continue
+        used = {c.day for c in solved.chosen if c.week.index == week.index}
+        reasons = day_reasons(season, week, found, used)
+        # Weeks that look the same (same reasons, same shortfall) get the same fixes: a
+        # thin profile can leave most of a season short, and each fix is a small solve.
+        key = (tuple(reasons), week.min_sessions - placed, week.phase)
+        if key not in measured and len(measured) < MAX_FIX_WEEKS:
+            measured[key] = why_short(season, week, found, solved.chosen)[1]
+        shortfalls.append(Shortfall(
+            week=week.index, monday=week.monday, needed=week.min_sessions, placed=placed,
+            reasons=reasons, fixes=measured.get(key, []),
+        ))
+        if diagnose_short:
+            conflicts.append(diagnose(season, week, found))
     return Plan(
         athlete=athlete,
         weeks=weeks,
@@ -260,6 +228,7 @@ def plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledg
         penalties=solved.penalties,
         runs=sorted(season.runs, key=lambda r: r.start),  # as imported: no assumed race runs
         busy=season.busy,
+        conflicts=conflicts,
         status=solved.status,
         objective=solved.objective,
         bound=solved.bound,

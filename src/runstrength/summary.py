@@ -1,10 +1,44 @@
-"""The short terminal summary printed after a plan is written."""
+"""What the terminal shows: the summary after a plan is written, and ``runstrength explain``."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 from runstrength.domain import Plan
+
+
+def week_ranges(weeks: list[int]) -> str:
+    """[1, 2, 3, 5, 8, 9] -> "1-3, 5, 8-9"."""
+    out: list[str] = []
+    for w in sorted(set(weeks)):
+        if out and out[-1].split("-")[-1] == str(w - 1):
+            out[-1] = f"{out[-1].split('-')[0]}-{w}"
+        else:
+            out.append(str(w))
+    return ", ".join(out)
+
+
+def penalty_table(plan: Plan):
+    """The soft rules the plan paid for, one row per rule with the weeks it was paid in."""
+    from rich.table import Table
+
+    from runstrength import rules
+
+    by_rule: dict[str, list[dict]] = {}
+    for row in plan.penalty_breakdown():
+        by_rule.setdefault(row["rule"], []).append(row)
+    table = Table(title="Soft rules paid (cost in objective units, weights in models/rules.toml)",
+                  title_justify="left", box=None, pad_edge=False)
+    for col in ("rule", "times", "cost", "weeks", "what"):
+        table.add_column(col, overflow="fold")
+    for rule_id, rows in by_rule.items():
+        rule = rules.BY_ID.get(rule_id)
+        table.add_row(rule_id, str(sum(r["times"] for r in rows)),
+                      str(sum(r["cost"] for r in rows)),
+                      week_ranges([r["week"] for r in rows]),
+                      rule.name if rule else rows[0]["detail"])
+    return table
 
 
 def print_summary(plan: Plan, written: list[str]) -> None:
@@ -34,9 +68,64 @@ def print_summary(plan: Plan, written: list[str]) -> None:
         table.add_row(str(w.index), f"{w.monday:%d %b %y}", phase, count,
                       ", ".join(kinds.get(w.index, [])) or "-", style=style)
     console.print(table)
+    if plan.penalties:
+        console.print(penalty_table(plan))
     gap = "" if plan.status == "OPTIMAL" else f", gap {plan.gap:.1%}"
     console.print(
         f"{len(plan.sessions)} sessions in {len(plan.weeks)} weeks; solver {plan.status.value}"
         f"{gap}; {len(plan.shortfalls)} week(s) short of the minimum. "
         f"Wrote {escape(', '.join(written))}."
     )
+
+
+def print_explanation(plan: Plan, *, weeks: set[int] = frozenset(),
+                      dates: set[dt.date] = frozenset()) -> None:
+    """Week by week: each session and why it sits there, each shortfall with its fixes, each
+    conflict between rules, and the soft rules paid; then the season's penalty table."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console(highlight=False)
+    wanted = set(weeks) | {w.index for w in plan.weeks for d in dates if w.monday <= d <= w.sunday}
+    short = {sf.week: sf for sf in plan.shortfalls}
+    conflicts = {c.week: c for c in plan.conflicts}
+    paid: dict[int, list[dict]] = {}
+    for row in plan.penalty_breakdown():
+        paid.setdefault(row["week"], []).append(row)
+    who = escape(plan.athlete.name or plan.athlete.id)
+    console.print(f"[bold]Why the plan for {who} looks the way it does[/bold] "
+                  f"(solver {plan.status.value})")
+    for w in plan.weeks:
+        if wanted and w.index not in wanted:
+            continue
+        phase = w.phase.value + (" deload" if w.deload else "")
+        if w.emphasis:
+            phase += f", {w.emphasis}"
+        race = f", {escape(w.race.label)}" if w.race else ""
+        console.print(f"\n[bold]Week {w.index}[/bold] ({w.monday:%a %d %b %Y}; {phase}{race}; "
+                      f"{w.min_sessions}-{w.max_sessions} sessions)")
+        for s in plan.sessions:
+            if s.week != w.index:
+                continue
+            console.print(f"  [green]{s.start:%a %H:%M}[/green] {escape(s.title)}"
+                          f"{' (re-test)' if s.retest else ''}")
+            for part in s.reason.split("; "):
+                console.print(f"      {escape(part)}")
+        if w.index in short:
+            sf = short[w.index]
+            console.print(f"  [red]short: {sf.placed} of {sf.needed} sessions[/red]")
+            for reason in sf.reasons:
+                console.print(f"      {escape(reason)}")
+            for n, fix in enumerate(sf.fixes, 1):
+                console.print(f"      fix {n}: {escape(fix)}")
+        if w.index in conflicts:
+            c = conflicts[w.index]
+            console.print(f"  [red]conflict ({c.check}): {' + '.join(c.rules)}[/red]")
+            for line in c.details:
+                console.print(f"      {escape(line)}")
+        for row in paid.get(w.index, []):
+            console.print(f"  paid {row['rule']}: {row['times']} x, cost {row['cost']} "
+                          f"({escape(row['detail'])})")
+    if plan.penalties and not wanted:
+        console.print()
+        console.print(penalty_table(plan))
