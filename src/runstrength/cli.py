@@ -214,9 +214,7 @@ def _plan(runs, athlete_path, output, csv_path, report_path, races, start, end, 
     if csv_path:
         files[Path(csv_path)] = result.to_csv()
     if report_path:
-        from runstrength.exporters.report import plan_to_html
-
-        files[Path(report_path)] = plan_to_html(result)
+        files[Path(report_path)] = result.to_html(models=models_dir)
     write_outputs(files, force=force)
     if not quiet:
         from runstrength.summary import print_summary

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from enum import StrEnum
 from functools import cache
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -521,7 +522,8 @@ class Plan(BaseModel):
         """The soft rules the plan paid for: one row per rule and week, costliest rule first.
 
         Each row: ``rule``, ``week``, ``monday`` (ISO date), ``times`` (penalty terms paid),
-        ``cost`` (in objective units, the weights of models/rules.toml) and ``detail``.
+        ``cost`` (in objective units, the weights of models/rules.toml) and ``detail`` (the
+        distinct details of the terms, joined by "; ").
         """
         monday = {w.index: w.monday for w in self.weeks}
         rows: dict[tuple[str, int], dict[str, Any]] = {}
@@ -529,9 +531,11 @@ class Plan(BaseModel):
             row = rows.setdefault((p.rule, p.week), {
                 "rule": p.rule, "week": p.week,
                 "monday": monday[p.week].isoformat() if p.week in monday else "",
-                "times": 0, "cost": 0, "detail": p.detail})
+                "times": 0, "cost": 0, "detail": ""})
             row["times"] += 1
             row["cost"] += p.cost
+            if p.detail and p.detail not in row["detail"].split("; "):
+                row["detail"] = "; ".join(filter(None, (row["detail"], p.detail)))
         by_rule: dict[str, int] = {}
         for (rule, _), row in rows.items():
             by_rule[rule] = by_rule.get(rule, 0) + row["cost"]
@@ -547,10 +551,29 @@ class Plan(BaseModel):
 
         return plan_to_json(self)
 
-    def to_frame(self):  # -> pandas.DataFrame (pandas imported lazily)
-        from runstrength.exporters.table import plan_to_frame
+    def to_frame(self, what: str = "sessions"):  # -> pandas.DataFrame (pandas imported lazily)
+        """The plan as a DataFrame: ``sessions`` (one row per session, the CSV's columns),
+        ``weeks`` (one row per week: phase, emphasis, sets placed against targets, shortfall,
+        penalty; the rows the HTML report draws) or ``penalties`` (``penalty_breakdown``)."""
+        from runstrength.exporters import table
 
-        return plan_to_frame(self)
+        if what == "sessions":
+            return table.plan_to_frame(self)
+        if what == "weeks":
+            return table.plan_to_week_frame(self)
+        if what == "penalties":
+            import pandas as pd
+
+            return pd.DataFrame(self.penalty_breakdown(), columns=list(table.PENALTY_COLUMNS))
+        raise ValueError(f"to_frame: {what!r} is not one of 'sessions', 'weeks', 'penalties'")
+
+    def to_html(self, *, models: str | None = None) -> bytes:
+        """The season report: one self-contained HTML page (see ``--report``)."""
+        from runstrength import knowledge
+        from runstrength.exporters.report import plan_to_html
+
+        k = knowledge.load(Path(models) if models else None)
+        return plan_to_html(self, key_runs=self.athlete.key_runs or k.rules.key_runs)
 
     def to_csv(self) -> bytes:
         from runstrength.exporters.table import plan_to_csv

@@ -501,12 +501,13 @@ def diagnose(season: Season, week: Week, found) -> Conflict:
     open_days = [d for d in week.days()
                  if any((d, k.id) not in found.blocked for k in kinds)]
     if len(open_days) < week.min_sessions:
+        # For each closed day, the rules of the kind that is easiest to let in: fixing
+        # those alone would open the day.
         rule_ids: set[str] = set()
         for d in week.days():
-            for kd in kinds:
-                b = found.blocked.get((d, kd.id))
-                if b is not None and d not in open_days:
-                    rule_ids.add(b.rule)
+            if d not in open_days and kinds:
+                rule_ids |= min((_slot(season, d, kd)[2] for kd in kinds),
+                                key=lambda ids: (len(ids), sorted(ids)))
         days = ("only " + ", ".join(f"{d:%a}" for d in open_days)) if open_days else "no day"
         order = [r.id for r in rules.ALL]
         return Conflict(

@@ -1,5 +1,9 @@
 """A plan as a table: one row per strength session (DESIGN.md, "CSV/JSON table").
 
+Also one row per week (`plan_week_rows`, `plan_to_week_frame`: phase, sessions, working sets
+against targets, penalty) and the paid penalties summed by rule and week
+(`plan_penalty_rows`); the HTML report is drawn from these same rows.
+
 Rows hold plain values (ISO date, ``HH:MM`` local times, ints) so CSV, JSON and the
 DataFrame agree cell for cell. CSV and JSON use the standard library only: pandas takes
 about a second to import and the CLI should not pay that to write a CSV.
@@ -12,13 +16,24 @@ import io
 import json
 from typing import TYPE_CHECKING, Any
 
-from runstrength.domain import Category, Plan
+from runstrength.domain import BALANCED, Category, Plan
 from runstrength.exporters.common import ordered_sessions, to_local
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["COLUMNS", "plan_rows", "plan_to_csv", "plan_to_frame", "plan_to_json"]
+__all__ = [
+    "COLUMNS",
+    "PENALTY_COLUMNS",
+    "WEEK_COLUMNS",
+    "plan_penalty_rows",
+    "plan_rows",
+    "plan_to_csv",
+    "plan_to_frame",
+    "plan_to_json",
+    "plan_to_week_frame",
+    "plan_week_rows",
+]
 
 COLUMNS = (
     "athlete",
@@ -85,3 +100,99 @@ def plan_to_json(plan: Plan) -> bytes:
     """UTF-8 JSON array of row objects, keys in `COLUMNS` order, ending in a newline."""
     text = json.dumps(plan_rows(plan), ensure_ascii=False, indent=2)
     return (text + "\n").encode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# One row per week: the season at a glance (the HTML report draws from these same rows).
+
+WEEK_COLUMNS = (
+    "week",
+    "monday",
+    "first",
+    "last",
+    "phase",
+    "deload",
+    "emphasis",
+    "block",
+    "block_week",
+    "race",
+    "min_sessions",
+    "max_sessions",
+    "sessions",
+    "short",
+    "posterior_sets",
+    "unilateral_sets",
+    "core_sets",
+    "posterior_target",
+    "unilateral_target",
+    "core_target",
+    "penalty",
+)
+_WEEK_INT_COLUMNS = (
+    "week", "block", "block_week", "min_sessions", "max_sessions", "sessions",
+    "posterior_sets", "unilateral_sets", "core_sets",
+    "posterior_target", "unilateral_target", "core_target", "penalty",
+)  # fmt: skip
+_WEEK_BOOL_COLUMNS = ("deload", "short")
+
+PENALTY_COLUMNS = ("rule", "week", "monday", "times", "cost", "detail")
+
+
+def plan_week_rows(plan: Plan) -> list[dict[str, Any]]:
+    """One dict per week of the season, keys in `WEEK_COLUMNS` order, by week number.
+
+    ``sessions`` and the ``*_sets`` columns count the sessions placed in the week (by each
+    session's ``week``); the ``*_target`` columns are the week's working-set targets;
+    ``penalty`` is the total cost of the soft rules the plan paid in that week.
+    """
+    placed: dict[int, int] = {}
+    sets: dict[tuple[int, Category], int] = {}
+    for s in plan.sessions:
+        placed[s.week] = placed.get(s.week, 0) + 1
+        for category in BALANCED:
+            key = (s.week, category)
+            sets[key] = sets.get(key, 0) + s.volume.get(category, 0)
+    cost: dict[int, int] = {}
+    for p in plan.penalties:
+        cost[p.week] = cost.get(p.week, 0) + p.cost
+    short = {sf.week for sf in plan.shortfalls}
+    rows = []
+    for w in sorted(plan.weeks, key=lambda w: w.index):
+        row: dict[str, Any] = {
+            "week": w.index,
+            "monday": w.monday.isoformat(),
+            "first": (w.first or w.monday).isoformat(),
+            "last": (w.last or w.sunday).isoformat(),
+            "phase": str(w.phase),
+            "deload": bool(w.deload),
+            "emphasis": w.emphasis,
+            "block": w.block,
+            "block_week": w.block_week,
+            "race": w.race.label if w.race is not None else "",
+            "min_sessions": w.min_sessions,
+            "max_sessions": w.max_sessions,
+            "sessions": placed.get(w.index, 0),
+            "short": w.index in short,
+        }
+        for category in BALANCED:
+            row[f"{category}_sets"] = sets.get((w.index, category), 0)
+        for category in BALANCED:
+            row[f"{category}_target"] = w.targets.get(category, 0)
+        row["penalty"] = cost.get(w.index, 0)
+        rows.append({c: row[c] for c in WEEK_COLUMNS})
+    return rows
+
+
+def plan_to_week_frame(plan: Plan) -> pd.DataFrame:
+    """`plan_week_rows` as a DataFrame with exactly `WEEK_COLUMNS` (ints int64, flags bool)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(plan_week_rows(plan), columns=list(WEEK_COLUMNS))
+    types = {c: "int64" for c in _WEEK_INT_COLUMNS} | {c: "bool" for c in _WEEK_BOOL_COLUMNS}
+    return frame.astype(types)
+
+
+def plan_penalty_rows(plan: Plan) -> list[dict[str, Any]]:
+    """Paid soft-rule costs summed by (rule, week), costliest rule first (``PENALTY_COLUMNS``);
+    the same rows as ``Plan.penalty_breakdown``."""
+    return plan.penalty_breakdown()
