@@ -211,3 +211,21 @@ def test_explain_bad_input_is_one_line(tmp_path):
     result = invoke("explain", tmp_path / "missing.ics", "--athlete", MARATHON / "athlete.toml")
     assert result.exit_code == 1
     assert result.output.count("\n") == 1 and "missing.ics" in result.output
+
+
+def test_frames_for_notebooks_match_the_plan():
+    """to_frame gives sessions, weeks (the report's rows) and the penalty breakdown."""
+    from runstrength.api import plan
+
+    result = plan(MARATHON / "runs.ics", MARATHON / "athlete.toml")
+    assert len(result.to_frame()) == len(result.sessions)
+    weeks = result.to_frame("weeks")
+    assert list(weeks["week"]) == [w.index for w in result.weeks]
+    assert weeks["sessions"].sum() == len(result.sessions)
+    assert weeks["penalty"].sum() == sum(p.cost for p in result.penalties)
+    paid = result.to_frame("penalties")
+    assert paid.to_dict("records") == result.penalty_breakdown()
+    with pytest.raises(ValueError, match="'days' is not one of"):
+        result.to_frame("days")
+    page = result.to_html().decode("utf-8")
+    assert page.startswith("<!DOCTYPE html>") and result.athlete.name in page
