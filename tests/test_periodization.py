@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from conftest import make_athlete
 
@@ -73,3 +74,180 @@ def test_level_sets_the_weekly_limits(k):
     for level, lim in (("beginner", (2, 2)), ("marathon", (1, 2)), ("recreational", (2, 3))):
         w = periodize(make_athlete(level=level), start, end, k)[0]
         assert (w.min_sessions, w.max_sessions) == lim
+
+
+# ---------------------------------------------------------------- blocks and emphasis
+
+
+def test_blocks_on_a_3_1_season(k):
+    """No race, 12 weeks: three blocks of four weeks, each closed by its deload (re-test) week."""
+    weeks = periodize(make_athlete(), dt.date(2027, 1, 4), dt.date(2027, 3, 28), k)
+    assert [w.block for w in weeks] == [1] * 4 + [2] * 4 + [3] * 4
+    assert [w.block_week for w in weeks] == [1, 2, 3, 4] * 3
+    assert [w.index for w in weeks if w.block_end] == [4, 8, 12]
+    assert all(w.deload for w in weeks if w.block_end)
+
+
+def test_a_block_cut_by_the_season_end_does_not_retest(k):
+    """Six weeks: the second block is still running when the season ends."""
+    weeks = periodize(make_athlete(), dt.date(2027, 1, 4), dt.date(2027, 2, 14), k)
+    assert [w.block for w in weeks] == [1, 1, 1, 1, 2, 2]
+    assert [w.index for w in weeks if w.block_end] == [4]
+
+
+def test_blocks_across_phase_changes(k):
+    """A marathon: base turning into build keeps the block; peak, taper, race week and recovery
+    are blocks of their own and never re-test; the build block before peak re-tests."""
+    marathon = [{"date": str(RACE), "distance": "marathon", "priority": "A"}]
+    weeks = phases(k, marathon, weeks_before=16)
+    # Block numbers only ever go up by one; each non-loading phase run starts a block.
+    assert all(b.block - a.block in (0, 1) for a, b in itertools.pairwise(weeks))
+    for a, b in itertools.pairwise(weeks):
+        if b.phase is not a.phase and b.phase not in (Phase.BASE, Phase.BUILD):
+            assert b.block == a.block + 1 and b.block_week == 1
+            assert a.block_end == (a.phase in (Phase.BASE, Phase.BUILD)), a
+    last_build = max((w for w in weeks if w.phase is Phase.BUILD), key=lambda w: w.index)
+    assert last_build.block_end and last_build.deload
+    quiet = (Phase.PEAK, Phase.TAPER, Phase.RACE_WEEK, Phase.RECOVERY)
+    assert not any(w.block_end for w in weeks if w.phase in quiet)
+    peak = [w for w in weeks if w.phase is Phase.PEAK]
+    assert len({w.block for w in peak}) == 1 and [w.block_week for w in peak] == [1, 2]
+
+    # Starting 14 weeks out: the first block runs from base into build with one emphasis, and
+    # the two build weeks left before peak are too short a block to re-test.
+    weeks = phases(k, marathon, weeks_before=14)
+    first = [w for w in weeks if w.block == 1]
+    assert [w.phase for w in first] == [Phase.BASE] * 2 + [Phase.BUILD] * 2
+    assert {w.emphasis for w in first} == {"strength-endurance"} and first[-1].block_end
+    cut = [w for w in weeks if w.phase is Phase.BUILD and w.block == first[-1].block + 2]
+    assert [w.block_week for w in cut] == [1, 2] and not any(w.block_end for w in cut)
+
+
+def test_a_block_cut_short_by_a_b_race(k):
+    """Loading blocks around a B race: the one before re-tests if long enough, the two weeks
+    after it (then peak) do not; the race week is a block of its own."""
+    b_race = RACE - dt.timedelta(weeks=7)
+    weeks = phases(
+        k,
+        [
+            {"date": str(RACE), "distance": "marathon", "priority": "A"},
+            {"date": str(b_race), "distance": "half", "priority": "B"},
+        ],
+        weeks_before=14,
+    )
+    race_week = next(w for w in weeks if w.monday <= b_race <= w.sunday)
+    assert race_week.phase is Phase.RACE_WEEK and not race_week.block_end
+    before, after = weeks[race_week.index - 2], weeks[race_week.index]
+    assert before.block_week == 3 and before.block_end and not before.deload
+    assert race_week.block == before.block + 1 and race_week.emphasis == "loosen"
+    assert after.block == race_week.block + 1 and after.phase is Phase.BUILD
+    assert not any(w.block_end for w in weeks if w.block == after.block)
+    # The race week does not restart the climb: the next block takes the next step.
+    assert (before.emphasis, after.emphasis) == ("strength", "power")
+
+
+def test_emphasis_climbs_across_a_marathon_season(k):
+    """Strength-endurance before strength before power; fixed emphases after; the climb
+    starts again after the recovery block (seeds 000, 003, 004)."""
+    weeks = phases(
+        k,
+        [{"date": str(RACE), "distance": "marathon", "priority": "A"}],
+        weeks_before=20,
+        weeks_after=10,
+    )
+    loading = [w for w in weeks if w.phase in (Phase.BASE, Phase.BUILD) and w.monday < RACE]
+    order = list(dict.fromkeys(w.emphasis for w in loading))
+    assert order == ["strength-endurance", "strength", "power"]
+    assert all(w.phase is Phase.BUILD for w in loading if w.emphasis == "power")
+    assert loading[0].emphasis == "strength-endurance"
+    fixed = {w.phase: w.emphasis for w in weeks if w.phase not in (Phase.BASE, Phase.BUILD)}
+    assert fixed == {
+        Phase.PEAK: "power-maintenance",
+        Phase.TAPER: "sharpen",
+        Phase.RACE_WEEK: "loosen",
+        Phase.RECOVERY: "reset",
+    }
+    after = [w for w in weeks if w.monday > RACE and w.phase is Phase.BASE]
+    assert after[0].emphasis == "strength-endurance"
+    # One emphasis per block, so a block's load can progress.
+    for block in {w.block for w in weeks}:
+        assert len({w.emphasis for w in weeks if w.block == block}) == 1
+
+
+def test_short_build_still_reaches_power(k):
+    """A season that starts in build begins at strength and reaches power (emphasis.range)."""
+    weeks = phases(
+        k,
+        [{"date": str(RACE), "distance": "marathon", "priority": "A"}],
+        weeks_before=12,
+        weeks_after=0,
+    )
+    build = [w.emphasis for w in weeks if w.phase is Phase.BUILD]
+    assert build[0] == "strength" and build[-1] == "power"
+
+
+def _models_copy(tmp_path, name, old, new):
+    import shutil
+
+    from runstrength import knowledge
+
+    root = tmp_path / "models"
+    shutil.copytree(knowledge.default_models_dir(), root)
+    path = root / f"{name}.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return root
+
+
+def test_bad_emphasis_table_names_file_and_field(tmp_path):
+    """A bad value in an [emphasis.NAME] table is reported with its file and field."""
+    import pytest
+
+    from runstrength import knowledge
+    from runstrength.errors import InputError
+
+    root = _models_copy(
+        tmp_path,
+        "prescription",
+        "sets_per_exercise = 3                 #",
+        "sets_per_exercise = 0                 #",
+    )
+    with pytest.raises(InputError) as err:
+        knowledge.load(root)
+    assert "prescription.toml" in str(err.value)
+    assert "emphasis.power.sets_per_exercise" in str(err.value)
+
+
+def test_unknown_emphasis_name_names_both_files(tmp_path):
+    """periodization.toml naming an emphasis prescription.toml lacks is caught on load."""
+    import pytest
+
+    from runstrength import knowledge
+    from runstrength.errors import InputError
+
+    root = _models_copy(tmp_path, "periodization", 'taper = "sharpen"', 'taper = "sharpn"')
+    with pytest.raises(InputError) as err:
+        knowledge.load(root)
+    message = str(err.value)
+    assert "periodization.toml" in message and "emphasis" in message
+    assert "'sharpn'" in message and "prescription.toml" in message
+
+
+def test_bad_cue_placeholder_names_the_field(tmp_path):
+    """A progression cue with an unknown {placeholder} fails on load, naming the field."""
+    import pytest
+
+    from runstrength import knowledge
+    from runstrength.errors import InputError
+
+    root = _models_copy(
+        tmp_path,
+        "prescription",
+        "add {step} to last week's load",
+        "add {stepp} to last week's load",
+    )
+    with pytest.raises(InputError) as err:
+        knowledge.load(root)
+    assert "prescription.toml" in str(err.value)
+    assert "progression.cues.load.step" in str(err.value) and "{stepp}" in str(err.value)

@@ -408,7 +408,8 @@ class Prescribed(BaseModel):
     def line(self, *, with_load: bool = True) -> str:
         side = " per side" if self.exercise.per_side else ""
         load = f" - {self.load}" if with_load else ""
-        return f"{self.exercise.name}: {self.sets} x {self.reps}{side}{load}"
+        instead = f" (instead of {self.substitutes})" if self.substitutes else ""
+        return f"{self.exercise.name}{instead}: {self.sets} x {self.reps}{side}{load}"
 
 
 class PlannedSession(BaseModel):
@@ -428,6 +429,8 @@ class PlannedSession(BaseModel):
     reason: str = Field("", description="Why the session sits on this day and time.")
     retest: bool = Field(False, description="End-of-block re-test session (seed 002).")
     emphasis: str = Field("", description="The week's training emphasis.")
+    block: int = Field(1, description="Training block of the session's week.")
+    block_week: int = Field(1, description="Week within that block.")
 
     @property
     def day(self) -> dt.date:

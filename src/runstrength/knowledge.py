@@ -9,11 +9,20 @@ and field.
 from __future__ import annotations
 
 import os
+import re
+import string
 import tomllib
 from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from runstrength.domain import (
     Category,
@@ -67,6 +76,56 @@ class Limits(_Strict):
         return self
 
 
+# Phases that load and progress (periodization.LOADING); the others are their own blocks.
+LOADING_PHASES = (Phase.BASE, Phase.BUILD)
+
+_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+class SeasonEmphasis(_Strict):
+    """What each block trains (models/periodization.toml [emphasis])."""
+
+    ladder: list[str] = Field(min_length=1, description="Loading emphases in season order.")
+    range: dict[Phase, tuple[str, str]] = Field(
+        description="Loading phase -> first and last ladder step it may use."
+    )
+    fixed: dict[Phase, str] = Field(description="Non-loading phase -> its emphasis.")
+    restart_after: list[Phase] = Field(
+        default_factory=list, description="After these phases the ladder starts again."
+    )
+    min_block_weeks: int = Field(
+        2, ge=1, le=6, description="A shorter loading block repeats its emphasis next block."
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SeasonEmphasis:
+        for name in self.ladder:
+            if not _NAME.match(name):
+                raise ValueError(f"ladder: {name!r} is not a lower-case-hyphen name")
+        if len(set(self.ladder)) != len(self.ladder):
+            raise ValueError("ladder names an emphasis twice")
+        loading = [p.value for p in LOADING_PHASES]
+        if sorted(self.range) != sorted(LOADING_PHASES):
+            raise ValueError(f"range must name exactly the loading phases {', '.join(loading)}")
+        for phase, (first, last) in self.range.items():
+            for name in (first, last):
+                if name not in self.ladder:
+                    raise ValueError(f"range.{phase.value}: {name!r} is not on the ladder")
+            if self.ladder.index(first) > self.ladder.index(last):
+                raise ValueError(f"range.{phase.value}: {first!r} comes after {last!r}")
+        others = [p for p in Phase if p not in LOADING_PHASES]
+        missing = [p.value for p in others if p not in self.fixed]
+        if missing:
+            raise ValueError(f"fixed lacks {', '.join(missing)}")
+        extra = [p.value for p in self.fixed if p in LOADING_PHASES]
+        if extra:
+            raise ValueError(f"fixed: {', '.join(extra)} is a loading phase (use range)")
+        return self
+
+    def names(self) -> set[str]:
+        return {*self.ladder, *self.fixed.values()}
+
+
 class Periodization(_Strict):
     """How races turn into phases (models/periodization.toml)."""
 
@@ -80,6 +139,9 @@ class Periodization(_Strict):
     limits: dict[Level, dict[Phase, Limits]]
     targets: dict[Phase, dict[Category, int]] = Field(description="Weekly working sets.")
     level_volume: dict[Level, float] = Field(description="Volume multiplier by level.")
+    retest_phases: list[Phase] = Field(description="Blocks of these phases end in a re-test.")
+    retest_min_weeks: int = Field(ge=1, le=6, description="Shorter blocks do not re-test.")
+    emphasis: SeasonEmphasis
 
     @model_validator(mode="after")
     def _complete(self) -> Periodization:
@@ -152,17 +214,143 @@ class PhasePrescription(_Strict):
     seed: str = ""
 
 
+class EmphasisPrescription(_Strict):
+    """Dose of one training emphasis; an unset field falls back to the phase's."""
+
+    summary: str = Field(min_length=1, description="One line for the calendar event.")
+    sets_per_exercise: int | None = Field(None, ge=1, le=6)
+    reps: str | None = Field(None, description="Reps of loaded and band exercises.")
+    bodyweight_reps: str | None = Field(None, description="Reps of bodyweight exercises.")
+    load: str | None = Field(None, description="Effort cue of loaded and band exercises.")
+    bodyweight_load: str | None = Field(None, description="Effort cue of bodyweight exercises.")
+    progress: bool = Field(False, description="Weeks of a block step up (progression cues).")
+    fast_variants: bool = Field(
+        False, description="Swap one leg lift per category for its jumping variant."
+    )
+    seed: str = ""
+
+
+# The cue templates and the placeholders each may use.
+_CUE_FIELDS = {"block", "week", "step", "total"}
+
+
+class ProgressionCue(_Strict):
+    """Week-by-week cue of one kind of progression (load, band, hold, reps, jump)."""
+
+    first: str = Field(description="Week 1 of a block.")
+    step: str = Field(description="A week that steps up.")
+    hold: str = Field(description="A week between steps (cadence of 2+ weeks).")
+
+    @field_validator("first", "step", "hold")
+    @classmethod
+    def _placeholders(cls, text: str) -> str:
+        try:
+            names = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+        except ValueError as exc:
+            raise ValueError(f"bad template: {exc}") from None
+        unknown = sorted(names - _CUE_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown placeholder {{{unknown[0]}}}; use "
+                             + ", ".join(f"{{{n}}}" for n in sorted(_CUE_FIELDS)))
+        return text
+
+
+PROGRESS_KINDS = ("load", "band", "hold", "reps", "jump")
+
+
+class Progression(_Strict):
+    """How a block's weeks step up (models/prescription.toml [progression])."""
+
+    step_percent: tuple[float, float] = Field(description="Low and high % added per step.")
+    every_weeks: dict[Level, int] = Field(description="Weeks per step, by level.")
+    load_equipment: list[str] = Field(description="Equipment that progresses by load.")
+    band_equipment: list[str] = Field(description="Equipment that progresses by a firmer band.")
+    cues: dict[str, ProgressionCue]
+
+    @model_validator(mode="after")
+    def _complete(self) -> Progression:
+        low, high = self.step_percent
+        if not 0 < low <= high <= 20:
+            raise ValueError(f"step_percent: want 0 < low <= high <= 20, got {low}, {high}")
+        missing = [lv.value for lv in Level if lv not in self.every_weeks]
+        if missing:
+            raise ValueError(f"every_weeks lacks {', '.join(missing)}")
+        bad = [lv.value for lv, n in self.every_weeks.items() if not 1 <= n <= 4]
+        if bad:
+            raise ValueError(f"every_weeks.{bad[0]}: want 1-4 weeks")
+        missing = [c for c in PROGRESS_KINDS if c not in self.cues]
+        if missing:
+            raise ValueError(f"cues lacks {', '.join(missing)}")
+        unknown = [c for c in self.cues if c not in PROGRESS_KINDS]
+        if unknown:
+            raise ValueError(f"cues.{unknown[0]}: not one of {', '.join(PROGRESS_KINDS)}")
+        return self
+
+
+class RetestItem(_Strict):
+    """One field test of the end-of-block re-test."""
+
+    id: str
+    name: str
+    category: Category
+    sets: int = Field(ge=1, le=6)
+    reps: str
+    per_side: bool = False
+    load: str = Field(description="How to run the test and what to record.")
+    cue: str = ""
+    minutes: int = Field(ge=1, le=30, description="Time it takes, rests included.")
+    seed: str = ""
+
+    def exercise(self) -> Exercise:
+        return Exercise(id=self.id, name=self.name, category=self.category,
+                        per_side=self.per_side, cue=self.cue, seed=self.seed)
+
+
+class Retest(_Strict):
+    """The end-of-block re-test (models/prescription.toml [retest])."""
+
+    record: str = Field(description="Appended to every test: record and compare.")
+    leg_loads: list[LegLoad] = Field(description="Session kinds that may hold the re-test.")
+    max_share: float = Field(gt=0, le=1, description="Share of the session the tests may take.")
+    items: list[RetestItem] = Field(min_length=1)
+
+
+class PlyometricPrescription(_Strict):
+    reps: str
+    load: str
+    seed: str = ""
+
+
+class StabilityPrescription(_Strict):
+    """Core and hip work in loading weeks, whatever the emphasis."""
+
+    categories: list[Category]
+    reps: str
+    load: str
+    seed: str = ""
+
+
 class Prescription(_Strict):
-    """Sets, reps and load cues by phase (models/prescription.toml)."""
+    """Sets, reps and load cues by phase and emphasis (models/prescription.toml)."""
 
     phases: dict[Phase, PhasePrescription]
     deload_load: str
+    deload_bodyweight: str
+    mobility_load: str
+    plyometric: PlyometricPrescription
+    stability: StabilityPrescription
+    emphasis: dict[str, EmphasisPrescription]
+    progression: Progression
+    retest: Retest
 
     @model_validator(mode="after")
     def _complete(self) -> Prescription:
         missing = [p.value for p in Phase if p not in self.phases]
         if missing:
             raise ValueError(f"phases lacks {', '.join(missing)}")
+        bad = [name for name in self.emphasis if not _NAME.match(name)]
+        if bad:
+            raise ValueError(f"emphasis.{bad[0]}: not a lower-case-hyphen name")
         return self
 
 
@@ -198,6 +386,12 @@ class Knowledge(_Strict):
         for ex in self.exercises.values():
             if ex.regression and ex.regression not in self.exercises:
                 raise ValueError(f"exercise {ex.id}: regression {ex.regression!r} is not defined")
+        undefined = sorted(self.periodization.emphasis.names() - set(self.prescription.emphasis))
+        if undefined:
+            raise ValueError(
+                f"periodization.toml: field emphasis names {undefined[0]!r}, which "
+                "prescription.toml does not define (add an [emphasis.NAME] table)"
+            )
         return self
 
 

@@ -1,13 +1,14 @@
-"""Races -> a phase, deload flag, session limits and set targets for every week of the season."""
+"""Races -> a phase, deload flag, session limits and set targets for every week of the season,
+and each week's place in a training block (block, week of the block, re-test week, emphasis)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from runstrength.domain import BALANCED, Athlete, Phase, Priority, Race, Week
-from runstrength.knowledge import Knowledge
+from runstrength.knowledge import LOADING_PHASES, Knowledge
 
-LOADING = (Phase.BASE, Phase.BUILD)
+LOADING = LOADING_PHASES  # base and build load and progress; the other phases do not
 
 
 def monday_of(day: dt.date) -> dt.date:
@@ -62,18 +63,99 @@ def phase_of_week(monday: dt.date, races: list[Race], k: Knowledge) -> Phase:
     return min(claims, key=_PRECEDENCE.__getitem__)
 
 
+def _blocks(phases: list[Phase], deloads: list[bool], every: int) -> list[list[int]]:
+    """Week positions grouped into training blocks.
+
+    A loading block (base/build) runs until its deload week, or until a non-loading phase
+    begins; base turning into build does not cut it, so the deload rhythm and the lifts of the
+    block carry on. Each run of one non-loading phase is a block of its own, cut every
+    ``every`` weeks if it runs longer.
+    """
+    blocks: list[list[int]] = []
+    for i, phase in enumerate(phases):
+        if blocks:
+            prev = blocks[-1][-1]
+            loading, was_loading = phase in LOADING, phases[prev] in LOADING
+            same = (
+                (loading and was_loading and not deloads[prev])
+                or (not loading and not was_loading and phase is phases[prev]
+                    and len(blocks[-1]) < every)
+            )
+            if same:
+                blocks[-1].append(i)
+                continue
+        blocks.append([i])
+    return blocks
+
+
+def _block_phase(block: list[int], phases: list[Phase]) -> Phase:
+    """The phase most of the block's weeks are in; a tie goes to the earlier phase (a block
+    begun in base is still a base block when build takes its last two weeks)."""
+    ordered = [phases[i] for i in block]
+    return max(ordered, key=ordered.count)
+
+
+def _emphases(blocks: list[list[int]], phases: list[Phase], k: Knowledge) -> list[str]:
+    """Each block's training emphasis.
+
+    Loading blocks climb ``emphasis.ladder`` one step per block, kept inside the phase's
+    ``emphasis.range`` (with the bundled models base stops at strength and build starts
+    there, so even a short build reaches power); a block
+    shorter than ``min_block_weeks`` repeats its step. After a ``restart_after`` phase (the
+    post-race reset) the climb starts again. Other phases have a fixed emphasis.
+    """
+    e = k.periodization.emphasis
+    step = 0
+    out: list[str] = []
+    for block in blocks:
+        phase = _block_phase(block, phases)
+        if phase in e.range:
+            first, last = (e.ladder.index(name) for name in e.range[phase])
+            used = min(max(step, first), last)
+            out.append(e.ladder[used])
+            step = used + 1 if len(block) >= e.min_block_weeks else used
+        else:
+            out.append(e.fixed[phase])
+            if phase in e.restart_after:
+                step = 0
+    return out
+
+
 def periodize(athlete: Athlete, start: dt.date, end: dt.date, k: Knowledge) -> list[Week]:
-    """The Monday-Sunday weeks that hold ``start``..``end``; edge weeks keep only season days."""
+    """The Monday-Sunday weeks that hold ``start``..``end``; edge weeks keep only season days.
+
+    Every week gets its phase, deload flag, session limits and set targets, and its place in a
+    training block (block number, week of the block, whether it closes the block with a
+    re-test) and the block's training emphasis.
+    """
     p = k.periodization
     races = sorted(athlete.races, key=lambda r: r.date)
-    weeks: list[Week] = []
-    loading_run = 0
+    mondays: list[dt.date] = []
     monday = monday_of(start)
-    index = 1
     while monday <= end:
-        phase = phase_of_week(monday, races, k)
+        mondays.append(monday)
+        monday += dt.timedelta(days=7)
+    phases = [phase_of_week(m, races, k) for m in mondays]
+    deloads: list[bool] = []
+    loading_run = 0
+    for phase in phases:
         loading_run = loading_run + 1 if phase in LOADING else 0
-        deload = loading_run > 0 and loading_run % p.deload_every == 0
+        deloads.append(loading_run > 0 and loading_run % p.deload_every == 0)
+    blocks = _blocks(phases, deloads, p.deload_every)
+    emphases = _emphases(blocks, phases, k)
+    place: dict[int, tuple[int, int, bool, str]] = {}
+    for number, (block, emphasis) in enumerate(zip(blocks, emphases, strict=True), start=1):
+        # A block cut by the end of the season has not finished, and one cut short by a race
+        # has too little behind it to measure: neither re-tests.
+        closed = block[-1] < len(mondays) - 1 or deloads[block[-1]]
+        retest = (closed and len(block) >= p.retest_min_weeks
+                  and _block_phase(block, phases) in p.retest_phases)
+        for n, i in enumerate(block, start=1):
+            place[i] = (number, n, retest and i == block[-1], emphasis)
+
+    weeks: list[Week] = []
+    for i, (monday, phase) in enumerate(zip(mondays, phases, strict=True)):
+        deload = deloads[i]
         scale = p.level_volume[athlete.level] * (p.deload_volume if deload else 1.0)
         limits = p.limits[athlete.level][phase]
         sunday = monday + dt.timedelta(days=6)
@@ -81,9 +163,10 @@ def periodize(athlete: Athlete, start: dt.date, end: dt.date, k: Knowledge) -> l
         # A week cut by the season's ends asks for its share of the minimum, rounded down.
         share = ((last - first).days + 1) / 7
         race = next((r for r in races if monday <= r.date <= sunday), None)
+        block, block_week, block_end, emphasis = place[i]
         weeks.append(
             Week(
-                index=index,
+                index=i + 1,
                 monday=monday,
                 phase=phase,
                 deload=deload,
@@ -93,8 +176,10 @@ def periodize(athlete: Athlete, start: dt.date, end: dt.date, k: Knowledge) -> l
                 min_sessions=int(limits.min * share),
                 max_sessions=limits.max,
                 targets={c: round(p.targets[phase].get(c, 0) * scale) for c in BALANCED},
+                block=block,
+                block_week=block_week,
+                block_end=block_end,
+                emphasis=emphasis,
             )
         )
-        monday += dt.timedelta(days=7)
-        index += 1
     return weeks

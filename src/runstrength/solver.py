@@ -21,7 +21,7 @@ from runstrength.domain import (
 )
 from runstrength.explain import MAX_FIX_WEEKS, Block, day_reasons, diagnose, why_here, why_short
 from runstrength.knowledge import Knowledge, SessionKind
-from runstrength.prescription import prescribe, session_minutes, session_volume
+from runstrength.prescription import prescribe, retest_applies, session_minutes, session_volume
 from runstrength.rules import Candidate, Model, Season
 from runstrength.rules.availability import Interval
 
@@ -177,10 +177,10 @@ def plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledg
     model = build(season, found)
     solved = solve(model, time_limit=time_limit)
     sessions = []
-    # The last strength session of a block's final week re-tests the block (seed 002).
+    # The last session of a block's final week that can hold it re-tests the block (seed 002).
     retests = {}
     for c in sorted(solved.chosen, key=lambda c: c.start):
-        if c.week.block_end and c.kind.counts_as_strength:
+        if retest_applies(c.kind, c.week, k):
             retests[c.week.index] = c.index
     for c in sorted(solved.chosen, key=lambda c: c.start):
         retest = retests.get(c.week.index) == c.index
@@ -194,11 +194,13 @@ def plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledg
             phase=c.week.phase,
             week=c.week.index,
             deload=c.week.deload,
-            volume=session_volume(c.kind, c.week, athlete, k),
+            volume=session_volume(c.kind, c.week, athlete, k, retest=retest),
             exercises=prescribe(c.kind, c.week, athlete, k, retest=retest),
             reason=why_here(season, c, found, solved.chosen),
             retest=retest,
             emphasis=c.week.emphasis,
+            block=c.week.block,
+            block_week=c.week.block_week,
         ))
     shortfalls, conflicts = [], []
     measured: dict[tuple, list[str]] = {}

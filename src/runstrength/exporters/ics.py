@@ -72,7 +72,15 @@ def session_description(session: PlannedSession) -> str:
     week = f"Phase: {session.phase}, week {session.week}"
     if session.deload:
         week += " (deload week)"
-    lines = [session.title, week, f"{session.minutes} min"]
+    lines = [session.title, week]
+    focus = [f"Emphasis: {session.emphasis}"] if session.emphasis else []
+    focus.append(f"block {session.block}, week {session.block_week}")
+    if focus:
+        lines.append("; ".join(focus))
+    if session.retest:
+        lines.append("Re-test: end of the block; the session opens with the tests - record each "
+                     "result and compare it with the last re-test")
+    lines.append(f"{session.minutes} min")
     loads = {p.load for p in session.exercises}
     if len(loads) == 1:  # one cue for the whole session reads better than one per line
         lines += ["", f"Load: {loads.pop()}"]
