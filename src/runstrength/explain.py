@@ -27,7 +27,6 @@ from runstrength.rules import Candidate, Model, Season
 
 NEAR_DAYS = 2          # why-here looks this many days either side of a session
 MAX_FIXES = 5          # fixes listed per short week
-MAX_FIX_WEEKS = 26     # short weeks whose fixes are measured by re-solving (the rest reuse them)
 FIX_SOLVE_SECONDS = 2.0
 
 
@@ -316,18 +315,78 @@ def _fixes(season: Season, week: Week, found, used: set[dt.date]) -> list[Fix]:
     return out
 
 
+@dataclass(frozen=True)
+class Measured:
+    """What each candidate fix of a week adds, and the best combination when none suffices."""
+
+    base: int
+    gains: tuple[int, ...]
+    combo: tuple[int, ...]
+    combo_gain: int
+
+
+def _measure(season: Season, week: Week, candidates: list[Fix], need: int) -> Measured:
+    base = max_sessions(season, week)
+    gains = tuple(min(max_sessions(f.season, week) - base, need) for f in candidates)
+    order = sorted((i for i, g in enumerate(gains) if g > 0),
+                   key=lambda i: (-gains[i], candidates[i].order, i))
+    combo, combo_gain = _combine(season, week, base, need, candidates, order, gains)
+    return Measured(base, gains, combo, combo_gain)
+
+
+def week_shape(season: Season, week: Week, used: set[dt.date], placed: int) -> tuple:
+    """Everything the fixes of a short week depend on, by weekday and clock time: two weeks
+    with the same shape measure the same, whatever their dates and run titles."""
+    days = week.days()
+    span = [days[0] - dt.timedelta(days=1), *days, days[-1] + dt.timedelta(days=1)]
+
+    def clock(t: dt.datetime, day: dt.date) -> tuple:
+        return (t.date() - day).days, t.strftime("%H:%M")
+
+    shape = []
+    for d in span:
+        shape.append((
+            d.weekday(), d in days, d in used,
+            tuple((r.kind.value, clock(r.start, d), clock(r.end, d))
+                  for r in season.runs_on.get(d, [])),
+            tuple((clock(b.start, d), clock(b.end, d)) for b in season.busy_on.get(d, [])),
+            tuple(i for i, b in enumerate(season.athlete.blackouts) if b.covers(d)),
+        ))
+    races = tuple(((r.date - days[0]).days, r.priority.value) for r in season.races
+                  if -7 <= (r.date - days[0]).days <= 21)
+    return (week.phase, week.deload, week.min_sessions, placed, races, tuple(shape))
+
+
 def why_short(season: Season, week: Week, found, chosen: list[Candidate],
-              baseline: int | None = None) -> tuple[list[str], list[str]]:
-    """(day-by-day reasons, fixes ordered by how many sessions each would add)."""
+              cache: dict | None = None) -> tuple[list[str], list[str]]:
+    """(day-by-day reasons, fixes ordered by how many sessions each would add).
+
+    ``cache`` maps a week's shape to its measurements, so a season of similar short weeks
+    re-solves each kind of week once.
+    """
     used = {c.day for c in chosen if c.week.index == week.index}
     reasons = day_reasons(season, week, found, used)
     placed = sum(1 for c in chosen if c.week.index == week.index and c.kind.counts_as_strength)
     need = week.min_sessions - placed
-    base = max_sessions(season, week) if baseline is None else baseline
+    candidates = _fixes(season, week, found, used)
+    key = week_shape(season, week, used, placed)
+    measured = cache.get(key) if cache is not None else None
+    if measured is None or len(measured.gains) != len(candidates):
+        measured = _measure(season, week, candidates, need)
+        if cache is not None:
+            cache[key] = measured
+    return reasons, _render(week, candidates, measured, placed)
+
+
+def _plural(gain: int) -> str:
+    return f"+{gain} session{'s' if gain > 1 else ''}"
+
+
+def _render(week: Week, candidates: list[Fix], measured: Measured, placed: int) -> list[str]:
+    gains = measured.gains
     ranked = []
     windows: dict[int, list[str]] = {}  # gain -> days where a new window alone gives it
-    for n, fix in enumerate(_fixes(season, week, found, used)):
-        gain = min(max_sessions(fix.season, week) - base, need)
+    for n, (fix, gain) in enumerate(zip(candidates, gains, strict=True)):
         if gain <= 0:
             continue
         if fix.day is not None:
@@ -336,39 +395,50 @@ def why_short(season: Season, week: Week, found, chosen: list[Candidate],
                 continue
         ranked.append((-gain, fix.order, n, fix, gain))
     ranked.sort(key=lambda r: r[:3])
-    combined = _combine(season, week, base, need, [r[3] for r in ranked], ranked[0][4]
-                        if ranked else 0)
-    fixes = [combined] if combined else []
+    fixes = []
+    if measured.combo:
+        fixes.append(" and ".join(" ".join(candidates[i].text.split()) for i in measured.combo)
+                     + f" ({_plural(measured.combo_gain)} together)")
     for _, _, _, fix, gain in ranked[:MAX_FIXES]:
         text = " ".join(fix.text.split())  # run titles and blackout reasons: one line
         if fix.day is not None and len(windows[gain]) > 1:
             days = windows[gain]
             text = (f"add an availability window on {', '.join(days[:-1])} or {days[-1]}, "
                     f"e.g. {fix.example}")
-            fixes.append(f"{text} (+{gain} session{'s' if gain > 1 else ''} with any one)")
+            fixes.append(f"{text} ({_plural(gain)} with any one)")
         else:
-            fixes.append(f"{text} (+{gain} session{'s' if gain > 1 else ''})")
-    return reasons, fixes
+            fixes.append(f"{text} ({_plural(gain)})")
+    if not fixes:
+        fixes.append(_no_fix(week, measured.base, placed))
+    return fixes
 
 
-def _combine(season: Season, week: Week, base: int, need: int, ranked: list[Fix],
-             best: int) -> str | None:
-    """When no single fix closes the gap, the fewest fixes taken together (greedily) that do
-    better than the best one alone."""
-    if best >= need or len(ranked) < 2:
-        return None
-    taken, current, gain = [ranked[0]], ranked[0].season, best
-    for fix in ranked[1:]:
-        trial = _merge(current, fix.season, season)
+def _no_fix(week: Week, room: int, placed: int) -> str:
+    """What to say when no single change measured adds a session."""
+    if room > placed:
+        return (f"the week alone has room for {room}: heavy-leg spacing with the neighbouring "
+                "weeks' sessions or the weekly mix takes it; a window on a day away from "
+                "them would help [heavy-spacing]")
+    return ("no single change to this week's windows, runs, blackouts or rule parameters "
+            "adds a session; lower the minimum for the phase in models/periodization.toml "
+            "[phase-min]")
+
+
+def _combine(season: Season, week: Week, base: int, need: int, candidates: list[Fix],
+             order: list[int], gains: tuple[int, ...]) -> tuple[tuple[int, ...], int]:
+    """When no single fix closes the gap, fixes taken together (greedily, best first) that do
+    better than the best one alone: their indices and what they add."""
+    if not order or gains[order[0]] >= need or len(order) < 2:
+        return (), 0
+    taken, current, gain = [order[0]], candidates[order[0]].season, gains[order[0]]
+    for i in order[1:]:
+        trial = _merge(current, candidates[i].season, season)
         new = min(max_sessions(trial, week) - base, need)
         if new > gain:
-            taken, current, gain = [*taken, fix], trial, new
+            taken, current, gain = [*taken, i], trial, new
         if gain >= need:
             break
-    if len(taken) < 2:
-        return None
-    return (" and ".join(" ".join(f.text.split()) for f in taken)
-            + f" (+{gain} sessions together)")
+    return (tuple(taken), gain) if len(taken) > 1 else ((), 0)
 
 
 def _merge(a: Season, b: Season, original: Season) -> Season:

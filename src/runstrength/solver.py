@@ -19,7 +19,7 @@ from runstrength.domain import (
     SolveStatus,
     Week,
 )
-from runstrength.explain import MAX_FIX_WEEKS, Block, day_reasons, diagnose, why_here, why_short
+from runstrength.explain import Block, diagnose, why_here, why_short
 from runstrength.knowledge import Knowledge, SessionKind
 from runstrength.prescription import prescribe, retest_applies, session_minutes, session_volume
 from runstrength.rules import Candidate, Model, Season
@@ -203,22 +203,16 @@ def plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledg
             block_week=c.week.block_week,
         ))
     shortfalls, conflicts = [], []
-    measured: dict[tuple, list[str]] = {}
+    measured: dict = {}  # weeks of the same shape share their fix measurements
     for week in weeks:
         placed = sum(1 for c in solved.chosen
                      if c.week.index == week.index and c.kind.counts_as_strength)
         if placed >= week.min_sessions:
             continue
-        used = {c.day for c in solved.chosen if c.week.index == week.index}
-        reasons = day_reasons(season, week, found, used)
-        # Weeks that look the same (same reasons, same shortfall) get the same fixes: a
-        # thin profile can leave most of a season short, and each fix is a small solve.
-        key = (tuple(reasons), week.min_sessions - placed, week.phase)
-        if key not in measured and len(measured) < MAX_FIX_WEEKS:
-            measured[key] = why_short(season, week, found, solved.chosen)[1]
+        reasons, fixes = why_short(season, week, found, solved.chosen, measured)
         shortfalls.append(Shortfall(
             week=week.index, monday=week.monday, needed=week.min_sessions, placed=placed,
-            reasons=reasons, fixes=measured.get(key, []),
+            reasons=reasons, fixes=fixes,
         ))
         if diagnose_short:
             conflicts.append(diagnose(season, week, found))
