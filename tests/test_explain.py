@@ -65,7 +65,7 @@ def test_why_here_names_the_soft_rule_that_kept_a_free_day_empty():
                                                     thu=["18:00-20:00"]))
     result = checked([run(day(2), "tempo")], athlete)
     assert [f"{s.start:%a}" for s in result.sessions] == ["Tue", "Thu"]
-    assert "Wed: tempo run that day; strength prefers easy days [easy-days]" in \
+    assert "Wed: tempo run that day, and strength prefers easy days [easy-days]" in \
         result.sessions[0].reason
 
 

@@ -64,8 +64,12 @@ def _why_time(season: Season, c: Candidate, window: Window | None) -> str:
     """Why the session starts when it does within its day."""
     athlete = season.athlete
     if athlete.preferences.time:
-        return f"as near your preferred {athlete.preferences.time:%H:%M} as the day allows " \
-               "[preferences]"
+        wanted = season.at(c.day, athlete.preferences.time)
+        if abs(c.start - wanted) < dt.timedelta(minutes=season.knowledge.rules.grid_minutes):
+            return tag(f"at your preferred {athlete.preferences.time:%H:%M}", "preferences")
+        where = f"your {window} window" if window else "the free time"
+        return tag(f"the start in {where} closest to your preferred "
+                   f"{athlete.preferences.time:%H:%M}", "preferences")
     if window is None:
         return ""
     opens = season.at(c.day, window.start)
@@ -102,7 +106,7 @@ def _why_not_there(season: Season, c: Candidate, day: dt.date, found,
                 return tag(f"next to {near.day:%a}'s heavy-leg session", "heavy-spacing")
     quality = season.quality_runs_on(day)
     if quality:
-        return tag(f"{quality[0].kind.value} run that day; strength prefers easy days",
+        return tag(f"{quality[0].kind.value} run that day, and strength prefers easy days",
                    "easy-days")
     yesterday = day - dt.timedelta(days=1)
     if c.heavy and any(r.kind is RunKind.LONG for r in season.runs_on.get(yesterday, [])):
@@ -115,8 +119,9 @@ def _why_not_there(season: Season, c: Candidate, day: dt.date, found,
     if prefs and day.strftime("%a").lower()[:3] not in prefs:
         return tag("not one of your preferred days", "preferences")
     if any(abs((d - day).days) == 1 for d in chosen_by_day if d != c.day):
-        return tag("next to another session; sessions spread over the week", "spread")
-    return "also free; this day fits the week's spread and set balance at least as well"
+        return tag("next to another session, and sessions spread over the week", "spread")
+    return (f"also free, but {c.day:%a} suits the week's spread and set balance at least as "
+            "well")
 
 
 def why_here(season: Season, c: Candidate, found, chosen: list[Candidate]) -> str:

@@ -85,7 +85,7 @@ def print_explanation(plan: Plan, *, weeks: set[int] = frozenset(),
     from rich.console import Console
     from rich.markup import escape
 
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)  # a reason stays on one line
     wanted = set(weeks) | {w.index for w in plan.weeks for d in dates if w.monday <= d <= w.sunday}
     short = {sf.week: sf for sf in plan.shortfalls}
     conflicts = {c.week: c for c in plan.conflicts}
