@@ -56,9 +56,13 @@ def print_summary(plan: Plan, written: list[str]) -> None:
     # Names and paths are the user's text, not rich markup: "[/]" in a name must not raise.
     who = escape(plan.athlete.name or plan.athlete.id)
     table = Table(title=f"Strength plan for {who}",
-                  title_justify="left", box=None, pad_edge=False)
-    for col in ("wk", "from", "phase", "n", "sessions"):
-        table.add_column(col, overflow="fold")
+                  title_justify="left", box=None, pad_edge=False, padding=(0, 1))
+    paid = Counter()  # soft-rule cost per week; the table below splits it by rule
+    for p in plan.penalties:
+        paid[p.week] += p.cost
+    for col in ("wk", "from", "phase", "n", "sessions", "paid"):
+        # the phase column (race names) folds first: a week stays on one line if it can
+        table.add_column(col, overflow="fold", max_width=20 if col == "phase" else None)
     for w in plan.weeks:
         phase = w.phase.value + (" (deload)" if w.deload else "")
         if w.race:
@@ -66,7 +70,8 @@ def print_summary(plan: Plan, written: list[str]) -> None:
         count = f"{per_week.get(w.index, 0)}/{w.min_sessions}-{w.max_sessions}"
         style = "bold red" if w.index in short else None
         table.add_row(str(w.index), f"{w.monday:%d %b %y}", phase, count,
-                      ", ".join(kinds.get(w.index, [])) or "-", style=style)
+                      ", ".join(kinds.get(w.index, [])) or "-",
+                      str(paid.get(w.index, 0)), style=style)
     console.print(table)
     if plan.penalties:
         console.print(penalty_table(plan))
