@@ -3,6 +3,7 @@ which hard rules conflict when a minimum is impossible, and what the plan paid f
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from pathlib import Path
@@ -94,7 +95,7 @@ def test_why_short_lists_each_day_and_ranks_fixes_by_gain():
     [sf] = result.shortfalls
     assert (sf.needed, sf.placed) == (2, 0)
     assert "Mon, Wed, Fri, Sat, Sun: no availability that day [availability]" in sf.reasons
-    assert any(r.startswith("Tue, Thu: no free 45-minute slot") for r in sf.reasons)
+    assert any(re.match(r"Tue, Thu: no free \d+-minute slot in your windows", r) for r in sf.reasons)
     assert gains(sf.fixes) == sorted(gains(sf.fixes), reverse=True)
     assert gains(sf.fixes)[0] == 2 and "together" in sf.fixes[0]
     assert any(f.startswith("widen Tue's 18:00-19:00 window to 18:00-19:45") for f in sf.fixes)
@@ -135,8 +136,9 @@ def test_diagnosis_assumptions_core_names_contradicting_hard_rules(heavy_only_mo
     [conflict] = result.conflicts
     assert conflict.check == "assumptions"
     assert conflict.rules == ["availability", "heavy-spacing", "phase-min"]
-    assert any(line.startswith("availability: Mon: no availability that day")
-               for line in conflict.details)
+    assert "availability: Mon, Tue, Wed, Thu, Fri: no availability that day" in conflict.details
+    assert ("heavy-spacing: heavy-leg sessions need 48 h between them; the days left open "
+            "(Sat, Sun) are closer than that") in conflict.details
 
 
 def test_no_diagnosis_unless_asked_and_none_when_the_minimum_is_met():
@@ -229,3 +231,46 @@ def test_frames_for_notebooks_match_the_plan():
         result.to_frame("days")
     page = result.to_html().decode("utf-8")
     assert page.startswith("<!DOCTYPE html>") and result.athlete.name in page
+
+
+def test_explain_refuses_weeks_and_dates_outside_the_season():
+    for args in (("--week", "99"), ("--date", "2030-01-01")):
+        result = invoke("explain", MARATHON / "runs.ics", "--athlete", MARATHON / "athlete.toml",
+                        *args)
+        assert result.exit_code == 1
+        assert result.output.startswith(f"runstrength: error: {args[0]} ")
+        assert "the season" in result.output and result.output.count("\n") == 1
+
+
+def test_why_here_names_the_busy_event_that_moved_the_start():
+    """Preferred 18:00 is taken by a busy event: the reason says so, not just "closest"."""
+    from runstrength.domain import BusyBlock
+
+    athlete = make_athlete(preferences={"time": "18:00"}, **only(wed=["06:00-21:00"]))
+    start = run(day(2), "easy", at="17:30", minutes=120).start
+    busy = [BusyBlock(start=start, end=start + dt.timedelta(hours=2), title="School pickup")]
+    result = checked([], athlete, busy=busy)
+    [s] = result.sessions
+    assert "not at your preferred 18:00: School pickup 17:30-19:30 takes that time " \
+        "[availability]" in s.reason
+
+
+def test_short_week_fix_cuts_a_blackout_only_as_far_as_needed():
+    athlete = make_athlete(blackouts=[{"start": "2027-03-01", "end": "2027-03-07",
+                                       "reason": "trip"}])
+    result = checked([], athlete)
+    [sf] = result.shortfalls
+    assert sf.fixes[0] == "end the blackout 2027-03-01..2027-03-07 (trip) on 2027-03-05 " \
+        "(+2 sessions)"
+
+
+def test_fixes_combine_when_no_single_change_is_enough():
+    """A blacked-out week whose runs also fill the only windows: neither cutting the blackout
+    nor the buffer helps alone; together they do, and the fix says so."""
+    athlete = make_athlete(blackouts=[{"start": "2027-03-01", "end": "2027-03-07"}],
+                           **only(tue=["18:00-19:30"], thu=["18:00-19:30"]))
+    result = checked([run(day(1), "easy", at="18:30", minutes=40),
+                      run(day(3), "easy", at="18:30", minutes=40)], athlete)
+    [sf] = result.shortfalls
+    assert "together" in sf.fixes[0] and "blackout" in sf.fixes[0] \
+        and "run_buffer_minutes" in sf.fixes[0]

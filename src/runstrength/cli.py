@@ -141,6 +141,14 @@ def explain_command(runs, athlete_path, races, start, end, busy_paths, fmt, mode
         _check_args(runs, start, end, fmt)
         result = _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir,
                         time_limit, diagnose=True)
+        first, last = result.weeks[0], result.weeks[-1]
+        span = f"weeks 1-{last.index}, {first.first or first.monday} to {last.last or last.sunday}"
+        for n in weeks:
+            if n > last.index:
+                raise InputError(f"--week {n}: the season has {span}")
+        for d in dates:
+            if not any((w.first or w.monday) <= d <= (w.last or w.sunday) for w in result.weeks):
+                raise InputError(f"--date {d}: outside the season ({span})")
         print_explanation(result, weeks=set(weeks), dates=set(dates))
         return 0
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -36,6 +37,7 @@ class Block:
 
     rule: str
     text: str
+    minutes: int = 0  # the session length that found no slot, for "no slot" blocks
 
     def __str__(self) -> str:
         return f"{self.text} [{self.rule}]"
@@ -51,7 +53,9 @@ def _day_story(season: Season, day: dt.date) -> str:
     runs = season.runs_on.get(day, [])
     if not runs:
         return "no run that day"
-    return ", ".join(f"{r.kind.value} run at {r.start:%H:%M}" for r in runs) + " that day"
+    return ", ".join(f"{r.kind.value} run at {r.start:%H:%M}"
+                     + (" (an all-day item: run_time assumed)" if r.all_day else "")
+                     for r in runs) + " that day"
 
 
 def _window_of(season: Season, c: Candidate) -> Window | None:
@@ -61,34 +65,48 @@ def _window_of(season: Season, c: Candidate) -> Window | None:
 
 
 def _why_time(season: Season, c: Candidate, window: Window | None) -> str:
-    """Why the session starts when it does within its day."""
+    """Why the session starts when it does within its day: at the preferred time or the
+    window's start, or what keeps it from there."""
     athlete = season.athlete
-    if athlete.preferences.time:
-        wanted = season.at(c.day, athlete.preferences.time)
-        if abs(c.start - wanted) < dt.timedelta(minutes=season.knowledge.rules.grid_minutes):
-            return tag(f"at your preferred {athlete.preferences.time:%H:%M}", "preferences")
-        where = f"your {window} window" if window else "the free time"
-        return tag(f"the start in {where} closest to your preferred "
-                   f"{athlete.preferences.time:%H:%M}", "preferences")
-    if window is None:
+    grid = dt.timedelta(minutes=season.knowledge.rules.grid_minutes)
+    pref = athlete.preferences.time
+    if pref:
+        wanted, label = season.at(c.day, pref), f"your preferred {pref:%H:%M}"
+    elif window is not None:
+        wanted, label = season.at(c.day, window.start), f"the start of your {window} window"
+    else:
         return ""
-    opens = season.at(c.day, window.start)
-    if c.start - opens < dt.timedelta(minutes=season.knowledge.rules.grid_minutes):
-        return f"at the start of your {window} window"
+    if abs(c.start - wanted) < grid:
+        return tag(f"at {label}", "preferences") if pref else f"at {label}"
+    until = wanted + (c.end - c.start)
+    pad = dt.timedelta(minutes=season.knowledge.rules.run_buffer_minutes)
+    blocker = None
     for rule in rules.HARD:
         floor = rule.not_before(season, c.day, c.kind)
-        if floor is not None and floor > opens and c.start >= floor:
-            return tag(f"not before {floor:%H:%M}", rule.id)
-    pad = season.knowledge.rules.run_buffer_minutes
-    for run in season.runs_on.get(c.day, []):
-        if run.end <= c.start and c.start - run.end <= dt.timedelta(minutes=pad + 15):
-            return tag(f"{pad} min after your {run.kind.value} run ends at {run.end:%H:%M}",
-                       "availability")
-    for block in season.busy_on.get(c.day, []):
-        if block.end <= c.start and block.start >= opens - dt.timedelta(hours=24):
-            return tag(f"the first free slot after {block.title or 'busy time'} "
-                       f"(until {block.end:%H:%M})", "availability")
-    return "the first free slot in the window"
+        if floor is not None and floor > wanted:
+            blocker = tag(f"heavy legs may start only from {floor:%H:%M}, after the key run",
+                          rule.id)
+            break
+    runs = [*season.runs_on.get(c.day - dt.timedelta(days=1), []), *season.runs_on.get(c.day, [])]
+    for run in runs if blocker is None else []:
+        if run.start - pad < until and run.end + pad > wanted:
+            blocker = tag(f"your {run.kind.value} run {run.start:%H:%M}-{run.end:%H:%M} "
+                          f"(and {season.knowledge.rules.run_buffer_minutes} min either side) "
+                          "takes that time", "availability")
+            break
+    for block in season.busy_on.get(c.day, []) if blocker is None else []:
+        if block.start < until and block.end > wanted:
+            title = " ".join((block.title or "busy time").split())
+            blocker = tag(f"{title} {block.start:%H:%M}-{block.end:%H:%M} takes that time",
+                          "availability")
+            break
+    if blocker is None and pref and not any(
+            season.at(c.day, w.start) <= wanted and until <= season.at(c.day, w.end)
+            for w in athlete.windows_on(c.day)):
+        blocker = tag(f"{pref:%H:%M} is outside {c.day:%a}'s windows", "availability")
+    if blocker is None:
+        return f"not at {label}: the plan as a whole is better with this start"
+    return f"not at {label}: {blocker}"
 
 
 def _why_not_there(season: Season, c: Candidate, day: dt.date, found,
@@ -129,7 +147,7 @@ def why_here(season: Season, c: Candidate, found, chosen: list[Candidate]) -> st
     window = _window_of(season, c)
     parts = [f"{c.day:%a %d %b} {c.start:%H:%M}-{c.end:%H:%M}: {_day_story(season, c.day)}"]
     when = _why_time(season, c, window)
-    if window is not None and "window" not in when:
+    if window is not None and not when.startswith("at the start of your"):
         parts.append(f"inside your {window} window")
     if when:
         parts.append(when)
@@ -157,7 +175,8 @@ def strength_kinds(season: Season, week: Week) -> list[SessionKind]:
             and session_volume(k, week, season.athlete, season.knowledge)]
 
 
-def day_reasons(season: Season, week: Week, found, used: set[dt.date]) -> list[str]:
+def day_reasons(season: Season, week: Week, found, used: set[dt.date],
+                chosen: list[Candidate] = ()) -> list[str]:
     """Day by day, what kept a strength session off each unused day of ``week``."""
     kinds = strength_kinds(season, week)
     by_reason: dict[str, list[str]] = {}
@@ -166,16 +185,40 @@ def day_reasons(season: Season, week: Week, found, used: set[dt.date]) -> list[s
             continue
         why = [found.blocked[(day, k.id)] for k in kinds if (day, k.id) in found.blocked]
         if len(why) < len(kinds):
-            reason = "free, but a session there would break heavy-leg spacing or the weekly " \
-                     "cap [heavy-spacing, phase-max]"
+            open_kinds = [k for k in kinds if (day, k.id) not in found.blocked]
+            reason = _why_open_day_unused(season, week, day, open_kinds, chosen)
         elif why:
             # The mildest reason: a day blocked for heavy legs and also without a slot
             # is really a day without a slot.
-            reason = " ".join(str(min(why, key=lambda b: _SEVERITY.get(b.rule, 9))).split())
+            reason = " ".join(str(min(why, key=lambda b: (_SEVERITY.get(b.rule, 9),
+                                                          b.minutes))).split())
         else:
             continue
         by_reason.setdefault(reason, []).append(f"{day:%a}")
     return [f"{', '.join(days)}: {reason}" for reason, days in by_reason.items()]
+
+
+def _why_open_day_unused(season: Season, week: Week, day: dt.date, open_kinds: list[SessionKind],
+                         chosen: list[Candidate]) -> str:
+    """Why a day that some kind could use got no session: the hard rule over several days."""
+    here = [c for c in chosen if c.week.index == week.index]
+    if len(here) >= week.max_sessions:
+        return tag(f"the week's maximum of {week.max_sessions} is reached", "phase-max")
+    gap = dt.timedelta(hours=season.knowledge.rules.heavy_spacing_hours)
+    heavy_near = [c for c in chosen if c.heavy and abs(c.day - day) < gap
+                  and abs(c.day - day) >= dt.timedelta(days=1)]
+    if all(k.leg_load is LegLoad.HEAVY for k in open_kinds) and heavy_near:
+        return tag(f"only heavy legs fit, within {gap.days * 24} h of "
+                   f"{heavy_near[0].day:%a}'s heavy-leg session", "heavy-spacing")
+    capped = [k for k in open_kinds
+              if sum(1 for c in here if c.kind.id == k.id) >= k.max_per_week]
+    if capped and len(capped) == len(open_kinds):
+        names = ", ".join(k.name.lower() for k in capped)
+        return tag(f"only {names} fit, already at the weekly cap", "phase-max")
+    if heavy_near:
+        return tag(f"within {gap.days * 24} h of {heavy_near[0].day:%a}'s heavy-leg session, "
+                   "and the lighter kinds are at their weekly cap", "heavy-spacing, phase-max")
+    return "free; the neighbouring weeks' sessions leave no room for another here [heavy-spacing]"
 
 
 # Which block to name when several rules keep a day empty: the one a person fixes first.
@@ -215,11 +258,15 @@ def max_sessions(season: Season, week: Week) -> int:
 
 @dataclass(frozen=True)
 class Fix:
+    """One change to try on a short week: ``apply`` makes it on any season."""
+
     text: str
-    season: Season
+    apply: Callable[[Season], Season]
     order: int
     day: str | None = None      # a new window on this weekday ("Mon"): such fixes are grouped
     example: str = ""
+    group: str | None = None    # variants of one change (how far to move, how much to cut):
+                                # only the smallest one giving the most is shown
 
 
 def _with(season: Season, **changes) -> Season:
@@ -239,6 +286,13 @@ def _usual_window(season: Season) -> Window:
     return Window(start=start.time(), end=(start + dt.timedelta(minutes=minutes)).time())
 
 
+def _set_windows(weekday: str, windows: list[Window]) -> Callable[[Season], Season]:
+    def apply(s: Season) -> Season:
+        availability = {**s.athlete.availability, weekday: windows}
+        return _with(s, athlete=s.athlete.model_copy(update={"availability": availability}))
+    return apply
+
+
 def _fixes(season: Season, week: Week, found, used: set[dt.date]) -> list[Fix]:
     """Changes worth measuring for a short week, in the order to prefer between equal gains."""
     athlete, k = season.athlete, season.knowledge
@@ -255,11 +309,8 @@ def _fixes(season: Season, week: Week, found, used: set[dt.date]) -> list[Fix]:
         current = athlete.availability.get(weekday, [])
         if not current:
             example = f"{weekday} = [\"{usual}\"]"
-            availability = {**athlete.availability, weekday: [usual]}
             out.append(Fix(f"add an availability window on {day:%a} ({example})",
-                           _with(season, athlete=athlete.model_copy(
-                               update={"availability": availability})), 0,
-                           day=f"{day:%a}", example=example))
+                           _set_windows(weekday, [usual]), 0, day=f"{day:%a}", example=example))
             continue
         last = max(current, key=lambda w: w.end)
         end = (dt.datetime.combine(day, last.end)
@@ -267,13 +318,50 @@ def _fixes(season: Season, week: Week, found, used: set[dt.date]) -> list[Fix]:
         if end <= last.end:  # would run past midnight
             continue
         wider = Window(start=last.start, end=end)
-        availability = {**athlete.availability,
-                        weekday: [w for w in current if w != last] + [wider]}
         out.append(Fix(f"widen {day:%a}'s {last} window to {wider} (runs and busy time fill it)",
-                       _with(season, athlete=athlete.model_copy(
-                           update={"availability": availability})), 0))
-    # Move a key run that blocks heavy legs on the day before it.
+                       _set_windows(weekday, [w for w in current if w != last] + [wider]), 0))
+    out += _run_moves(season, week, used)
+    out += _blackout_cuts(season, week)
+    # Rule and profile parameters.
+    pad = k.rules.run_buffer_minutes
+    for less in sorted({pad // 2, 0}, reverse=True):
+        if less < pad:
+            out.append(Fix(f"lower run_buffer_minutes from {pad} to {less} (models/rules.toml)",
+                           _with_rules(run_buffer_minutes=less), 3, group="buffer"))
+    shortest = min((kd.minutes for kd in kinds), default=athlete.session_minutes)
+    shortest = max(shortest, 20)
+    if athlete.session_minutes > shortest:
+        out.append(Fix(f"lower session_minutes from {athlete.session_minutes} to {shortest} "
+                       "in the profile (shorter sessions fit shorter gaps)",
+                       _with_athlete(session_minutes=shortest), 3))
     days = set(week.days())
+    present = {r.kind for d in days | {max(days) + dt.timedelta(days=1)}
+               for r in season.key_runs_on(d) if r.kind is not RunKind.RACE}
+    for kind in sorted(present, key=lambda r: r.value):
+        keys = sorted((season.key_kinds - {kind}), key=lambda r: r.value)
+        out.append(Fix(f"treat {kind.value} runs as quality, not key "
+                       f"(key_runs = {[r.value for r in keys]} in the profile)",
+                       _with_athlete(key_runs=keys), 4))
+    return out
+
+
+def _with_rules(**update) -> Callable[[Season], Season]:
+    def apply(s: Season) -> Season:
+        k = s.knowledge
+        return _with(s, knowledge=k.model_copy(update={"rules": k.rules.model_copy(
+            update=update)}))
+    return apply
+
+
+def _with_athlete(**update) -> Callable[[Season], Season]:
+    return lambda s: _with(s, athlete=s.athlete.model_copy(update=update))
+
+
+def _run_moves(season: Season, week: Week, used: set[dt.date]) -> list[Fix]:
+    """Move a key run that keeps heavy legs off its day or the day before, to a day that
+    holds no quality run and does not sit next to another key run."""
+    days = set(week.days())
+    out = []
     for run in sorted(season.runs, key=lambda r: r.start):
         if run.kind not in season.key_kinds or run.kind is RunKind.RACE:
             continue
@@ -281,42 +369,51 @@ def _fixes(season: Season, week: Week, found, used: set[dt.date]) -> list[Fix]:
             continue
         for delta in (1, -1, 2, -2):
             target = run.day + dt.timedelta(days=delta)
-            if season.key_runs_on(target) or target in used:
+            neighbours = [target + dt.timedelta(days=d) for d in (-1, 1)]
+            if (season.quality_runs_on(target) or target in used
+                    or any(r is not run for d in neighbours for r in season.key_runs_on(d))):
                 continue
             shift = dt.timedelta(days=delta)
             moved = run.model_copy(update={"start": run.start + shift, "end": run.end + shift})
-            runs = [moved if r is run else r for r in season.runs]
+
+            def apply(s: Season, run=run, moved=moved) -> Season:
+                return _with(s, runs=[moved if r is run else r for r in s.runs])
+
             out.append(Fix(f"move {run.day:%a}'s {run.kind.value} run "
-                           f"({run.title or run.kind.value}) to {target:%a}",
-                           _with(season, runs=runs), 1))
-    # Blackouts covering the week.
-    for b in athlete.blackouts:
-        if any(b.covers(d) for d in days):
-            rest = [o for o in athlete.blackouts if o is not b]
-            out.append(Fix(f"shorten the blackout {b.start}..{b.end}"
-                           + (f" ({b.reason})" if b.reason else ""),
-                           _with(season, athlete=athlete.model_copy(update={"blackouts": rest})),
-                           2))
-    # Rule and profile parameters.
-    if k.rules.run_buffer_minutes > 0:
-        out.append(Fix(f"lower run_buffer_minutes from {k.rules.run_buffer_minutes} to 0 "
-                       "(models/rules.toml)",
-                       _with(season, knowledge=k.model_copy(update={"rules": k.rules.model_copy(
-                           update={"run_buffer_minutes": 0})})), 3))
-    shortest = min((kd.minutes for kd in kinds), default=athlete.session_minutes)
-    shortest = max(shortest, 20)
-    if athlete.session_minutes > shortest:
-        out.append(Fix(f"lower session_minutes from {athlete.session_minutes} to {shortest} "
-                       "in the profile (shorter sessions fit shorter gaps)",
-                       _with(season, athlete=athlete.model_copy(
-                           update={"session_minutes": shortest})), 3))
-    present = {r.kind for d in days | {max(days) + dt.timedelta(days=1)}
-               for r in season.key_runs_on(d) if r.kind is not RunKind.RACE}
-    for kind in sorted(present, key=lambda r: r.value):
-        keys = sorted((season.key_kinds - {kind}), key=lambda r: r.value)
-        out.append(Fix(f"treat {kind.value} runs as quality, not key "
-                       f"(key_runs = {[r.value for r in keys]} in the profile)",
-                       _with(season, athlete=athlete.model_copy(update={"key_runs": keys})), 4))
+                           f"({run.title or run.kind.value}) to {target:%a}", apply, 1,
+                           group=f"move {run.start.isoformat()}"))
+    return out
+
+
+def _blackout_cuts(season: Season, week: Week) -> list[Fix]:
+    """Blackouts over the week, cut back a day at a time from the end that lies in or after
+    the week: the first cut that frees enough is the one shown."""
+    out = []
+    days = week.days()
+    for i, b in enumerate(season.athlete.blackouts):
+        covered = [d for d in days if b.covers(d)]
+        if not covered:
+            continue
+        label = f"the blackout {b.start}..{b.end}" + (f" ({b.reason})" if b.reason else "")
+        if b.end <= days[-1] or b.start < covered[0]:
+            # cut the end back: end on the day before each covered day, latest first
+            ends = [d - dt.timedelta(days=1) for d in reversed(covered)]
+            variants = [(f"end {label} on {e}" if e >= b.start else f"drop {label}",
+                         {"end": e} if e >= b.start else None) for e in ends]
+        else:
+            starts = [d + dt.timedelta(days=1) for d in covered]
+            variants = [(f"start {label} on {st}" if st <= b.end else f"drop {label}",
+                         {"start": st} if st <= b.end else None) for st in starts]
+        for text, update in variants:
+            def apply(s: Season, i=i, update=update) -> Season:
+                blackouts = list(s.athlete.blackouts)
+                if update is None:
+                    del blackouts[i]
+                else:
+                    blackouts[i] = blackouts[i].model_copy(update=update)
+                return _with(s, athlete=s.athlete.model_copy(update={"blackouts": blackouts}))
+
+            out.append(Fix(text, apply, 2, group=f"blackout {i}"))
     return out
 
 
@@ -332,10 +429,8 @@ class Measured:
 
 def _measure(season: Season, week: Week, candidates: list[Fix], need: int) -> Measured:
     base = max_sessions(season, week)
-    gains = tuple(min(max_sessions(f.season, week) - base, need) for f in candidates)
-    order = sorted((i for i, g in enumerate(gains) if g > 0),
-                   key=lambda i: (-gains[i], candidates[i].order, i))
-    combo, combo_gain = _combine(season, week, base, need, candidates, order, gains)
+    gains = tuple(min(max_sessions(f.apply(season), week) - base, need) for f in candidates)
+    combo, combo_gain = _combine(season, week, base, need, candidates, gains)
     return Measured(base, gains, combo, combo_gain)
 
 
@@ -370,7 +465,7 @@ def why_short(season: Season, week: Week, found, chosen: list[Candidate],
     re-solves each kind of week once.
     """
     used = {c.day for c in chosen if c.week.index == week.index}
-    reasons = day_reasons(season, week, found, used)
+    reasons = day_reasons(season, week, found, used, chosen)
     placed = sum(1 for c in chosen if c.week.index == week.index and c.kind.counts_as_strength)
     need = week.min_sessions - placed
     candidates = _fixes(season, week, found, used)
@@ -387,24 +482,33 @@ def _plural(gain: int) -> str:
     return f"+{gain} session{'s' if gain > 1 else ''}"
 
 
+def _best(candidates: list[Fix], gains: tuple[int, ...]) -> list[int]:
+    """Indices of the fixes worth showing, best first: one per group (the first variant with
+    the group's best gain), each with a gain."""
+    best: dict[str, int] = {}
+    for i, fix in enumerate(candidates):
+        key = fix.group or f"#{i}"
+        if gains[i] > 0 and (key not in best or gains[i] > gains[best[key]]):
+            best[key] = i
+    return sorted(best.values(), key=lambda i: (-gains[i], candidates[i].order, i))
+
+
 def _render(week: Week, candidates: list[Fix], measured: Measured, placed: int) -> list[str]:
     gains = measured.gains
     ranked = []
     windows: dict[int, list[str]] = {}  # gain -> days where a new window alone gives it
-    for n, (fix, gain) in enumerate(zip(candidates, gains, strict=True)):
-        if gain <= 0:
-            continue
+    for i in _best(candidates, gains):
+        fix, gain = candidates[i], gains[i]
         if fix.day is not None:
             windows.setdefault(gain, []).append(fix.day)
             if len(windows[gain]) > 1:
                 continue
-        ranked.append((-gain, fix.order, n, fix, gain))
-    ranked.sort(key=lambda r: r[:3])
+        ranked.append((fix, gain))
     fixes = []
     if measured.combo:
         fixes.append(" and ".join(" ".join(candidates[i].text.split()) for i in measured.combo)
                      + f" ({_plural(measured.combo_gain)} together)")
-    for _, _, _, fix, gain in ranked[:MAX_FIXES]:
+    for fix, gain in ranked[:MAX_FIXES]:
         text = " ".join(fix.text.split())  # run titles and blackout reasons: one line
         if fix.day is not None and len(windows[gain]) > 1:
             days = windows[gain]
@@ -419,51 +523,56 @@ def _render(week: Week, candidates: list[Fix], measured: Measured, placed: int) 
 
 
 def _no_fix(week: Week, room: int, placed: int) -> str:
-    """What to say when no single change measured adds a session."""
+    """What to say when no change measured, alone or together, adds a session."""
     if room > placed:
         return (f"the week alone has room for {room}: heavy-leg spacing with the neighbouring "
                 "weeks' sessions or the weekly mix takes it; a window on a day away from "
                 "them would help [heavy-spacing]")
-    return ("no single change to this week's windows, runs, blackouts or rule parameters "
-            "adds a session; lower the minimum for the phase in models/periodization.toml "
-            "[phase-min]")
+    return ("no change to this week's windows, runs, blackouts or rule parameters, alone or "
+            "together, adds a session; lower the minimum for the phase in "
+            "models/periodization.toml [phase-min]")
 
 
 def _combine(season: Season, week: Week, base: int, need: int, candidates: list[Fix],
-             order: list[int], gains: tuple[int, ...]) -> tuple[tuple[int, ...], int]:
-    """When no single fix closes the gap, fixes taken together (greedily, best first) that do
-    better than the best one alone: their indices and what they add."""
-    if not order or gains[order[0]] >= need or len(order) < 2:
+             gains: tuple[int, ...]) -> tuple[tuple[int, ...], int]:
+    """When no single fix closes the gap, fixes taken together that do better than the best
+    one alone: greedily from the best single fix, or, when none helps alone, all of them
+    (one variant per group, the largest) pruned to the ones the gain needs."""
+    order = _best(candidates, gains)
+    best = gains[order[0]] if order else 0
+    if best >= need or len(candidates) < 2:
         return (), 0
-    taken, current, gain = [order[0]], candidates[order[0]].season, gains[order[0]]
-    for i in order[1:]:
-        trial = _merge(current, candidates[i].season, season)
-        new = min(max_sessions(trial, week) - base, need)
-        if new > gain:
-            taken, current, gain = [*taken, i], trial, new
-        if gain >= need:
-            break
+
+    def together(indices: list[int]) -> int:
+        s = season
+        for i in indices:
+            s = candidates[i].apply(s)
+        return min(max_sessions(s, week) - base, need)
+
+    if order:
+        taken, gain = [order[0]], best
+        for i in order[1:]:
+            new = together([*taken, i])
+            if new > gain:
+                taken, gain = [*taken, i], new
+            if gain >= need:
+                break
+    else:
+        last: dict[str, int] = {}
+        for i, fix in enumerate(candidates):
+            if fix.group is None or fix.group.startswith("move"):
+                last.setdefault(fix.group or f"#{i}", i)
+            else:
+                last[fix.group] = i  # the largest variant: the full cut, no buffer
+        taken = sorted(last.values())
+        gain = together(taken)
+        if gain <= 0:
+            return (), 0
+        for i in list(taken):  # deletion: keep only what the gain needs
+            trial = [j for j in taken if j != i]
+            if together(trial) >= gain:
+                taken = trial
     return (tuple(taken), gain) if len(taken) > 1 else ((), 0)
-
-
-def _merge(a: Season, b: Season, original: Season) -> Season:
-    """Season ``a`` with the one change ``b`` made to ``original`` applied on top."""
-    changes = {}
-    if b.runs is not original.runs:
-        changes["runs"] = b.runs
-    if b.knowledge is not original.knowledge:
-        changes["knowledge"] = b.knowledge
-    if b.athlete is not original.athlete:
-        ath = a.athlete
-        update = {f: getattr(b.athlete, f) for f in ("availability", "blackouts",
-                                                    "session_minutes", "key_runs")
-                  if getattr(b.athlete, f) != getattr(original.athlete, f)}
-        if "availability" in update:
-            update["availability"] = {**ath.availability, **{
-                d: w for d, w in b.athlete.availability.items()
-                if original.athlete.availability.get(d) != w}}
-        changes["athlete"] = ath.model_copy(update=update)
-    return _with(a, **changes)
 
 
 # --- why impossible ---------------------------------------------------------------------------
@@ -557,15 +666,33 @@ def _conflict_core(season: Season, week: Week) -> tuple[list[str], dict[str, lis
         trial = [n for n in kept if n != name]
         if _infeasible(cp, [lits[n] for n in trial]) is not None:
             kept = trial
+    days_by: dict[str, dict[str, list[str]]] = {}  # rule -> reason -> weekdays
     for c in items:
         if not c.kind.counts_as_strength:
             continue
-        for rule_id in blocked_of[c.index] & set(kept):
-            details.setdefault(rule_id, [])
+        for rule_id in sorted(blocked_of[c.index] & set(kept)):
             why = rules.BY_ID[rule_id].blocks(season, c.day, c.kind) or "no free slot"
-            line = f"{c.day:%a}: {' '.join(why.split())}"
-            if line not in details[rule_id]:
-                details[rule_id].append(line)
+            days = days_by.setdefault(rule_id, {}).setdefault(" ".join(why.split()), [])
+            if f"{c.day:%a}" not in days:
+                days.append(f"{c.day:%a}")
+    for rule_id, reasons in days_by.items():
+        details[rule_id] = [f"{', '.join(days)}: {why}" for why, days in reasons.items()]
+    open_days = sorted({c.day for c in items if c.kind.counts_as_strength
+                        and not blocked_of[c.index] & set(kept)})
+    names = ", ".join(f"{d:%a}" for d in open_days) or "none"
+    hours = season.knowledge.rules.heavy_spacing_hours
+    if "heavy-spacing" in kept:
+        details["heavy-spacing"] = [f"heavy-leg sessions need {hours:g} h between them; the days "
+                                    f"left open ({names}) are closer than that"]
+    if "one-per-day" in kept:
+        details["one-per-day"] = [f"one session a day on the days left open ({names})"]
+    if "phase-max" in kept:
+        caps = ", ".join(f"{k.name.lower()} {k.max_per_week}"
+                         for k in season.knowledge.sessions.values()
+                         if k.counts_as_strength and session_volume(
+                             k, week, season.athlete, season.knowledge))
+        details["phase-max"] = [f"at most {week.max_sessions} sessions a week, and per kind: "
+                                f"{caps}"]
     order = [r.id for r in rules.ALL]
     return sorted(kept, key=order.index), details
 

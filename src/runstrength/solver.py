@@ -102,9 +102,11 @@ def _no_slot(season: Season, day: dt.date, kind: SessionKind, free: list[Interva
             floor = rule.not_before(season, day, kind)
             if floor is not None:
                 return Block(rule.id, f"no {minutes}-minute slot from {floor:%H:%M}, "
-                                      "the earliest heavy legs may follow the key run")
-    return Block("availability", f"no free {minutes}-minute slot in your windows "
-                                 "(runs or busy time)")
+                                      "the earliest heavy legs may follow the key run", minutes)
+    pad = season.knowledge.rules.run_buffer_minutes
+    return Block("availability", f"no free {minutes}-minute slot in your windows (runs "
+                                 f"±{pad} min and busy time taken out; starts every {grid} min)",
+                 minutes)
 
 
 def _tie_break(c: Candidate) -> int:
