@@ -95,7 +95,8 @@ def test_why_short_lists_each_day_and_ranks_fixes_by_gain():
     [sf] = result.shortfalls
     assert (sf.needed, sf.placed) == (2, 0)
     assert "Mon, Wed, Fri, Sat, Sun: no availability that day [availability]" in sf.reasons
-    assert any(re.match(r"Tue, Thu: no free \d+-minute slot in your windows", r) for r in sf.reasons)
+    assert any(re.match(r"Tue, Thu: no free \d+-minute slot in your windows", r)
+               for r in sf.reasons)
     assert gains(sf.fixes) == sorted(gains(sf.fixes), reverse=True)
     assert gains(sf.fixes)[0] == 2 and "together" in sf.fixes[0]
     assert any(f.startswith("widen Tue's 18:00-19:00 window to 18:00-19:45") for f in sf.fixes)
