@@ -179,13 +179,18 @@ def plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledg
     model = build(season, found)
     solved = solve(model, time_limit=time_limit)
     sessions = []
-    # The last session of a block's final week that can hold it re-tests the block (seed 002).
-    retests = {}
+    # The last session of a block that can hold the re-test takes it (seed 002): in the block's
+    # final week, or earlier in the block when that week has none (a blackout, say).
+    ends = {w.block: w for w in weeks if w.block_end}
+    retests: dict[int, int] = {}
     for c in sorted(solved.chosen, key=lambda c: c.start):
-        if retest_applies(c.kind, c.week, k):
-            retests[c.week.index] = c.index
+        end = ends.get(c.week.block)
+        if end is not None and retest_applies(c.kind, end, k):
+            retests[c.week.block] = c.index
     for c in sorted(solved.chosen, key=lambda c: c.start):
-        retest = retests.get(c.week.index) == c.index
+        retest = retests.get(c.week.block) == c.index
+        week = c.week if not retest or c.week.block_end else c.week.model_copy(
+            update={"block_end": True})
         sessions.append(PlannedSession(
             athlete=athlete.id,
             start=c.start,
@@ -196,8 +201,8 @@ def plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledg
             phase=c.week.phase,
             week=c.week.index,
             deload=c.week.deload,
-            volume=session_volume(c.kind, c.week, athlete, k, retest=retest),
-            exercises=prescribe(c.kind, c.week, athlete, k, retest=retest),
+            volume=session_volume(c.kind, week, athlete, k, retest=retest),
+            exercises=prescribe(c.kind, week, athlete, k, retest=retest),
             reason=why_here(season, c, found, solved.chosen),
             retest=retest,
             emphasis=c.week.emphasis,
