@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
-from conftest import SCENARIOS
+from conftest import SCENARIOS, make_athlete, run
 
 import runstrength
 from runstrength.errors import InputError
@@ -24,3 +26,38 @@ def test_schedule_without_runs_names_the_file(tmp_path):
     empty.write_text("date,start,duration_min,title,type\n2027-03-01,09:00,60,Standup,work\n")
     with pytest.raises(InputError, match=r"meetings\.csv: no runs"):
         runstrength.plan(empty, SCENARIOS / "plain-csv" / "athlete.toml")
+
+
+def test_misspelt_equipment_is_refused_with_a_close_match():
+    """Regression: "dumbells" was silently ignored and the plan fell back to bodyweight."""
+    athlete = make_athlete(equipment=["dumbells", "bands"])
+    with pytest.raises(InputError) as err:
+        runstrength.plan([run(dt.date(2027, 3, 2), "easy")], athlete)
+    message = str(err.value)
+    assert "\n" not in message
+    assert message.startswith("profile: field equipment.0: unknown equipment 'dumbells'")
+    assert "did you mean 'dumbbells'?" in message
+    assert "known items: bands, barbell, bodyweight, dumbbells" in message and "gym" in message
+    # Case does not matter (as for has_equipment); the catalogue's items and gym all pass.
+    for gear in (["GYM"], ["Dumbbells", "mini_bands", "bodyweight"], ["stability_ball"]):
+        assert runstrength.plan([run(dt.date(2027, 3, 2), "easy")],
+                                make_athlete(equipment=gear)).sessions
+
+
+def test_a_race_far_beyond_the_last_run_is_warned_about():
+    """Regression: an A race months after the schedule's last run planned those weeks blind."""
+    athlete = make_athlete(races=[{"date": "2027-06-27", "distance": "10k", "priority": "A"}])
+    runs = [run(dt.date(2027, 3, 2), "easy"), run(dt.date(2027, 3, 9), "easy")]
+    result = runstrength.plan(runs, athlete, time_limit=10)
+    gaps = [w for w in result.warnings if w.startswith("no runs")]
+    assert gaps == ["no runs after 2027-03-09: the last 15 weeks of the season (to the race on "
+                    "2027-06-27) have no running data; sessions there ignore your running"]
+    # --from well before the first run warns about the start; two weeks either side do not.
+    early = runstrength.plan(runs, athlete, start=dt.date(2027, 1, 4), end=dt.date(2027, 3, 14),
+                             time_limit=10)
+    assert [w for w in early.warnings if w.startswith("no runs")] == [
+        "no runs before 2027-03-02: the first 8 weeks of the season (from 2027-01-04) have no "
+        "running data; sessions there ignore your running"]
+    close = runstrength.plan(runs, athlete, start=dt.date(2027, 2, 22), end=dt.date(2027, 3, 21),
+                             time_limit=10)
+    assert not [w for w in close.warnings if w.startswith("no runs")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,6 +16,10 @@ from runstrength.periodization import monday_of, periodize
 #: Longest season planned at once. A race typed as 2207 instead of 2027 would otherwise
 #: ask for a model of 9,000 weeks; the ICS importer's window follows races only this far.
 MAX_SEASON_WEEKS = 104
+
+#: A season that runs this many days past the last run (or starts this long before the first)
+#: gets a warning: sessions there are placed with no running to keep clear of. Project default.
+NO_RUNS_GAP_DAYS = 14
 
 
 def season_span(schedule: Schedule, athlete: Athlete, start: dt.date | None,
@@ -91,6 +96,58 @@ def _check_races(athlete: Athlete, start: dt.date, source: str) -> None:
             )
 
 
+#: Equipment a profile may name besides what the exercise catalogue uses: "gym" (everything)
+#: and "bodyweight" (always there).
+EQUIPMENT_EXTRAS = ("bodyweight", "gym")
+
+
+def known_equipment(k: knowledge_mod.Knowledge) -> list[str]:
+    """Every equipment item a profile may name: the catalogue's, "gym" and "bodyweight"."""
+    return sorted({e for ex in k.exercises.values() for e in ex.equipment} | set(EQUIPMENT_EXTRAS))
+
+
+def _check_equipment(athlete: Athlete, k: knowledge_mod.Knowledge) -> None:
+    """A misspelt item would be silently ignored (bodyweight substitutes, no word said): refuse it.
+
+    Items are matched without regard to case, as ``Athlete.has_equipment`` does.
+    """
+    known = known_equipment(k)
+    for i, item in enumerate(athlete.equipment):
+        if item.lower() in known:
+            continue
+        close = difflib.get_close_matches(item.strip().lower(), known, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise InputError(
+            f"{athlete.source}: field equipment.{i}: unknown equipment {item!r}; "
+            f"{hint}known items: {', '.join(known)}"
+        )
+
+
+def _no_run_warnings(schedule: Schedule, athlete: Athlete, start: dt.date,
+                     end: dt.date) -> list[str]:
+    """Warn when the season runs on well past the last run, or starts well before the first.
+
+    Sessions in those weeks see no runs, so nothing keeps them clear of a key run.
+    """
+    if not schedule.runs:
+        return []
+    gap = dt.timedelta(days=NO_RUNS_GAP_DAYS)
+    first = min(r.day for r in schedule.runs)
+    last = max(r.day for r in schedule.runs)
+    out = []
+    if start < first - gap:
+        weeks = (first - start).days // 7
+        out.append(f"no runs before {first}: the first {weeks} weeks of the season (from {start}) "
+                   "have no running data; sessions there ignore your running")
+    if end > last + gap:
+        weeks = (end - last).days // 7
+        race = next((r for r in athlete.races if r.date == end), None)
+        to = f"to the race on {end}" if race else f"to {end}"
+        out.append(f"no runs after {last}: the last {weeks} weeks of the season ({to}) "
+                   "have no running data; sessions there ignore your running")
+    return out
+
+
 def plan(
     runs: str | Path | Schedule | Iterable[RunWorkout],
     athlete: str | Path | Athlete,
@@ -119,6 +176,7 @@ def plan(
     k = knowledge_mod.load(Path(models) if models else None)
     if not isinstance(athlete, Athlete):
         athlete = load_athlete(athlete)
+    _check_equipment(athlete, k)
     extra = list(races)
     if extra:
         athlete = athlete.model_copy(update={"races": sorted([*athlete.races, *extra],
@@ -149,6 +207,7 @@ def plan(
     result = plan_season(athlete, weeks, season, k, stamp=source_stamp(schedule, start),
                          time_limit=time_limit, diagnose_short=diagnose)
     result.warnings.extend(schedule.warnings)
+    result.warnings.extend(_no_run_warnings(schedule, athlete, start, end))
     if not schedule.runs:
         result.warnings.append("the schedule holds no runs: sessions are planned around busy time")
     return result

@@ -96,6 +96,11 @@ class SeasonEmphasis(_Strict):
     min_block_weeks: int = Field(
         2, ge=1, le=6, description="A shorter loading block repeats its emphasis next block."
     )
+    first_block_from_bottom: list[Level] = Field(
+        default_factory=list,
+        description="Levels whose season's first loading block starts at the ladder's bottom, "
+        "whatever its phase's range.",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> SeasonEmphasis:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from runstrength.domain import BALANCED, Athlete, Phase, Priority, Race, Week
+from runstrength.domain import BALANCED, Athlete, Level, Phase, Priority, Race, Week
 from runstrength.knowledge import LOADING_PHASES, Knowledge
 
 LOADING = LOADING_PHASES  # base and build load and progress; the other phases do not
@@ -95,25 +95,35 @@ def _block_phase(block: list[int], phases: list[Phase]) -> Phase:
     return max(ordered, key=ordered.count)
 
 
-def _emphases(blocks: list[list[int]], phases: list[Phase], k: Knowledge) -> list[str]:
+def _emphases(blocks: list[list[int]], phases: list[Phase], level: Level,
+              k: Knowledge) -> list[str]:
     """Each block's training emphasis.
 
     Loading blocks climb ``emphasis.ladder`` one step per block, kept inside the phase's
     ``emphasis.range`` (with the bundled models base stops at strength and build starts
     there, so even a short build reaches power); a block
-    shorter than ``min_block_weeks`` repeats its step. After a ``restart_after`` phase (the
+    shorter than ``min_block_weeks`` repeats its step. For a level in
+    ``first_block_from_bottom`` the season's first loading block (of at least
+    ``min_block_weeks``) starts at the bottom of the ladder whatever its phase: a season that
+    opens in build still begins with the technique block. After a ``restart_after`` phase (the
     post-race reset) the climb starts again. Other phases have a fixed emphasis.
     """
     e = k.periodization.emphasis
     step = 0
+    fresh = level in e.first_block_from_bottom  # no full loading block behind the athlete yet
     out: list[str] = []
     for block in blocks:
         phase = _block_phase(block, phases)
         if phase in e.range:
             first, last = (e.ladder.index(name) for name in e.range[phase])
+            if fresh:
+                first = 0
             used = min(max(step, first), last)
             out.append(e.ladder[used])
-            step = used + 1 if len(block) >= e.min_block_weeks else used
+            if len(block) >= e.min_block_weeks:
+                step, fresh = used + 1, False
+            else:
+                step = used
         else:
             out.append(e.fixed[phase])
             if phase in e.restart_after:
@@ -142,7 +152,7 @@ def periodize(athlete: Athlete, start: dt.date, end: dt.date, k: Knowledge) -> l
         loading_run = loading_run + 1 if phase in LOADING else 0
         deloads.append(loading_run > 0 and loading_run % p.deload_every == 0)
     blocks = _blocks(phases, deloads, p.deload_every)
-    emphases = _emphases(blocks, phases, k)
+    emphases = _emphases(blocks, phases, athlete.level, k)
     place: dict[int, tuple[int, int, bool, str]] = {}
     for number, (block, emphasis) in enumerate(zip(blocks, emphases, strict=True), start=1):
         # A block cut by the end of the season has not finished, and one cut short by a race

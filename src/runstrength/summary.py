@@ -129,8 +129,10 @@ def print_explanation(plan: Plan, *, weeks: set[int] = frozenset(),
             for line in c.details:
                 console.print(f"      {escape(line)}")
         for row in paid.get(w.index, []):
+            parts = row["detail"].split("; ")
+            detail = "; ".join(parts[:2]) + (f"; {len(parts) - 2} more" if len(parts) > 2 else "")
             console.print(f"  paid {row['rule']}: {row['times']} x, cost {row['cost']} "
-                          f"({escape(row['detail'])})")
+                          f"({escape(detail)})")
     if plan.penalties and not wanted:
         console.print()
         console.print(penalty_table(plan))
