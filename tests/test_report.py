@@ -424,3 +424,22 @@ def test_browser_screenshot(season_plan: Plan, tmp_path: Path) -> None:
     data = shot.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     assert len(data) > 30_000  # a real page, not a blank canvas
+
+
+def test_busy_time_and_windows_shown_in_their_day_cells() -> None:
+    """Busy blocks (clipped to each day) and the athlete's windows explain the placements."""
+    from runstrength.domain import BusyBlock
+
+    athlete = make_athlete(availability={"mon": ["18:00-20:00"], "wed": ["06:00-21:00"]})
+    start = run(day(2), "easy", at="17:30").start
+    busy = [BusyBlock(start=start, end=start + dt.timedelta(hours=2), title="School <pickup>"),
+            BusyBlock(start=start + dt.timedelta(days=1, hours=6),
+                      end=start + dt.timedelta(days=2, hours=1), title="Night shift")]
+    plan = checked([], athlete, busy=busy)
+    page = plan_to_html(plan).decode("utf-8")
+    cells = dict(re.findall(r'<td class="day[^"]*" data-date="([0-9-]+)">(.*?)</td>', page))
+    assert '<span class="time">17:30–19:30</span> School &lt;pickup&gt;' in cells[str(day(2))]
+    assert '<span class="time">23:30–…</span> Night shift' in cells[str(day(3))]
+    assert '<span class="time">…–18:30</span> Night shift' in cells[str(day(4))]
+    assert 'class="avail">free 18:00-20:00<' in cells[str(day(0))]
+    assert 'class="avail"' not in cells[str(day(1))]

@@ -123,6 +123,9 @@ td.day.blackout { background: #f3f0f0; }
 .run, .session, .race, .blackout-note { margin: .15rem 0; padding: .15rem .3rem;
   border-radius: 4px; }
 .run { border-left: 3px solid #9aa3ad; background: #f4f6f8; }
+.busy { margin: .15rem 0; padding: .1rem .3rem; border: 1px dashed #b8bec5; border-radius: 3px;
+        color: var(--muted); font-size: .85em; }
+.avail { margin-top: .2rem; color: #2f7d4f; font-size: .8em; }
 .run.key { border-left-color: var(--key); background: #fbeeee; font-weight: 600; }
 .run .title { color: var(--muted); font-weight: normal; }
 .session { border: 1px solid #9db4d3; background: #edf3fb; }
@@ -266,6 +269,21 @@ class _Report:
         # Blackout notes only on the calendar's own days (a blackout may span years).
         shown_first = dt.date.fromisoformat(self.rows[0]["monday"])
         shown_last = dt.date.fromisoformat(self.rows[-1]["monday"]) + dt.timedelta(days=6)
+        # Busy time, clipped to each shown day: it explains why a session is not earlier.
+        busy = sorted(self.plan.busy, key=lambda b: (b.start.astimezone(dt.UTC),
+                                                     b.end.astimezone(dt.UTC), b.title))
+        for n, b in enumerate(busy):
+            start, end = to_local(b.start, self.zone), to_local(b.end, self.zone)
+            day = max(start.date(), shown_first)
+            while day <= min(end.date(), shown_last):
+                lo = start if start.date() == day else None
+                hi = end if end.date() == day else None
+                when = (f"{lo:%H:%M}" if lo else "…") + "–" + (f"{hi:%H:%M}" if hi else "…")
+                key = (1, (lo or start).astimezone(dt.UTC).isoformat(), 2, n)
+                title = " ".join((b.title or "busy").split())
+                self._add(day, key, f'<div class="busy"><span class="time">{when}</span> '
+                                    f'{_e(title)}</div>')
+                day += dt.timedelta(days=1)
         for n, b in enumerate(sorted(self.plan.athlete.blackouts,
                                      key=lambda b: (b.start, b.end, b.reason))):
             note = "Blackout" + (f": {b.reason}" if b.reason else "")
@@ -402,6 +420,8 @@ class _Report:
             '<li><span class="tag deload">deload</span> deload week</li>',
             '<li><span class="tag short">short</span> fewer sessions than the minimum</li>',
             '<li><span class="swatch" style="background:#e9ebee"></span>outside the season</li>',
+            '<li><span class="busy">busy</span> busy time</li>',
+            '<li><span class="avail">free 18:00-20:00</span> your availability</li>',
         ]
         return f'<ul class="legend">{"".join(items)}</ul>'
 
@@ -474,6 +494,10 @@ class _Report:
                 cls += " blackout"
             label = _short_date(day) if (i == 0 or day.day == 1) else str(day.day)
             content = "".join(text for _key, text in sorted(self.items.get(day, [])))
+            windows = self.plan.athlete.windows_on(day) if inside else []
+            if windows:
+                content += (f'<div class="avail">free {_e(", ".join(map(str, windows)))}'
+                            "</div>")
             cells.append(f'<td class="{cls}" data-date="{day.isoformat()}">'
                          f'<div class="date">{label}</div>{content}</td>')
         style = f"--band:{band};--tint:{tint}"
