@@ -44,6 +44,16 @@ def test_misspelt_equipment_is_refused_with_a_close_match():
                                 make_athlete(equipment=gear)).sessions
 
 
+def test_equipment_no_exercise_uses_is_warned_about_not_refused():
+    """A yoga mat or a pull-up bar is real kit the catalogue does not use: a warning, no error."""
+    athlete = make_athlete(equipment=["dumbbells", "yoga mat", "pull-up bar"])
+    result = runstrength.plan([run(dt.date(2027, 3, 2), "easy")], athlete)
+    assert result.sessions
+    ignored = [w for w in result.warnings if "is used by no exercise" in w]
+    assert [w.split(" is used")[0] for w in ignored] == ["profile: equipment 'yoga mat'",
+                                                          "profile: equipment 'pull-up bar'"]
+
+
 def test_a_race_far_beyond_the_last_run_is_warned_about():
     """Regression: an A race months after the schedule's last run planned those weeks blind."""
     athlete = make_athlete(races=[{"date": "2027-06-27", "distance": "10k", "priority": "A"}])

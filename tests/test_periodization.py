@@ -175,15 +175,45 @@ def test_emphasis_climbs_across_a_marathon_season(k):
 
 
 def test_short_build_still_reaches_power(k):
-    """A season that starts in build begins at strength and reaches power (emphasis.range)."""
+    """An advanced runner whose season starts in build begins at strength and reaches power
+    (emphasis.range; advanced is not in first_block_from_bottom)."""
     weeks = phases(
         k,
         [{"date": str(RACE), "distance": "marathon", "priority": "A"}],
         weeks_before=12,
         weeks_after=0,
+        level="advanced",
     )
     build = [w.emphasis for w in weeks if w.phase is Phase.BUILD]
     assert build[0] == "strength" and build[-1] == "power"
+
+
+def test_a_season_starting_in_build_opens_with_strength_endurance(k):
+    """Regression: a 12-week 10K plan for a beginner started build at strength and never had a
+    strength-endurance block. The season's first loading block now starts at the bottom of the
+    ladder for every level in first_block_from_bottom (seeds 000, 002, 004), then climbs."""
+    ten_k = [{"date": str(RACE), "distance": "10k", "priority": "A"}]
+    assert k.periodization.emphasis.first_block_from_bottom
+    for level in k.periodization.emphasis.first_block_from_bottom:
+        weeks = phases(k, ten_k, weeks_before=12, weeks_after=0, level=level.value)
+        loading = [w for w in weeks if w.phase in (Phase.BASE, Phase.BUILD)]
+        assert {w.phase for w in loading} == {Phase.BUILD}
+        order = list(dict.fromkeys(w.emphasis for w in loading))
+        assert order == ["strength-endurance", "strength", "power"], level
+        assert {w.emphasis for w in loading if w.block == 1} == {"strength-endurance"}
+    # Only the first block: after the post-race reset a new build starts at strength again.
+    later = RACE + dt.timedelta(weeks=11)
+    weeks = phases(k, [*ten_k, {"date": str(later), "distance": "10k", "priority": "A"}],
+                   weeks_before=12, weeks_after=11, level="beginner")
+    second = [w.emphasis for w in weeks if w.phase is Phase.BUILD and w.monday > RACE]
+    assert second and second[0] == "strength"
+    # A block too short to count (cut by a B race) leaves the next one at the bottom too.
+    b_race = RACE - dt.timedelta(weeks=11)
+    weeks = phases(k, [*ten_k, {"date": str(b_race), "distance": "10k", "priority": "B"}],
+                   weeks_before=12, weeks_after=0, level="beginner")
+    loading = [w for w in weeks if w.phase is Phase.BUILD]
+    assert loading[0].block_week == 1 and loading[1].block != loading[0].block
+    assert loading[0].emphasis == loading[1].emphasis == "strength-endurance"
 
 
 def _models_copy(tmp_path, name, old, new):

@@ -368,3 +368,57 @@ def test_a_marathon_season_progresses_and_retests(k):
             assert s.retest and by_week[s.week].block_end
     emphases = [s.emphasis for s in result.sessions if s.phase in (Phase.BASE, Phase.BUILD)]
     assert list(dict.fromkeys(emphases)) == ["strength-endurance", "strength", "power"]
+
+
+def _jumps(session):
+    """The session's jumping exercises, re-test items aside."""
+    return [p for p in session.exercises if p.exercise.category is Category.PLYOMETRIC
+            and not p.exercise.id.startswith("retest")]
+
+
+def _has_leg_lifts(session, k):
+    sets = k.sessions[session.kind].sets.get(session.phase, {})
+    return any(sets.get(c, 0) for c in (Category.POSTERIOR, Category.UNILATERAL))
+
+
+def test_every_power_session_with_leg_lifts_jumps(k):
+    """Regression: a dumbbells+bands athlete's power block showed no jump, only "drive up fast"
+    cues: the posterior-chain and full-body sessions had no lift with a jumping variant in a
+    category of two lifts. Now each power-week session with leg lifts jumps at least once, with
+    a bodyweight jump; taper and race week never add one; a beginner's first block never does."""
+    from runstrength.prescription import prescribe
+
+    athlete = make_athlete(races=[MARATHON])  # dumbbells and bands
+    start = RACE - dt.timedelta(days=RACE.weekday()) - dt.timedelta(weeks=16)
+    end = RACE + dt.timedelta(weeks=2)
+    result = checked(_weekly_runs(start, end), athlete, start=start, end=end)
+    power = [s for s in result.sessions if s.emphasis == "power" and _has_leg_lifts(s, k)]
+    assert {s.kind for s in power} >= {"posterior_chain", "full_body_maintenance"}
+    for s in power:
+        jumps = _jumps(s)
+        assert jumps, (s.week, s.kind, [p.exercise.id for p in s.exercises])
+        assert all(athlete.has_equipment(p.exercise.equipment) for p in jumps)
+        assert all(p.reps == k.prescription.plyometric.reps for p in jumps)
+    for s in result.sessions:
+        if s.phase in (Phase.TAPER, Phase.RACE_WEEK):
+            assert Category.PLYOMETRIC in k.sessions[s.kind].sets[s.phase] or not _jumps(s)
+
+    # A beginner's 12-week 10K season: the first block (strength-endurance) has no jump swap,
+    # the power block later on does.
+    ten_k = dt.date(2027, 6, 13)
+    beginner = make_athlete(level="beginner",
+                            races=[{"date": str(ten_k), "distance": "10k", "priority": "A"}])
+    first = ten_k - dt.timedelta(days=ten_k.weekday()) - dt.timedelta(weeks=12)
+    result = checked(_weekly_runs(first, ten_k), beginner, start=first, end=ten_k)
+    block_one = [s for s in result.sessions if s.block == 1]
+    assert block_one and {s.emphasis for s in block_one} == {"strength-endurance"}
+    assert not any(_jumps(s) for s in block_one if s.kind != "power_plyometric")
+    power = [s for s in result.sessions if s.emphasis == "power" and _has_leg_lifts(s, k)]
+    assert power and all(_jumps(s) for s in power)
+    # Even a power week in the first block leaves a beginner's lifts alone.
+    kind = k.sessions["posterior_chain"]
+    w = week(Phase.BUILD, emphasis="power", block=1)
+    assert not [p for p in prescribe(kind, w, beginner, k)
+                if p.exercise.category is Category.PLYOMETRIC]
+    assert [p for p in prescribe(kind, w.model_copy(update={"block": 2}), beginner, k)
+            if p.exercise.category is Category.PLYOMETRIC]

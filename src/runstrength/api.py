@@ -106,21 +106,26 @@ def known_equipment(k: knowledge_mod.Knowledge) -> list[str]:
     return sorted({e for ex in k.exercises.values() for e in ex.equipment} | set(EQUIPMENT_EXTRAS))
 
 
-def _check_equipment(athlete: Athlete, k: knowledge_mod.Knowledge) -> None:
-    """A misspelt item would be silently ignored (bodyweight substitutes, no word said): refuse it.
+def _check_equipment(athlete: Athlete, k: knowledge_mod.Knowledge) -> list[str]:
+    """A misspelt item would be silently ignored (bodyweight substitutes, no word said): refuse
+    one that is close to a known item; warn about any other item no exercise uses.
 
     Items are matched without regard to case, as ``Athlete.has_equipment`` does.
     """
     known = known_equipment(k)
+    warnings = []
     for i, item in enumerate(athlete.equipment):
         if item.lower() in known:
             continue
-        close = difflib.get_close_matches(item.strip().lower(), known, n=1)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        raise InputError(
-            f"{athlete.source}: field equipment.{i}: unknown equipment {item!r}; "
-            f"{hint}known items: {', '.join(known)}"
-        )
+        close = difflib.get_close_matches(item.strip().lower(), known, n=1, cutoff=0.8)
+        if close:
+            raise InputError(
+                f"{athlete.source}: field equipment.{i}: unknown equipment {item!r}; "
+                f"did you mean {close[0]!r}? known items: {', '.join(known)}"
+            )
+        warnings.append(f"{athlete.source}: equipment {item!r} is used by no exercise in "
+                        f"the models and is ignored; known items: {', '.join(known)}")
+    return warnings
 
 
 def _no_run_warnings(schedule: Schedule, athlete: Athlete, start: dt.date,
@@ -176,7 +181,7 @@ def plan(
     k = knowledge_mod.load(Path(models) if models else None)
     if not isinstance(athlete, Athlete):
         athlete = load_athlete(athlete)
-    _check_equipment(athlete, k)
+    equipment_warnings = _check_equipment(athlete, k)
     extra = list(races)
     if extra:
         athlete = athlete.model_copy(update={"races": sorted([*athlete.races, *extra],
@@ -206,6 +211,7 @@ def plan(
     )
     result = plan_season(athlete, weeks, season, k, stamp=source_stamp(schedule, start),
                          time_limit=time_limit, diagnose_short=diagnose)
+    result.warnings.extend(equipment_warnings)
     result.warnings.extend(schedule.warnings)
     result.warnings.extend(_no_run_warnings(schedule, athlete, start, end))
     if not schedule.runs:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from runstrength.domain import Athlete, Category, Exercise, Prescribed, Week
+from runstrength.domain import Athlete, Category, Exercise, Level, Prescribed, Week
 from runstrength.knowledge import (
     LOADING_PHASES,
     EmphasisPrescription,
@@ -232,27 +232,68 @@ def _load_cue(ex: Exercise, how: str, effort: str, dose: _Dose, week: Week, athl
     return effort
 
 
+def category_jumps(category: Category, k: Knowledge) -> list[Exercise]:
+    """Plyometrics that are the jumping form of a ``category`` movement, in file order: those
+    whose regression is an exercise of that category (jump squat for posterior, skater and
+    jump lunge for unilateral)."""
+    return [
+        v for v in k.exercises.values()
+        if v.category is Category.PLYOMETRIC and v.regression
+        and (base := k.exercises.get(v.regression)) is not None and base.category is category
+    ]
+
+
 def _swap_in_jumps(slots: list[tuple[Category, Exercise, Exercise | None, int]],
                    athlete: Athlete, allowed: list[str] | None,
                    k: Knowledge) -> list[tuple[Category, Exercise, Exercise | None, int]]:
     """Power weeks: in each leg category with 2+ lifts, the last lift that has a jumping variant
-    becomes that jump, moved to the front of its category (jumps go first, while fresh)."""
+    becomes that jump, moved to the front of its category (jumps go first, while fresh).
+
+    A session with leg lifts but no jump after that still gets one: a lift of a category with
+    2+ lifts (so a strength lift of it stays) else of a single-lift category turns into its own
+    jumping variant if it has one, else into a jump of its category the athlete can do.
+    """
     variants = jump_variants(k)
     taken = {ex.id for _, ex, _, _ in slots}
     out = list(slots)
+
+    def positions(cat: Category) -> list[int]:
+        return [i for i, slot in enumerate(out) if slot[0] is cat]
+
+    def fits(jump: Exercise) -> bool:
+        return jump.id not in taken and _usable(jump, athlete, allowed)
+
+    def swap(i: int, jump: Exercise) -> None:
+        cat, _, _, sets = out[i]
+        front = positions(cat)[0]
+        taken.add(jump.id)
+        del out[i]
+        out.insert(front, (cat, jump, None, sets))
+
     for cat in _LEG:
-        positions = [i for i, slot in enumerate(out) if slot[0] is cat]
-        if len(positions) < 2:
+        where = positions(cat)
+        if len(where) < 2:
             continue
-        for i in reversed(positions):
+        for i in reversed(where):
             jump = variants.get(out[i][1].id)
-            if jump is None or jump.id in taken or not _usable(jump, athlete, allowed):
-                continue
-            taken.add(jump.id)
-            slot = (cat, jump, None, out[i][3])
-            del out[i]
-            out.insert(positions[0], slot)
-            break
+            if jump is not None and fits(jump):
+                swap(i, jump)
+                break
+    if any(slot[1].category is Category.PLYOMETRIC for slot in out):
+        return out
+    for several in (True, False):
+        lifts = [i for cat in _LEG if (len(positions(cat)) >= 2) == several
+                 for i in reversed(positions(cat))]
+        for i in lifts:
+            jump = variants.get(out[i][1].id)
+            if jump is not None and fits(jump):
+                swap(i, jump)
+                return out
+        for i in lifts:
+            jump = next((j for j in category_jumps(out[i][0], k) if fits(j)), None)
+            if jump is not None:
+                swap(i, jump)
+                return out
     return out
 
 
@@ -282,7 +323,9 @@ def prescribe(kind: SessionKind, week: Week, athlete: Athlete, k: Knowledge, *,
             sets = total // count + (1 if i < total % count else 0)
             ex, origin = pool[(shift + i) % len(pool)]
             slots.append((cat, ex, origin, sets))
-    if dose.emphasis is not None and dose.emphasis.fast_variants:
+    # No jumps for a beginner in the season's first block (seed 004: beginners start form-focused).
+    first_steps = athlete.level is Level.BEGINNER and week.block <= 1
+    if dose.emphasis is not None and dose.emphasis.fast_variants and not first_steps:
         slots = _swap_in_jumps(slots, athlete, phase.equipment, k)
 
     out: list[Prescribed] = []
