@@ -275,3 +275,13 @@ def test_fixes_combine_when_no_single_change_is_enough():
     [sf] = result.shortfalls
     assert "together" in sf.fixes[0] and "blackout" in sf.fixes[0] \
         and "run_buffer_minutes" in sf.fixes[0]
+
+
+def test_why_here_for_an_advanced_athlete_lifting_after_a_key_run(heavy_only_models):
+    """Hard day hard: an advanced athlete's heavy session on an intervals day says why."""
+    athlete = make_athlete(level="advanced", **only(tue=["06:00-21:00"]))
+    result = checked([run(day(1), "intervals", at="07:00")], athlete, models=heavy_only_models)
+    heavy = [s for s in result.sessions if s.leg_load.value == "heavy"]
+    assert heavy and heavy[0].start.hour >= 14
+    assert "heavy legs on the day of the intervals run: an advanced athlete may lift 6 h " \
+        "after it ends [no-stacking]" in heavy[0].reason

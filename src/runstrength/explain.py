@@ -155,6 +155,12 @@ def why_here(season: Season, c: Candidate, found, chosen: list[Candidate]) -> st
     if tomorrow:
         parts.append(f"{c.kind.leg_load.value} legs, so it may precede tomorrow's "
                      f"{tomorrow[0].kind.value} run")
+    elif c.heavy and season.key_runs_on(c.day):
+        today = season.key_runs_on(c.day)[-1]
+        parts.append(tag(f"heavy legs on the day of the {today.kind.value} run: an advanced "
+                         "athlete may lift "
+                         f"{season.knowledge.rules.advanced_same_day_gap_hours:g} h after it "
+                         "ends", "no-stacking"))
     elif c.heavy:
         parts.append("heavy legs: no key run today or tomorrow")
     if c.week.phase.value in ("race-week", "taper"):
