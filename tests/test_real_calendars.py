@@ -106,11 +106,11 @@ def test_shipped_calendars_are_installed():
 def test_real_calendar_plans_or_fails_in_one_line(path, profile, tmp_path):
     """Exit 0 with a calendar inside the window, or exit 1 with one line naming the file."""
     first, last = season_of(path)
-    out = tmp_path / "strength.ics"
+    out, report = tmp_path / "strength.ics", tmp_path / "season.html"
     result = CliRunner().invoke(
         main,
         ["plan", str(path), "--athlete", str(profile), "-o", str(out), "-q",
-         "--from", str(first), "--to", str(last)],
+         "--report", str(report), "--from", str(first), "--to", str(last)],
         env={"SOURCE_DATE_EPOCH": "1800000000"},
         catch_exceptions=False,
     )
@@ -121,8 +121,10 @@ def test_real_calendar_plans_or_fails_in_one_line(path, profile, tmp_path):
     if result.exit_code == 1:
         assert len(lines) == 1, err
         assert lines[0].startswith(f"runstrength: error: {path}: "), err
-        assert not out.exists()
+        assert not out.exists() and not report.exists()
         return
+    page = report.read_text(encoding="utf-8")  # the season report, with the calendar's text
+    assert page.startswith("<!DOCTYPE html>") and '<tr class="week' in page
     # exit 0: only one-line warnings and shortfalls, and a calendar that parses cleanly
     assert all(line.startswith(("runstrength: warning: ", "runstrength: shortfall: "))
                for line in lines), err
@@ -133,6 +135,7 @@ def test_real_calendar_plans_or_fails_in_one_line(path, profile, tmp_path):
         assert "the schedule holds no runs" in err, err
     events = list(cal.walk("VEVENT"))
     assert events, "a four-week window with every day available gets sessions"
+    assert all(f'data-uid="{event["UID"]}"' in page for event in events)
     for event in events:
         assert str(event["SUMMARY"]).startswith("Strength")
         assert first <= event.DTSTART.date() <= last
