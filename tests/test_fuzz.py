@@ -50,11 +50,15 @@ def assert_clean_outcome(result, culprit: str, out: Path) -> None:
     assert "Traceback" not in result.output, result.output
     assert "internal error" not in err, err
     lines = err.splitlines()
+    report = out.with_name("season.html")  # written when the call asked for --report
     if result.exit_code == 1:
         assert len(lines) == 1, err
         assert lines[0].startswith(f"runstrength: error: {culprit}: "), err
-        assert not out.exists()
+        assert not out.exists() and not report.exists()
         return
+    if report.exists():  # user text stays text: one inline script (ours), no other markup
+        page = report.read_text(encoding="utf-8")
+        assert page.startswith("<!DOCTYPE html>") and page.count("<script") == 1
     assert result.exit_code == 0, result.output
     assert all(line.startswith(("runstrength: warning: ", "runstrength: shortfall: "))
                for line in lines), err
@@ -261,7 +265,7 @@ def test_mangled_calendar_plans_or_fails_in_one_line(seed, mutations, role):
             athlete = tmp / "athlete.toml"
             athlete.write_text(PROFILE_BASE_TEXT, encoding="utf-8")
         args = ["plan", str(mangled), "--athlete", str(athlete), "-o", str(out), "-q",
-                "--from", str(first), "--to", str(last)]
+                "--report", str(tmp / "season.html"), "--from", str(first), "--to", str(last)]
         stdin, culprit = None, str(mangled)
         if role == "busy":
             args[1] = str(seed)
@@ -458,7 +462,7 @@ def test_mangled_profile_plans_or_fails_in_one_line(profile, breaks, to_last_rac
         athlete.write_bytes(data)
         season = ["--from", str(first)] + ([] if to_last_race else ["--to", str(last)])
         result = run_cli(["plan", str(PROFILE_RUNS), "--athlete", str(athlete), "-o", str(out),
-                          *season])
+                          "--report", str(tmp / "season.html"), *season])
         event(f"exit {result.exit_code}")
         assert_clean_outcome(result, str(athlete), out)
 
