@@ -365,7 +365,7 @@ def _with_athlete(**update) -> Callable[[Season], Season]:
 
 def _run_moves(season: Season, week: Week, used: set[dt.date]) -> list[Fix]:
     """Move a key run that keeps heavy legs off its day or the day before, to a day that
-    holds no quality run and does not sit next to another key run."""
+    holds no quality run and sits next to none (no back-to-back hard days)."""
     days = set(week.days())
     out = []
     for run in sorted(season.runs, key=lambda r: r.start):
@@ -377,7 +377,7 @@ def _run_moves(season: Season, week: Week, used: set[dt.date]) -> list[Fix]:
             target = run.day + dt.timedelta(days=delta)
             neighbours = [target + dt.timedelta(days=d) for d in (-1, 1)]
             if (season.quality_runs_on(target) or target in used
-                    or any(r is not run for d in neighbours for r in season.key_runs_on(d))):
+                    or any(r is not run for d in neighbours for r in season.quality_runs_on(d))):
                 continue
             shift = dt.timedelta(days=delta)
             moved = run.model_copy(update={"start": run.start + shift, "end": run.end + shift})
