@@ -285,3 +285,24 @@ def test_why_here_for_an_advanced_athlete_lifting_after_a_key_run(heavy_only_mod
     assert heavy and heavy[0].start.hour >= 14
     assert "heavy legs on the day of the intervals run: an advanced athlete may lift 6 h " \
         "after it ends [no-stacking]" in heavy[0].reason
+
+
+def test_precheck_names_only_the_rules_the_conflict_needs():
+    """A blackout over the whole week: the missing windows are beside the point."""
+    athlete = make_athlete(blackouts=[{"start": "2027-02-27", "end": "2027-03-09"}],
+                           **only(tue=["18:00-20:00"], thu=["18:00-20:00"]))
+    result = checked([], athlete, diagnose=True)
+    [conflict] = result.conflicts
+    assert conflict.check == "data"
+    assert conflict.rules == ["phase-min", "blackouts"]
+
+
+def test_why_here_uses_hours_for_heavy_spacing(heavy_only_models):
+    """Two heavy sessions Wed and Fri evening: Thu lies within 48 h of Fri's, so the Wed
+    session names heavy-spacing for Thu, not a soft rule."""
+    athlete = make_athlete(level="beginner", **only(wed=["18:00-20:00"], thu=["18:00-20:00"],
+                                                    fri=["18:00-20:00"]))
+    result = checked([run(day(3), "tempo", at="07:00")], athlete, models=heavy_only_models)
+    assert [f"{s.start:%a}" for s in result.sessions] == ["Wed", "Fri"]
+    wed = result.sessions[0]
+    assert "Thu: Fri's heavy-leg session would be under 48 h away [heavy-spacing]" in wed.reason

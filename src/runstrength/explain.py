@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from runstrength import rules
-from runstrength.domain import Conflict, LegLoad, RunKind, Week, Window
+from runstrength.domain import Conflict, LegLoad, Phase, RunKind, Week, Window
 from runstrength.knowledge import SessionKind
 from runstrength.prescription import session_minutes, session_volume
 from runstrength.rules import Candidate, Model, Season
@@ -81,7 +81,10 @@ def _why_time(season: Season, c: Candidate, window: Window | None) -> str:
     until = wanted + (c.end - c.start)
     pad = dt.timedelta(minutes=season.knowledge.rules.run_buffer_minutes)
     blocker = None
-    for rule in rules.HARD:
+    if pref and not any(season.at(c.day, w.start) <= wanted and until <= season.at(c.day, w.end)
+                        for w in athlete.windows_on(c.day)):
+        blocker = tag(f"{pref:%H:%M} is outside {c.day:%a}'s windows", "availability")
+    for rule in rules.HARD if blocker is None else ():
         floor = rule.not_before(season, c.day, c.kind)
         if floor is not None and floor > wanted:
             blocker = tag(f"heavy legs may start only from {floor:%H:%M}, after the key run",
@@ -100,28 +103,43 @@ def _why_time(season: Season, c: Candidate, window: Window | None) -> str:
             blocker = tag(f"{title} {block.start:%H:%M}-{block.end:%H:%M} takes that time",
                           "availability")
             break
-    if blocker is None and pref and not any(
-            season.at(c.day, w.start) <= wanted and until <= season.at(c.day, w.end)
-            for w in athlete.windows_on(c.day)):
-        blocker = tag(f"{pref:%H:%M} is outside {c.day:%a}'s windows", "availability")
     if blocker is None:
         return f"not at {label}: the plan as a whole is better with this start"
     return f"not at {label}: {blocker}"
 
 
 def _why_not_there(season: Season, c: Candidate, day: dt.date, found,
-                   chosen_by_day: dict[dt.date, Candidate]) -> str:
-    """Why ``c`` was not put on ``day`` instead."""
+                   chosen: list[Candidate], chosen_by_day: dict[dt.date, Candidate]) -> str:
+    """Why ``c`` was not put on ``day`` instead: a hard rule first, then what a move would
+    cost the weeks, then the soft rule that preferred ``c``'s own day."""
     other = chosen_by_day.get(day)
     if other is not None:
         return tag(f"has the {other.kind.name.lower()} session", "one-per-day")
     blocked = found.blocked.get((day, c.kind.id))
+    if blocked is None:  # a kind the day's week does not use was never a candidate there
+        blocked = next((Block(r.id, why) for r in rules.HARD
+                        if (why := r.blocks(season, day, c.kind))), None)
     if blocked is not None:
-        return str(blocked)
+        return " ".join(str(blocked).split())
+    there = season.week_of[day]
+    if not session_volume(c.kind, there, season.athlete, season.knowledge):
+        return f"{there.phase.value} weeks hold no {c.kind.name.lower()} sessions (models)"
     if c.heavy:
-        for near in chosen_by_day.values():
-            if near is not c and near.heavy and abs((near.day - day).days) == 1:
-                return tag(f"next to {near.day:%a}'s heavy-leg session", "heavy-spacing")
+        gap = dt.timedelta(hours=season.knowledge.rules.heavy_spacing_hours)
+        moved = c.start + (day - c.day)
+        near = [s for s in chosen if s is not c and s.heavy and abs(s.start - moved) < gap]
+        if near:
+            return tag(f"{near[0].day:%a}'s heavy-leg session would be under "
+                       f"{gap.total_seconds() / 3600:g} h away", "heavy-spacing")
+    if there.index != c.week.index:
+        if sum(1 for s in chosen if s.week.index == there.index) >= there.max_sessions:
+            return tag(f"week {there.index} already has its maximum of {there.max_sessions}",
+                       "phase-max")
+        here = sum(1 for s in chosen if s.week.index == c.week.index
+                   and s.kind.counts_as_strength)
+        if c.kind.counts_as_strength and here <= c.week.min_sessions:
+            return tag(f"in week {there.index}: this week would fall below its minimum of "
+                       f"{c.week.min_sessions}", "phase-min")
     quality = season.quality_runs_on(day)
     if quality:
         return tag(f"{quality[0].kind.value} run that day, and strength prefers easy days",
@@ -163,14 +181,15 @@ def why_here(season: Season, c: Candidate, found, chosen: list[Candidate]) -> st
                          "ends", "no-stacking"))
     elif c.heavy:
         parts.append("heavy legs: no key run today or tomorrow")
-    if c.week.phase.value in ("race-week", "taper"):
-        parts.append(f"{c.week.phase.value}: {c.kind.leg_load.value} legs only")
+    if c.week.phase is Phase.RACE_WEEK:
+        parts.append(tag("race week: light or mobility sessions only", "race-week"))
     chosen_by_day = {s.day: s for s in chosen}
     days = set(season.week_of)
     for delta in (-NEAR_DAYS, -1, 1, NEAR_DAYS) if NEAR_DAYS > 1 else (-1, 1):
         day = c.day + dt.timedelta(days=delta)
         if day in days:
-            parts.append(f"{day:%a}: {_why_not_there(season, c, day, found, chosen_by_day)}")
+            parts.append(f"{day:%a}: "
+                         f"{_why_not_there(season, c, day, found, chosen, chosen_by_day)}")
     return "; ".join(parts)
 
 
@@ -709,13 +728,19 @@ def diagnose(season: Season, week: Week, found) -> Conflict:
     open_days = [d for d in week.days()
                  if any((d, k.id) not in found.blocked for k in kinds)]
     if len(open_days) < week.min_sessions:
-        # For each closed day, the rules of the kind that is easiest to let in: fixing
-        # those alone would open the day.
-        rule_ids: set[str] = set()
-        for d in week.days():
-            if d not in open_days and kinds:
-                rule_ids |= min((_slot(season, d, kd)[2] for kd in kinds),
-                                key=lambda ids: (len(ids), sorted(ids)))
+        # The rules that close the other days, cut to a minimal set: a rule goes when the
+        # days the others close still leave too few open (a blackout over the whole week
+        # makes the missing windows beside the point).
+        closed = [d for d in week.days() if d not in open_days]
+        blockers = {d: [_slot(season, d, kd)[2] for kd in kinds] for d in closed}
+        rule_ids = set().union(*(ids for sets in blockers.values() for ids in sets))
+
+        def opened(kept: set[str]) -> int:
+            return sum(1 for d in closed if any(not ids & kept for ids in blockers[d]))
+
+        for rule_id in sorted(rule_ids, key=lambda r: -_SEVERITY.get(r, 9)):
+            if len(open_days) + opened(rule_ids - {rule_id}) < week.min_sessions:
+                rule_ids.discard(rule_id)
         days = ("only " + ", ".join(f"{d:%a}" for d in open_days)) if open_days else "no day"
         order = [r.id for r in rules.ALL]
         return Conflict(

@@ -104,9 +104,16 @@ def _no_slot(season: Season, day: dt.date, kind: SessionKind, free: list[Interva
                 return Block(rule.id, f"no {minutes}-minute slot from {floor:%H:%M}, "
                                       "the earliest heavy legs may follow the key run", minutes)
     pad = season.knowledge.rules.run_buffer_minutes
+    windows = rules.AVAILABILITY.windows(season, day)
+    busy = [b for b in season.busy_on.get(day, [])
+            if any(b.start < hi and b.end > lo for lo, hi in windows)]
+    if busy:  # name what fills the windows: "Business trip", "Team meeting"
+        titles = ", ".join(dict.fromkeys(" ".join((b.title or "busy time").split())
+                                         for b in busy))
+        return Block("availability", f"no free {minutes}-minute slot in your windows "
+                                     f"(busy: {titles})", minutes)
     return Block("availability", f"no free {minutes}-minute slot in your windows (runs "
-                                 f"±{pad} min and busy time taken out; starts every {grid} min)",
-                 minutes)
+                                 f"±{pad} min taken out, starts every {grid} min)", minutes)
 
 
 def _tie_break(c: Candidate) -> int:
