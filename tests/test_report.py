@@ -443,3 +443,18 @@ def test_busy_time_and_windows_shown_in_their_day_cells() -> None:
     assert '<span class="time">…–18:30</span> Night shift' in cells[str(day(4))]
     assert 'class="avail">free 18:00-20:00<' in cells[str(day(0))]
     assert 'class="avail"' not in cells[str(day(1))]
+
+
+def test_all_day_busy_ends_at_midnight_and_blackout_days_show_no_windows() -> None:
+    from runstrength.domain import BusyBlock
+
+    athlete = make_athlete(blackouts=[{"start": "2027-03-05", "end": "2027-03-05"}])
+    zone = run(day(0), "easy").start.tzinfo
+    trip = BusyBlock(start=dt.datetime.combine(day(1), dt.time(0), zone),
+                     end=dt.datetime.combine(day(3), dt.time(0), zone), title="Trip")
+    page = plan_to_html(checked([], athlete, busy=[trip])).decode("utf-8")
+    cells = dict(re.findall(r'<td class="day[^"]*" data-date="([0-9-]+)">(.*?)</td>', page))
+    trip_div = re.compile(r'<div class="busy"><span class="time">[^<]*</span> Trip</div>')
+    assert trip_div.search(cells[str(day(1))]) and trip_div.search(cells[str(day(2))])
+    assert not trip_div.search(cells[str(day(3))])
+    assert 'class="avail"' in cells[str(day(3))] and 'class="avail"' not in cells[str(day(4))]

@@ -275,7 +275,8 @@ class _Report:
         for n, b in enumerate(busy):
             start, end = to_local(b.start, self.zone), to_local(b.end, self.zone)
             day = max(start.date(), shown_first)
-            while day <= min(end.date(), shown_last):
+            last_day = end.date() if end.time() != dt.time(0) else end.date() - dt.timedelta(days=1)
+            while day <= min(max(last_day, start.date()), shown_last):
                 lo = start if start.date() == day else None
                 hi = end if end.date() == day else None
                 when = (f"{lo:%H:%M}" if lo else "…") + "–" + (f"{hi:%H:%M}" if hi else "…")
@@ -494,7 +495,8 @@ class _Report:
                 cls += " blackout"
             label = _short_date(day) if (i == 0 or day.day == 1) else str(day.day)
             content = "".join(text for _key, text in sorted(self.items.get(day, [])))
-            windows = self.plan.athlete.windows_on(day) if inside else []
+            blackout = any(b.covers(day) for b in self.plan.athlete.blackouts)
+            windows = self.plan.athlete.windows_on(day) if inside and not blackout else []
             if windows:
                 content += (f'<div class="avail">free {_e(", ".join(map(str, windows)))}'
                             "</div>")
