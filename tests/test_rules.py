@@ -112,6 +112,15 @@ def test_race_week_is_light_early_and_quiet_before_the_race():
     assert all((race_day - s.start.date()).days > 7 for s in loaded)
 
 
+def test_race_week_keeps_loaded_legs_away_just_after_an_a_race():
+    """race-week: no heavy or moderate legs in the 3 days after an A race (reset block)."""
+    race_day = day(6)
+    athlete = make_athlete(races=[{"date": str(race_day), "distance": "10k", "priority": "A"}])
+    result = checked([run(race_day, "race", "09:00", 60)], athlete, end=day(20))
+    loaded = [s for s in result.sessions if s.leg_load in (LegLoad.HEAVY, LegLoad.MODERATE)]
+    assert loaded and all(not 1 <= (s.day - race_day).days <= 3 for s in loaded)
+
+
 def test_phase_min_reports_a_shortfall_with_reasons():
     """phase-min: one free day in a base week is one session short, with day-by-day reasons."""
     athlete = make_athlete(**only(wed=["18:00-20:00"]))

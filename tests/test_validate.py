@@ -66,3 +66,11 @@ def test_include_runs_writes_only_imported_runs_inside_the_season(k):
     cal = icalendar.Calendar.from_ical(plan.to_ics(include_runs=True))
     written = [e for e in cal.walk("VEVENT") if "STRENGTH" not in str(e.get("CATEGORIES").cats)]
     assert [e.DTSTART.date() for e in written] == [day(2)]
+
+
+def test_validator_flags_loaded_legs_just_after_an_a_race(k):
+    """race-week: the days right after an A race hold no loaded legs either."""
+    athlete = make_athlete(races=[{"date": str(day(6)), "distance": "marathon", "priority": "A"}])
+    plan = checked([], athlete, end=day(13))
+    assert "race-week" in rules_broken(plan, [heavy(day(8), athlete, week=2)], k)
+    assert "race-week" not in rules_broken(plan, [heavy(day(10), athlete, week=2)], k)

@@ -109,6 +109,10 @@ def validate(plan: Plan, k: Knowledge) -> list[Violation]:
             if (race.priority is Priority.A and 0 <= before <= rules.a_race_unloaded_days
                     and s.leg_load in (LegLoad.HEAVY, LegLoad.MODERATE)):
                 bad("race-week", s, f"{label} loads the legs {before} days before {race.label}")
+            if (race.priority is Priority.A
+                    and 1 <= -before <= rules.a_race_recovery_unloaded_days
+                    and s.leg_load in (LegLoad.HEAVY, LegLoad.MODERATE)):
+                bad("race-week", s, f"{label} loads the legs {-before} days after {race.label}")
 
     # one-per-day
     per_day = Counter(s.start.astimezone(zone).date() for s in plan.sessions)
