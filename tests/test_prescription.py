@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import checked, make_athlete, run
+import pytest
+from conftest import MONDAY, checked, make_athlete, run
 
-from runstrength.domain import Category, Phase, Week
+from runstrength.domain import Category, LegLoad, Phase, Week
 from runstrength.periodization import periodize
 
 
@@ -384,8 +385,9 @@ def _has_leg_lifts(session, k):
 def test_every_power_session_with_leg_lifts_jumps(k):
     """Regression: a dumbbells+bands athlete's power block showed no jump, only "drive up fast"
     cues: the posterior-chain and full-body sessions had no lift with a jumping variant in a
-    category of two lifts. Now each power-week session with leg lifts jumps at least once, with
-    a bodyweight jump; taper and race week never add one; a beginner's first block never does."""
+    category of two lifts. Now each power-week HEAVY session with leg lifts jumps at least once,
+    with a bodyweight jump (moderate sessions never: they may sit before key runs); taper and
+    race week never add one; a beginner's first block never does."""
     from runstrength.prescription import prescribe
 
     athlete = make_athlete(races=[MARATHON])  # dumbbells and bands
@@ -396,9 +398,13 @@ def test_every_power_session_with_leg_lifts_jumps(k):
     assert {s.kind for s in power} >= {"posterior_chain", "full_body_maintenance"}
     for s in power:
         jumps = _jumps(s)
+        if s.leg_load is not LegLoad.HEAVY:
+            assert not jumps, (s.week, s.kind, [p.exercise.id for p in s.exercises])
+            continue
         assert jumps, (s.week, s.kind, [p.exercise.id for p in s.exercises])
         assert all(athlete.has_equipment(p.exercise.equipment) for p in jumps)
         assert all(p.reps == k.prescription.plyometric.reps for p in jumps)
+    assert any(s.leg_load is LegLoad.HEAVY for s in power)
     for s in result.sessions:
         if s.phase in (Phase.TAPER, Phase.RACE_WEEK):
             assert Category.PLYOMETRIC in k.sessions[s.kind].sets[s.phase] or not _jumps(s)
@@ -413,7 +419,8 @@ def test_every_power_session_with_leg_lifts_jumps(k):
     block_one = [s for s in result.sessions if s.block == 1]
     assert block_one and {s.emphasis for s in block_one} == {"strength-endurance"}
     assert not any(_jumps(s) for s in block_one if s.kind != "power_plyometric")
-    power = [s for s in result.sessions if s.emphasis == "power" and _has_leg_lifts(s, k)]
+    power = [s for s in result.sessions if s.emphasis == "power" and _has_leg_lifts(s, k)
+             and s.leg_load is LegLoad.HEAVY]
     assert power and all(_jumps(s) for s in power)
     # Even a power week in the first block leaves a beginner's lifts alone.
     kind = k.sessions["posterior_chain"]
@@ -422,3 +429,339 @@ def test_every_power_session_with_leg_lifts_jumps(k):
                 if p.exercise.category is Category.PLYOMETRIC]
     assert [p for p in prescribe(kind, w.model_copy(update={"block": 2}), beginner, k)
             if p.exercise.category is Category.PLYOMETRIC]
+
+
+# ---------------------------------------------------------------- QA round 2: a whole season
+
+SPRING, B10K, AUTUMN = dt.date(2027, 4, 18), dt.date(2027, 6, 27), dt.date(2027, 10, 10)
+HOLIDAY = (dt.date(2027, 8, 9), dt.date(2027, 8, 15))  # a blacked-out week inside a power block
+
+
+def _two_race_athlete(**fields):
+    """A dumbbell, kettlebell and band owner with two A races, a B race and a holiday."""
+    base = {
+        "equipment": ["dumbbells", "kettlebell", "bands"],
+        "races": [
+            {"date": str(SPRING), "distance": "marathon", "priority": "A"},
+            {"date": str(B10K), "distance": "10k", "priority": "B"},
+            {"date": str(AUTUMN), "distance": "half", "priority": "A"},
+        ],
+        "blackouts": [{"start": str(HOLIDAY[0]), "end": str(HOLIDAY[1]), "reason": "holiday"}],
+    }
+    base.update(fields)
+    return make_athlete(**base)
+
+
+@pytest.fixture(scope="module")
+def two_races(k):
+    """The planned two-A-race season, its cues run through ``progress_season``."""
+    from runstrength.prescription import progress_season
+
+    athlete = _two_race_athlete()
+    start = dt.date(2027, 1, 4)
+    result = checked(_weekly_runs(start, AUTUMN), athlete, start=start, end=AUTUMN)
+    return athlete, result, progress_season(result.sessions, result.weeks, athlete, k)
+
+
+def _is_test(p):
+    return p.exercise.id.startswith("retest")
+
+
+def _done(sessions, week=None, block=None):
+    """Exercise ids of the sessions of ``week`` (index) or ``block``."""
+    return {p.exercise.id for s in sessions for p in s.exercises
+            if (week is None or s.week == week) and (block is None or s.block == block)
+            and not _is_test(p)}
+
+
+def test_progression_cues_follow_what_was_done(k, two_races):
+    """Regression (QA): a lift's first week in a block got "add 2-5 % to last week's load", a
+    deload after a blacked-out week "at last week's load", and peak "keep last block's loads" on a
+    lift the block before never had. Over a planned season, a cue that names last week's load
+    (or reps, band, hold, jumps) now only goes to a lift done the week before in the same block,
+    and "last block's loads" only to a lift the previous block had; the others get the "first"
+    cue of their own week, which counts its steps from there."""
+    from runstrength.prescription import progress_season
+
+    athlete, result, sessions = two_races
+    by_week = {w.index: w for w in result.weeks}
+    firsts = 0
+    for s in sessions:
+        w = by_week[s.week]
+        prev = by_week.get(w.index - 1)
+        last_week = _done(sessions, week=prev.index) if prev and prev.block == w.block else set()
+        for p in s.exercises:
+            if _is_test(p):
+                continue
+            if "last week" in p.load:
+                assert p.exercise.id in last_week, (s.week, s.kind, p.line())
+            if "last block" in p.load:
+                assert p.exercise.id in _done(sessions, block=w.block - 1), (s.week, p.line())
+            if f"week {w.block_week} of block {w.block}: set this block's working load" in p.load:
+                firsts += w.block_week > 1
+    assert firsts, "no lift starts mid-block in this season; the test lost its point"
+    # The blacked-out week sits before a deload week: that week's loaded lifts cannot keep
+    # "last week's load"; they get the deload cue for a lift not done last week.
+    after = next(w for w in result.weeks if w.monday > HOLIDAY[1])
+    assert after.deload
+    deload = [p for s in sessions if s.week == after.index for p in s.exercises
+              if "dumbbells" in p.exercise.equipment or "kettlebell" in p.exercise.equipment]
+    assert deload
+    first = k.prescription.deload_first.format(block=after.block, week=after.block_week)
+    assert all(p.load == first for p in deload)
+    assert "last week" not in first and "fewer sets" in first and "week before" in first
+    # Peak: a lift new since the build gets the new-lift cue, not "keep last block's loads".
+    peak = [(s, p) for s in sessions if s.phase is Phase.PEAK for p in s.exercises]
+    new = [p for s, p in peak if p.exercise.id not in _done(sessions, block=s.block - 1)
+           and "band" in p.load + str(p.exercise.equipment)]
+    assert all("last block" not in p.load for p in new)
+    # The pass is idempotent and does not depend on the order of the sessions.
+    again = progress_season(sessions, result.weeks, athlete, k)
+    assert [s.exercises for s in again] == [s.exercises for s in sessions]
+    backwards = progress_season(list(reversed(result.sessions)), result.weeks, athlete, k)
+    assert [s.exercises for s in reversed(backwards)] == [s.exercises for s in sessions]
+
+
+def test_a_lift_back_after_a_blackout_starts_again(k):
+    """A blacked-out week in the middle of a block: the week after it sets the working load
+    again ("week 3 of block 1: set ..."), and the next week steps from there ("on week 3")."""
+    from runstrength.prescription import progress_season
+
+    start = MONDAY
+    athlete = make_athlete(blackouts=[{"start": str(start + dt.timedelta(weeks=1)),
+                                       "end": str(start + dt.timedelta(weeks=1, days=6))}])
+    end = start + dt.timedelta(weeks=8, days=-1)
+    result = checked(_weekly_runs(start, end), athlete, start=start, end=end)
+    sessions = progress_season(result.sessions, result.weeks, athlete, k)
+    assert not [s for s in sessions if s.week == 2]
+    week3 = [p for s in sessions if s.week == 3 for p in loaded(s.exercises)]
+    assert week3 and all("week 3 of block 1: set this block's working load" in p.load
+                         for p in week3)
+    # Week 4 closes block 1 (deload) and was preceded by week 3: the plain deload cue.
+    week4 = [p for s in sessions if s.week == 4 for p in loaded(s.exercises)]
+    assert week4 and all(p.load == k.prescription.deload_load for p in week4)
+    # Without the blackout a week-3 lift steps up from its first week of the block: week 1, or
+    # week 2 for a lift first met in week 2 (a session kind week 1 did not have), which got
+    # "week 2 of block 1: set this block's working load", not "add 2-5 % to last week's load".
+    plain = checked(_weekly_runs(start, end), make_athlete(), start=start, end=end)
+    sessions = progress_season(plain.sessions, plain.weeks, make_athlete(), k)
+    seen = {n: _done(sessions, week=n) for n in (1, 2)}
+    started = set()
+    for s in sessions:
+        for p in loaded(s.exercises):
+            if s.week == 2 and p.exercise.id not in seen[1]:
+                assert "week 2 of block 1: set this block's working load" in p.load, p.line()
+            if s.week == 3:
+                since = 1 if p.exercise.id in seen[1] else 2
+                assert p.exercise.id in seen[2] and f"on week {since})" in p.load, p.line()
+                started.add(since)
+    assert started == {1, 2}, "the plan no longer meets a lift in week 2; pick another week"
+
+
+def test_progression_counts_from_the_lifts_first_week(k):
+    """progression_cue with ``since``: steps and totals count from the lift's first week."""
+    from runstrength.prescription import progression_cue
+
+    athlete = make_athlete()
+    w = week(block=2, block_week=4, emphasis="strength")
+    assert "add 2-5 %" in progression_cue("load", w, athlete, k, since=3)
+    assert "about +2-5 % on week 3" in progression_cue("load", w, athlete, k, since=3)
+    assert "about +6-15 % on week 1" in progression_cue("load", w, athlete, k)
+    fresh = progression_cue("load", w, athlete, k, since=4)
+    assert fresh.startswith("week 4 of block 2: set this block's working load")
+
+
+def test_jump_cue_learns_the_landing_once(k, two_races):
+    """Regression (QA): the jump cue restarted at "learn the landing; low jumps" in a power block
+    right after a block that already jumped. It now says so only in the season's first jumping
+    week or the first after a recovery block; later first weeks pick up at the last height."""
+    _, result, sessions = two_races
+    learn = k.prescription.progression.cues["jump"].first.split(": ", 1)[1]
+    again = k.prescription.progression.cues["jump"].again.split(": ", 1)[1]
+    jump_weeks = {s.week for s in sessions if _jumps(s)}
+    resets = [w.index for w in result.weeks if w.phase is Phase.RECOVERY]
+    learned = seen_again = 0
+    for s in sessions:
+        reset = max((i for i in resets if i < s.week), default=0)
+        jumped = any(reset < i < s.week for i in jump_weeks)
+        for p in _jumps(s) if not s.deload else ():
+            assert (learn in p.load) == (not jumped and again not in p.load), (s.week, p.line())
+            learned += learn in p.load
+            seen_again += again in p.load
+    assert learned and seen_again
+    # Some jumping block follows a block that jumped, and its first jumps skip the lesson.
+    blocks = {s.block for s in sessions if _jumps(s)}
+    assert any(b - 1 in blocks for b in blocks)
+
+
+def test_owned_equipment_is_used_in_every_block(k):
+    """Regression (QA): a dumbbell+kettlebell athlete got all-bodyweight posterior sessions in
+    later blocks: the per-block rotation walked into the bodyweight part of the pool. The block's
+    exercises now come from the owned-equipment part first (rotating within it); bodyweight ones
+    only fill up. A bodyweight-only athlete's rotation is unchanged."""
+    from runstrength.prescription import pool_with_origins, prescribe
+
+    owner = make_athlete(equipment=["dumbbells", "kettlebell"])
+    kind = k.sessions["posterior_chain"]
+    picked = []
+    for block in range(1, 13):
+        w = week(block=block, emphasis="strength")
+        lifts = [p.exercise for p in prescribe(kind, w, owner, k)
+                 if p.exercise.category is Category.POSTERIOR]
+        assert lifts and all(e.equipment != ["bodyweight"] for e in lifts), (block, lifts)
+        picked.append(tuple(e.id for e in lifts))
+    assert len(set(picked)) > 1  # still rotating within the loaded part
+    # Too few loaded exercises (a kettlebell: swing and deadlift) for the session's three
+    # posterior lifts: both stay every block and one bodyweight lift fills up, rotating.
+    bell = make_athlete(equipment=["kettlebell"])
+    fillers = set()
+    for block in range(1, 13):
+        lifts = [p.exercise for p in prescribe(kind, week(block=block), bell, k)
+                 if p.exercise.category is Category.POSTERIOR]
+        assert len(lifts) == 3
+        assert {e.id for e in lifts if e.equipment == ["kettlebell"]} == {
+            "kettlebell_swing", "kettlebell_deadlift"}
+        fillers |= {e.id for e in lifts if e.equipment == ["bodyweight"]}
+    assert len(fillers) > 1
+    # A bodyweight-only athlete: the whole pool rotates one place per block, as before.
+    bare = make_athlete(equipment=[])
+    pool = pool_with_origins(Category.POSTERIOR, bare, k, None)
+    for block in range(1, 13):
+        w = week(block=block, emphasis="strength")
+        got = [p.exercise.id for p in prescribe(kind, w, bare, k)
+               if p.exercise.category is Category.POSTERIOR]
+        want = [pool[(block - 1 + i) % len(pool)][0].id for i in range(len(got))]
+        assert got == want, block
+
+
+def test_owned_equipment_through_a_season(k, two_races):
+    """Through the planned season: every base, build and peak session's posterior and
+    unilateral lifts use the athlete's own equipment (the catalogue has enough of them)."""
+    _, _, sessions = two_races
+    for s in sessions:
+        if s.phase not in (Phase.BASE, Phase.BUILD, Phase.PEAK):
+            continue
+        for p in s.exercises:
+            if p.exercise.category in (Category.POSTERIOR, Category.UNILATERAL):
+                assert p.exercise.equipment != ["bodyweight"], (s.week, s.kind, p.line())
+
+
+def test_moderate_sessions_keep_their_leg_load(k, two_races):
+    """Regression (QA): "moderate" full-body sessions, which the hard rules let sit before key
+    runs, carried "heavy for the reps" leg work and jump swaps (jump squats the evening before
+    intervals). Now their leg exercises get the moderate cue whatever the emphasis, and only
+    heavy sessions swap lifts for jumps."""
+    _, _, sessions = two_races
+    rule = k.prescription.leg_loads[LegLoad.MODERATE]
+    moderate = [s for s in sessions if s.leg_load is LegLoad.MODERATE and s.phase in rule.phases]
+    assert {s.emphasis for s in moderate} >= {"strength", "power"}
+    for s in moderate:
+        assert not _jumps(s), (s.week, s.kind)
+        for p in s.exercises:
+            if p.exercise.category in rule.categories and not s.deload:
+                assert p.load.startswith((rule.load, rule.bodyweight_load)), p.line()
+                assert "heavy" not in p.load and "as fast as you can" not in p.load
+    assert any(_jumps(s) for s in sessions if s.leg_load is LegLoad.HEAVY)
+
+
+def test_light_sessions_never_load_the_legs(k):
+    """A light or no-leg session with leg work (here a core session given leg sets) gets
+    bodyweight or band leg exercises with the light cue, never a loaded one, and no jumps."""
+    from runstrength.prescription import prescribe
+
+    gym = make_athlete(equipment=["gym"])
+    gear = k.prescription.progression.load_equipment
+    for leg_load in (LegLoad.LIGHT, LegLoad.NONE):
+        kind = k.sessions["core_stability"].model_copy(update={
+            "leg_load": leg_load,
+            "sets": {Phase.BUILD: {Category.CORE: 4, Category.POSTERIOR: 4,
+                                   Category.UNILATERAL: 4}},
+        })
+        rule = k.prescription.leg_loads[leg_load]
+        for emphasis in ("strength", "power"):
+            legs = [p for p in prescribe(kind, week(Phase.BUILD, emphasis=emphasis, block=3),
+                                         gym, k)
+                    if p.exercise.category in (*rule.categories, Category.PLYOMETRIC)]
+            assert legs
+            for p in legs:
+                assert p.exercise.category is not Category.PLYOMETRIC
+                assert not any(e in gear for e in p.exercise.equipment), p.line()
+                assert p.load in (rule.load, rule.bodyweight_load), p.line()
+
+
+def test_jumps_open_the_leg_work(k, two_races):
+    """Regression (QA): a jump lunge came after a hip thrust. A session's jumps now come before
+    its other leg lifts (README: a jumping variant of a leg lift first)."""
+    from runstrength.prescription import prescribe
+
+    _, _, sessions = two_races
+    legs = (Category.POSTERIOR, Category.UNILATERAL, Category.CALF)
+    checked_any = False
+    for s in sessions:
+        order = [p.exercise.category for p in s.exercises if not _is_test(p)]
+        if Category.PLYOMETRIC not in order:
+            continue
+        last_jump = max(i for i, c in enumerate(order) if c is Category.PLYOMETRIC)
+        first_leg = min((i for i, c in enumerate(order) if c in legs), default=len(order))
+        assert last_jump < first_leg, (s.week, s.kind, order)
+        checked_any = True
+    assert checked_any
+    # The posterior-chain session lists posterior lifts first; a unilateral jump still leads.
+    athlete = make_athlete(equipment=[])
+    out = prescribe(k.sessions["posterior_chain"], week(Phase.BUILD, emphasis="power", block=3),
+                    athlete, k)
+    assert out[0].exercise.category is Category.PLYOMETRIC
+
+
+def test_race_week_and_taper_cues_fit_their_exercises(k):
+    """Regression (QA): the race-week cue "mobility and band activation only" went to a
+    Copenhagen plank and a dead bug, the taper's "no soreness" to eccentric step-downs. The
+    soreness-prone moves (phases.*.exclude) are left out of taper and race week, their
+    regressions stand in, and the race-week cue speaks of easy activation."""
+    from runstrength.prescription import prescribe
+
+    race_week = k.prescription.phases[Phase.RACE_WEEK]
+    assert "band activation only" not in race_week.load and "activation" in race_week.load
+    for phase in (Phase.TAPER, Phase.RACE_WEEK):
+        excluded = set(k.prescription.phases[phase].exclude)
+        assert {"step_down", "copenhagen_plank"} <= excluded
+        for equipment in ([], ["bands", "mini_bands"], ["gym"]):
+            athlete = make_athlete(equipment=equipment)
+            for kind in k.sessions.values():
+                if phase not in kind.sets:
+                    continue
+                for block in range(1, 15):
+                    for p in prescribe(kind, week(phase, block=block), athlete, k):
+                        assert p.exercise.id not in excluded, (phase, kind.id, block, p.line())
+
+
+def test_a_jump_after_a_jumping_block_skips_the_landing_lesson(k):
+    """progression_cue: the jump's first week says "learn the landing" unless the athlete
+    ``jumped`` before; loads are not affected."""
+    from runstrength.prescription import progression_cue
+
+    athlete = make_athlete()
+    w = week(Phase.BUILD, block=4, emphasis="power")
+    cues = k.prescription.progression.cues
+    assert progression_cue("jump", w, athlete, k) == cues["jump"].first.format(block=4, week=1)
+    assert progression_cue("jump", w, athlete, k, jumped=True) == cues["jump"].again.format(
+        block=4, week=1)
+    assert progression_cue("load", w, athlete, k, jumped=True) == progression_cue(
+        "load", w, athlete, k)
+
+
+def test_phase_exclude_names_known_exercises(tmp_path):
+    """A misspelt id in a phase's exclude list is refused when the models load."""
+    import shutil
+
+    from runstrength import knowledge
+    from runstrength.errors import InputError
+
+    root = tmp_path / "models"
+    shutil.copytree(knowledge.default_models_dir(), root)
+    path = root / "prescription.toml"
+    text = path.read_text()
+    assert '"copenhagen_plank"' in text
+    path.write_text(text.replace('"copenhagen_plank"', '"copenhagen_plnk"', 1))
+    with pytest.raises(InputError, match="copenhagen_plnk"):
+        knowledge.load(root)

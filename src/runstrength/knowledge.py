@@ -217,7 +217,29 @@ class PhasePrescription(_Strict):
     reps: str
     load: str
     equipment: list[str] | None = Field(None, description="Only this equipment in this phase.")
+    exclude: list[str] = Field(
+        default_factory=list,
+        description="Exercise ids left out in this phase (their regression stands in).")
     seed: str = ""
+
+
+# Placeholders of the cues that name the week: {block} block number, {week} week of the block.
+_WEEK_FIELDS = {"block", "week"}
+
+
+def _template(text: str | None, allowed: set[str]) -> str | None:
+    """``text`` if it is a format template using only ``allowed`` placeholders."""
+    if text is None:
+        return text
+    try:
+        names = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+    except ValueError as exc:
+        raise ValueError(f"bad template: {exc}") from None
+    unknown = sorted(names - allowed)
+    if unknown:
+        raise ValueError(f"unknown placeholder {{{unknown[0]}}}; use "
+                         + ", ".join(f"{{{n}}}" for n in sorted(allowed)))
+    return text
 
 
 class EmphasisPrescription(_Strict):
@@ -233,7 +255,15 @@ class EmphasisPrescription(_Strict):
     fast_variants: bool = Field(
         False, description="Swap one leg lift per category for its jumping variant."
     )
+    new_load: str | None = Field(
+        None, description="Replaces `load` (which refers to last block's loads) for a lift the "
+        "previous block did not have; {block} and {week} name the week.")
     seed: str = ""
+
+    @field_validator("new_load")
+    @classmethod
+    def _week_placeholders(cls, text: str | None) -> str | None:
+        return _template(text, _WEEK_FIELDS)
 
 
 # The cue templates and the placeholders each may use.
@@ -243,22 +273,17 @@ _CUE_FIELDS = {"block", "week", "step", "total"}
 class ProgressionCue(_Strict):
     """Week-by-week cue of one kind of progression (load, band, hold, reps, jump)."""
 
-    first: str = Field(description="Week 1 of a block.")
+    first: str = Field(description="A lift's first week in its block (or back after a gap).")
     step: str = Field(description="A week that steps up.")
     hold: str = Field(description="A week between steps (cadence of 2+ weeks).")
+    again: str | None = Field(
+        None, description="Instead of `first` when the athlete already did moves of this kind "
+        "in an earlier week since the season start or the last recovery block.")
 
-    @field_validator("first", "step", "hold")
+    @field_validator("first", "step", "hold", "again")
     @classmethod
-    def _placeholders(cls, text: str) -> str:
-        try:
-            names = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
-        except ValueError as exc:
-            raise ValueError(f"bad template: {exc}") from None
-        unknown = sorted(names - _CUE_FIELDS)
-        if unknown:
-            raise ValueError(f"unknown placeholder {{{unknown[0]}}}; use "
-                             + ", ".join(f"{{{n}}}" for n in sorted(_CUE_FIELDS)))
-        return text
+    def _placeholders(cls, text: str | None) -> str | None:
+        return _template(text, _CUE_FIELDS)
 
 
 PROGRESS_KINDS = ("load", "band", "hold", "reps", "jump")
@@ -324,6 +349,22 @@ class Retest(_Strict):
 class PlyometricPrescription(_Strict):
     reps: str
     load: str
+    swap_leg_loads: list[LegLoad] = Field(
+        default_factory=lambda: [LegLoad.HEAVY],
+        description="Leg loads of the sessions whose leg lifts may turn into jumps.")
+    seed: str = ""
+
+
+class LegLoadPrescription(_Strict):
+    """Leg work in sessions of one leg load below heavy: the effort cue stays at that load,
+    whatever the emphasis."""
+
+    phases: list[Phase] = Field(description="Phases where this overrides the emphasis's cue.")
+    categories: list[Category] = Field(description="The leg categories it applies to.")
+    load: str = Field(description="Effort cue of loaded and band leg exercises.")
+    bodyweight_load: str = Field(description="Effort cue of bodyweight leg exercises.")
+    progress: bool = Field(True, description="Keep the week-by-week progression cue.")
+    unloaded: bool = Field(False, description="No load equipment (progression.load_equipment).")
     seed: str = ""
 
 
@@ -341,16 +382,34 @@ class Prescription(_Strict):
 
     phases: dict[Phase, PhasePrescription]
     deload_load: str
+    deload_first: str | None = Field(
+        None, description="Deload cue of a loaded lift not done the week before "
+        "(no last week's load to match); {block} and {week} name the week.")
     deload_bodyweight: str
     mobility_load: str
+    loaded_first: list[Category] = Field(
+        default_factory=lambda: [Category.POSTERIOR, Category.UNILATERAL, Category.CALF,
+                                 Category.UPPER_PUSH, Category.UPPER_PULL],
+        description="Categories whose block exercises come from the athlete's own equipment "
+        "first, bodyweight ones only to fill up.")
     plyometric: PlyometricPrescription
     stability: StabilityPrescription
+    leg_loads: dict[LegLoad, LegLoadPrescription] = Field(
+        default_factory=dict, description="Leg work in moderate, light and no-leg sessions.")
     emphasis: dict[str, EmphasisPrescription]
     progression: Progression
     retest: Retest
 
+    @field_validator("deload_first")
+    @classmethod
+    def _week_placeholders(cls, text: str | None) -> str | None:
+        return _template(text, _WEEK_FIELDS)
+
     @model_validator(mode="after")
     def _complete(self) -> Prescription:
+        if LegLoad.HEAVY in self.leg_loads:
+            raise ValueError("leg_loads.heavy: heavy sessions follow the emphasis; "
+                             "leg_loads is for moderate, light and none")
         missing = [p.value for p in Phase if p not in self.phases]
         if missing:
             raise ValueError(f"phases lacks {', '.join(missing)}")
@@ -398,6 +457,11 @@ class Knowledge(_Strict):
                 f"periodization.toml: field emphasis names {undefined[0]!r}, which "
                 "prescription.toml does not define (add an [emphasis.NAME] table)"
             )
+        for phase, table in self.prescription.phases.items():
+            unknown = [x for x in table.exclude if x not in self.exercises]
+            if unknown:
+                raise ValueError(f"prescription.toml: phases.{phase}.exclude names "
+                                 f"{unknown[0]!r}, which exercises.toml does not define")
         return self
 
 

@@ -21,7 +21,13 @@ from runstrength.domain import (
 )
 from runstrength.explain import Block, diagnose, why_here, why_short
 from runstrength.knowledge import Knowledge, SessionKind
-from runstrength.prescription import prescribe, retest_applies, session_minutes, session_volume
+from runstrength.prescription import (
+    prescribe,
+    progress_season,
+    retest_applies,
+    session_minutes,
+    session_volume,
+)
 from runstrength.rules import Candidate, Model, Season
 from runstrength.rules.availability import Interval
 
@@ -216,6 +222,8 @@ def plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledg
             block=c.week.block,
             block_week=c.week.block_week,
         ))
+    # Load cues count from what was really done: a lift new to the block starts it afresh.
+    sessions = progress_season(sessions, weeks, athlete, k)
     shortfalls, conflicts = [], []
     measured: dict = {}  # weeks of the same shape share their fix measurements
     for week in weeks:
