@@ -215,3 +215,23 @@ def test_fresh_before_key_prefers_light_work_on_the_eve_of_a_long_run():
     result = checked([run(day(6), "long", "08:00", 120)], athlete)
     assert len(result.sessions) == 1
     assert result.sessions[0].leg_load in (LegLoad.LIGHT, LegLoad.NONE)
+
+
+def test_models_copied_before_the_after_race_rule_still_load(tmp_path):
+    """A coach's older models folder without a_race_recovery_unloaded_days loads; the rule is
+    then off (0 days), as it was when the folder was copied."""
+    import shutil
+
+    from conftest import ROOT
+
+    from runstrength import knowledge
+
+    folder = tmp_path / "models"
+    shutil.copytree(ROOT / "models", folder)
+    rules_toml = folder / "rules.toml"
+    text = rules_toml.read_text(encoding="utf-8")
+    start = text.index("a_race_recovery_unloaded_days")
+    end = text.index("\n", text.index("\n", start) + 1)  # the setting and its comment line
+    rules_toml.write_text(text[:start] + text[end + 1:], encoding="utf-8")
+    assert knowledge.load(folder).rules.a_race_recovery_unloaded_days == 0
+    assert knowledge.load().rules.a_race_recovery_unloaded_days == 3

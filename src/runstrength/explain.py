@@ -126,10 +126,14 @@ def _why_not_there(season: Season, c: Candidate, day: dt.date, found,
         return f"{there.phase.value} weeks hold no {c.kind.name.lower()} sessions (models)"
     if c.heavy:
         gap = dt.timedelta(hours=season.knowledge.rules.heavy_spacing_hours)
-        moved = c.start + (day - c.day)
-        near = [s for s in chosen if s is not c and s.heavy and abs(s.start - moved) < gap]
-        if near:
-            return tag(f"{near[0].day:%a}'s heavy-leg session would be under "
+        # the starts the session could take that day (or its own time moved there)
+        starts = [o.start for o in found.at(day, c.kind.id)]
+        starts = starts or [c.start + (day - c.day)]
+        clash = {t: [s for s in chosen if s is not c and s.heavy and abs(s.start - t) < gap]
+                 for t in starts}
+        if all(clash.values()):
+            near = clash[starts[0]][0]
+            return tag(f"{near.day:%a}'s heavy-leg session would be under "
                        f"{gap.total_seconds() / 3600:g} h away", "heavy-spacing")
     if there.index != c.week.index:
         if sum(1 for s in chosen if s.week.index == there.index) >= there.max_sessions:

@@ -192,7 +192,9 @@ class Rules(_Strict):
     heavy_spacing_hours: float = Field(ge=0, le=96)
     race_week_quiet_days: int = Field(ge=0, le=7)
     a_race_unloaded_days: int = Field(ge=0, le=14)
-    a_race_recovery_unloaded_days: int = Field(ge=0, le=14)
+    a_race_recovery_unloaded_days: int = Field(
+        0, ge=0, le=14, description="Days after an A race without loaded legs; a models folder "
+        "copied before this rule existed leaves it out, which turns the rule off.")
     posterior_max_gap_days: int = Field(ge=2, le=28)
     posterior_phases: list[Phase]
     run_buffer_minutes: int = Field(ge=0, le=240, description="Gap kept before/after runs.")

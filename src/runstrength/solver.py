@@ -40,6 +40,15 @@ class Candidates:
 
     items: list[Candidate] = field(default_factory=list)
     blocked: dict[tuple[dt.date, str], Block] = field(default_factory=dict)
+    _by_day_kind: dict[tuple[dt.date, str], list[Candidate]] | None = None
+
+    def at(self, day: dt.date, kind_id: str) -> list[Candidate]:
+        """The candidates of one kind on one day."""
+        if self._by_day_kind is None:
+            self._by_day_kind = {}
+            for c in self.items:
+                self._by_day_kind.setdefault((c.day, c.kind.id), []).append(c)
+        return self._by_day_kind.get((day, kind_id), [])
 
 
 def _grid_start(lo: dt.datetime, hi: dt.datetime, minutes: int, grid: int,
