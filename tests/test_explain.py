@@ -306,3 +306,13 @@ def test_why_here_uses_hours_for_heavy_spacing(heavy_only_models):
     assert [f"{s.start:%a}" for s in result.sessions] == ["Wed", "Fri"]
     wed = result.sessions[0]
     assert "Thu: Fri's heavy-leg session would be under 48 h away [heavy-spacing]" in wed.reason
+
+
+def test_a_soft_rule_the_chosen_day_pays_too_is_not_the_reason():
+    """Every free day has a tempo run: easy-days cannot be why one of them was passed over."""
+    athlete = make_athlete(level="beginner", **only(mon=["18:00-20:00"], tue=["18:00-20:00"],
+                                                    wed=["18:00-20:00"]))
+    result = checked([run(day(i), "tempo", at="07:00") for i in range(3)], athlete)
+    assert len(result.sessions) == 2
+    for s in result.sessions:
+        assert "[easy-days]" not in s.reason, s.reason

@@ -144,19 +144,31 @@ def _why_not_there(season: Season, c: Candidate, day: dt.date, found,
         if c.kind.counts_as_strength and here <= c.week.min_sessions:
             return tag(f"in week {there.index}: this week would fall below its minimum of "
                        f"{c.week.min_sessions}", "phase-min")
+    # A soft rule explains the choice only when the chosen day does not pay it too.
+    def after_long(d: dt.date) -> bool:
+        return c.heavy and any(r.kind is RunKind.LONG
+                               for r in season.runs_on.get(d - dt.timedelta(days=1), []))
+
+    def before_key(d: dt.date) -> list:
+        return season.key_runs_on(d + dt.timedelta(days=1)) \
+            if c.kind.leg_load is LegLoad.MODERATE else []
+
+    prefs = season.athlete.preferences.days
+
+    def unpreferred(d: dt.date) -> bool:
+        return bool(prefs) and d.strftime("%a").lower()[:3] not in prefs
+
     quality = season.quality_runs_on(day)
-    if quality:
+    if quality and not season.quality_runs_on(c.day):
         return tag(f"{quality[0].kind.value} run that day, and strength prefers easy days",
                    "easy-days")
-    yesterday = day - dt.timedelta(days=1)
-    if c.heavy and any(r.kind is RunKind.LONG for r in season.runs_on.get(yesterday, [])):
+    if after_long(day) and not after_long(c.day):
         return tag("day after the long run", "day-after-long")
-    tomorrow = season.key_runs_on(day + dt.timedelta(days=1))
-    if c.kind.leg_load is LegLoad.MODERATE and tomorrow:
+    tomorrow = before_key(day)
+    if tomorrow and not before_key(c.day):
         return tag(f"day before {tomorrow[0].kind.value}: legs should be fresh",
                    "fresh-before-key")
-    prefs = season.athlete.preferences.days
-    if prefs and day.strftime("%a").lower()[:3] not in prefs:
+    if unpreferred(day) and not unpreferred(c.day):
         return tag("not one of your preferred days", "preferences")
     if any(abs((d - day).days) == 1 for d in chosen_by_day if d != c.day):
         return tag("next to another session, and sessions spread over the week", "spread")
