@@ -458,3 +458,12 @@ def test_all_day_busy_ends_at_midnight_and_blackout_days_show_no_windows() -> No
     assert trip_div.search(cells[str(day(1))]) and trip_div.search(cells[str(day(2))])
     assert not trip_div.search(cells[str(day(3))])
     assert 'class="avail"' in cells[str(day(3))] and 'class="avail"' not in cells[str(day(4))]
+
+
+def test_report_marks_the_key_runs_the_plan_was_made_with() -> None:
+    """The plan records its key run kinds; the report draws those, not a fresh guess."""
+    athlete = make_athlete(key_runs=["tempo"])
+    plan = checked([run(day(1), "tempo"), run(day(3), "intervals")], athlete)
+    assert plan.key_runs == [RunKind.TEMPO]
+    runs = {a["data-kind"]: a["class"].split() for a in with_class(plan.to_html(), "run")}
+    assert "key" in runs["tempo"] and "key" not in runs["intervals"]

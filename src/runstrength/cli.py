@@ -222,7 +222,7 @@ def _plan(runs, athlete_path, output, csv_path, report_path, races, start, end, 
     if csv_path:
         files[Path(csv_path)] = result.to_csv()
     if report_path:
-        files[Path(report_path)] = result.to_html(models=models_dir)
+        files[Path(report_path)] = result.to_html()
     write_outputs(files, force=force)
     if not quiet:
         from runstrength.summary import print_summary

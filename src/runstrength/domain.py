@@ -10,7 +10,6 @@ import datetime as dt
 import re
 from enum import StrEnum
 from functools import cache
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -506,6 +505,8 @@ class Plan(BaseModel):
     runs: list[RunWorkout] = Field(default_factory=list)
     busy: list[BusyBlock] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    key_runs: list[RunKind] = Field(
+        default_factory=list, description="Run kinds the plan treated as key runs.")
     conflicts: list[Conflict] = Field(
         default_factory=list, description="Diagnoses of weeks whose minimum cannot be met.")
     status: SolveStatus = SolveStatus.UNKNOWN
@@ -570,13 +571,11 @@ class Plan(BaseModel):
             return pd.DataFrame(self.penalty_breakdown(), columns=list(table.PENALTY_COLUMNS))
         raise ValueError(f"to_frame: {what!r} is not one of 'sessions', 'weeks', 'penalties'")
 
-    def to_html(self, *, models: str | None = None) -> bytes:
+    def to_html(self) -> bytes:
         """The season report: one self-contained HTML page (see ``--report``)."""
-        from runstrength import knowledge
         from runstrength.exporters.report import plan_to_html
 
-        k = knowledge.load(Path(models) if models else None)
-        return plan_to_html(self, key_runs=self.athlete.key_runs or k.rules.key_runs)
+        return plan_to_html(self)
 
     def to_csv(self) -> bytes:
         from runstrength.exporters.table import plan_to_csv

@@ -201,7 +201,7 @@ def why_here(season: Season, c: Candidate, found, chosen: list[Candidate]) -> st
         parts.append(tag("race week: light or mobility sessions only", "race-week"))
     chosen_by_day = {s.day: s for s in chosen}
     days = set(season.week_of)
-    for delta in (-NEAR_DAYS, -1, 1, NEAR_DAYS) if NEAR_DAYS > 1 else (-1, 1):
+    for delta in (*range(-NEAR_DAYS, 0), *range(1, NEAR_DAYS + 1)):
         day = c.day + dt.timedelta(days=delta)
         if day in days:
             parts.append(f"{day:%a}: "
@@ -249,7 +249,7 @@ def _why_open_day_unused(season: Season, week: Week, day: dt.date, open_kinds: l
     heavy_near = [c for c in chosen if c.heavy and abs(c.day - day) < gap
                   and abs(c.day - day) >= dt.timedelta(days=1)]
     if all(k.leg_load is LegLoad.HEAVY for k in open_kinds) and heavy_near:
-        return tag(f"only heavy legs fit, within {gap.days * 24} h of "
+        return tag(f"only heavy legs fit, within {gap.total_seconds() / 3600:g} h of "
                    f"{heavy_near[0].day:%a}'s heavy-leg session", "heavy-spacing")
     capped = [k for k in open_kinds
               if sum(1 for c in here if c.kind.id == k.id) >= k.max_per_week]
@@ -257,7 +257,8 @@ def _why_open_day_unused(season: Season, week: Week, day: dt.date, open_kinds: l
         names = ", ".join(k.name.lower() for k in capped)
         return tag(f"only {names} fit, already at the weekly cap", "phase-max")
     if heavy_near:
-        return tag(f"within {gap.days * 24} h of {heavy_near[0].day:%a}'s heavy-leg session, "
+        return tag(f"within {gap.total_seconds() / 3600:g} h of {heavy_near[0].day:%a}'s "
+                   "heavy-leg session, "
                    "and the lighter kinds are at their weekly cap", "heavy-spacing, phase-max")
     return "free; the neighbouring weeks' sessions leave no room for another here [heavy-spacing]"
 
@@ -267,18 +268,23 @@ _SEVERITY = {"blackouts": 0, "availability": 1, "race-week": 2, "no-stacking": 3
              "no-heavy-legs-before-key": 4}
 
 
-def max_sessions(season: Season, week: Week) -> int:
-    """The most strength sessions the hard rules allow in ``week`` on its own."""
-    from runstrength.solver import candidates
-
+def week_alone(season: Season, week: Week) -> Season:
+    """``season`` cut down to ``week`` and the runs and busy time around it."""
     first, last = week.days()[0], week.days()[-1]
     lo, hi = first - dt.timedelta(days=2), last + dt.timedelta(days=2)
-    mini = Season(
+    return Season(
         athlete=season.athlete, knowledge=season.knowledge, weeks=[week],
         runs=[r for r in season.runs if lo <= r.day <= hi],
         busy=[b for b in season.busy if b.start.date() <= hi and b.end.date() >= lo],
         races=season.races,
     )
+
+
+def max_sessions(mini: Season) -> int:
+    """The most strength sessions the hard rules allow in the one week of ``mini``
+    (see ``week_alone``)."""
+    from runstrength.solver import candidates
+
     found = candidates(mini)
     strength = [c for c in found.items if c.kind.counts_as_strength]
     if not strength:
@@ -369,8 +375,8 @@ def _fixes(season: Season, week: Week, found, used: set[dt.date]) -> list[Fix]:
         if less < pad:
             out.append(Fix(f"lower run_buffer_minutes from {pad} to {less} (models/rules.toml)",
                            _with_rules(run_buffer_minutes=less), 3, group="buffer"))
+    # the shortest session the models define for the week's strength kinds
     shortest = min((kd.minutes for kd in kinds), default=athlete.session_minutes)
-    shortest = max(shortest, 20)
     if athlete.session_minutes > shortest:
         out.append(Fix(f"lower session_minutes from {athlete.session_minutes} to {shortest} "
                        "in the profile (shorter sessions fit shorter gaps)",
@@ -469,9 +475,10 @@ class Measured:
 
 
 def _measure(season: Season, week: Week, candidates: list[Fix], need: int) -> Measured:
-    base = max_sessions(season, week)
-    gains = tuple(min(max_sessions(f.apply(season), week) - base, need) for f in candidates)
-    combo, combo_gain = _combine(season, week, base, need, candidates, gains)
+    mini = week_alone(season, week)  # each fix is tried on the week alone
+    base = max_sessions(mini)
+    gains = tuple(min(max_sessions(f.apply(mini)) - base, need) for f in candidates)
+    combo, combo_gain = _combine(mini, base, need, candidates, gains)
     return Measured(base, gains, combo, combo_gain)
 
 
@@ -574,7 +581,7 @@ def _no_fix(week: Week, room: int, placed: int) -> str:
             "models/periodization.toml [phase-min]")
 
 
-def _combine(season: Season, week: Week, base: int, need: int, candidates: list[Fix],
+def _combine(mini: Season, base: int, need: int, candidates: list[Fix],
              gains: tuple[int, ...]) -> tuple[tuple[int, ...], int]:
     """When no single fix closes the gap, fixes taken together that do better than the best
     one alone: greedily from the best single fix, or, when none helps alone, all of them
@@ -585,10 +592,10 @@ def _combine(season: Season, week: Week, base: int, need: int, candidates: list[
         return (), 0
 
     def together(indices: list[int]) -> int:
-        s = season
+        s = mini
         for i in indices:
             s = candidates[i].apply(s)
-        return min(max_sessions(s, week) - base, need)
+        return min(max_sessions(s) - base, need)
 
     if order:
         taken, gain = [order[0]], best
@@ -621,7 +628,7 @@ def _combine(season: Season, week: Week, base: int, need: int, candidates: list[
 def _slot(season: Season, day: dt.date, kind: SessionKind) -> tuple[dt.datetime, dt.datetime,
                                                                     set[str]]:
     """A place for ``kind`` on ``day`` with the hard rules that forbid it there."""
-    from runstrength.solver import _grid_start
+    from runstrength.solver import _grid_start, _placements
 
     minutes = session_minutes(kind, season.athlete)
     grid = season.knowledge.rules.grid_minutes
@@ -632,12 +639,10 @@ def _slot(season: Season, day: dt.date, kind: SessionKind) -> tuple[dt.datetime,
         blocked.add("availability")
         start = season.at(day, _usual_window(season).start)
         return start, start + dt.timedelta(minutes=minutes), blocked
-    floors = {r.id: t for r in rules.HARD if (t := r.not_before(season, day, kind))}
-    late = [s for lo, hi in free
-            if (s := _grid_start(max([lo, *floors.values()]), hi, minutes, grid, None))]
-    if floors and not late:
-        blocked |= set(floors)
-    start = (late or spots)[0]
+    placed = _placements(season, day, kind, free)  # the same starts the planner would try
+    if not placed:  # a window left, but only before a rule's earliest start
+        blocked |= {r.id for r in rules.HARD if r.not_before(season, day, kind)}
+    start = placed[0][0] if placed else spots[0]
     return start, start + dt.timedelta(minutes=minutes), blocked
 
 

@@ -255,6 +255,7 @@ def plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledg
         penalties=solved.penalties,
         runs=sorted(season.runs, key=lambda r: r.start),  # as imported: no assumed race runs
         busy=season.busy,
+        key_runs=sorted(season.key_kinds, key=lambda r: r.value),
         conflicts=conflicts,
         status=solved.status,
         objective=solved.objective,

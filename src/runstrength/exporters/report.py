@@ -207,14 +207,7 @@ def _long_date(day: dt.date) -> str:
 
 
 def _key_kinds(plan: Plan, key_runs: Iterable[RunKind | str] | None) -> set[str]:
-    if key_runs is None:
-        if plan.athlete.key_runs is not None:
-            key_runs = plan.athlete.key_runs
-        else:
-            from runstrength import knowledge
-
-            key_runs = knowledge.load().rules.key_runs
-    return {str(k) for k in key_runs}
+    return {str(k) for k in (plan.key_runs if key_runs is None else key_runs)}
 
 
 class _Report:
@@ -687,8 +680,7 @@ def _tick_step(most: int) -> int:
 def plan_to_html(plan: Plan, *, key_runs: Iterable[RunKind | str] | None = None) -> bytes:
     """The season report as UTF-8 HTML: same plan → same bytes.
 
-    ``key_runs`` lists the run kinds drawn as key runs; by default the athlete's own list,
-    else the bundled ``models/rules.toml`` one (pass the loaded knowledge's list when the
-    plan was made with other models).
+    ``key_runs`` lists the run kinds drawn as key runs; by default those the plan was made
+    with (``Plan.key_runs``).
     """
     return _Report(plan, _key_kinds(plan, key_runs)).page().encode("utf-8")
