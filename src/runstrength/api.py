@@ -176,7 +176,7 @@ def plan(
     """
     from runstrength.profile import load_athlete
     from runstrength.rules import Season
-    from runstrength.solver import plan_season
+    from runstrength.planner import plan_season
 
     k = knowledge_mod.load(Path(models) if models else None)
     if not isinstance(athlete, Athlete):

@@ -82,6 +82,7 @@ class Category(StrEnum):
     UPPER_PULL = "upper_pull"
     PLYOMETRIC = "plyometric"
     MOBILITY = "mobility"
+    PREP = "prep"  # warm-up and cool-down drills: never working sets
 
 
 #: The three categories whose weekly working sets the objective balances.
@@ -369,6 +370,14 @@ class Week(BaseModel):
     block_end: bool = Field(False, description="Last week of its block: the re-test week.")
     emphasis: str = Field("", description="Training emphasis, e.g. strength-endurance, strength, "
                           "power (models/prescription.toml).")
+    volume_share: float = Field(1.0, description="Share of the sets kept in a week back after "
+                                "a race (periodization.toml [return_after_race]).")
+    leg_cap: int | None = Field(None, description="Most posterior-chain + unilateral working "
+                                "sets this week may hold (a week back after a race).")
+    lift_block: int | None = Field(None, description="Block whose lifts this week keeps (close "
+                                   "to an A race: no new lifts); None = its own block.")
+    banned_equipment: list[str] = Field(default_factory=list, description="Equipment no lift "
+                                        "may use this week (a new heavy lift close to an A race).")
 
     @property
     def sunday(self) -> dt.date:
@@ -392,6 +401,15 @@ class Exercise(BaseModel):
     dose: str | None = Field(None, description="Replaces the phase's reps, e.g. a hold in seconds.")
     cue: str = ""
     seed: str = ""
+    patterns: list[str] = Field(default_factory=list,
+                                description="Movement patterns (exercises.toml [patterns]).")
+    compound: bool = Field(False, description="A loaded multi-joint leg lift (reps, rest).")
+
+    def has(self, requirement: str) -> bool:
+        """True when this exercise meets one requirement: patterns joined by "+" must all be
+        there; alternatives split by "|" need one of them (sessions.toml ``requires``)."""
+        return any(all(p.strip() in self.patterns for p in option.split("+"))
+                   for option in requirement.split("|"))
 
 
 class Prescribed(BaseModel):
@@ -400,15 +418,47 @@ class Prescribed(BaseModel):
     exercise: Exercise
     sets: int
     reps: str
-    load: str
+    load: str = Field(description="Effort and the week's progression cue, as one text.")
     substitutes: str | None = Field(
         None, description="Name of the exercise this one replaces (equipment the athlete lacks).")
+    effort: str = Field("", description="How hard (the effort part of ``load``).")
+    progression: str = Field("", description="The week's step (the rest of ``load``).")
+    rest: str = Field("", description="Rest between sets, as the athlete reads it.")
+    contacts: int = Field(0, description="Ground contacts of a jump line (sets x reps x sides).")
+    seconds: int = Field(0, description="Time the line takes, rests and set-up included.")
+
+    @property
+    def cue(self) -> str:
+        return self.exercise.cue
 
     def line(self, *, with_load: bool = True) -> str:
         side = " per side" if self.exercise.per_side else ""
         load = f" - {self.load}" if with_load else ""
         instead = f" (instead of {self.substitutes})" if self.substitutes else ""
         return f"{self.exercise.name}{instead}: {self.sets} x {self.reps}{side}{load}"
+
+    def dose_text(self) -> str:
+        """ "3 x 8-10 per side, rest 60-90 s (36 contacts)" """
+        side = " per side" if self.exercise.per_side else ""
+        text = f"{self.sets} x {self.reps}{side}" if self.sets > 1 or not self.rest else (
+            f"{self.reps}{side}")
+        if self.sets > 1 and self.rest:
+            text += f", rest {self.rest}"
+        if self.contacts:
+            text += f" ({self.contacts} contacts)"
+        return text
+
+
+class Drill(BaseModel):
+    """A warm-up or cool-down item: a drill and its dose."""
+
+    exercise: Exercise
+    dose: str
+    seconds: int = 0
+
+    def line(self) -> str:
+        side = " per side" if self.exercise.per_side else ""
+        return f"{self.exercise.name}: {self.dose}{side}"
 
 
 class PlannedSession(BaseModel):
@@ -430,10 +480,27 @@ class PlannedSession(BaseModel):
     emphasis: str = Field("", description="The week's training emphasis.")
     block: int = Field(1, description="Training block of the session's week.")
     block_week: int = Field(1, description="Week within that block.")
+    warmup: list[Drill] = Field(default_factory=list, description="Warm-up drills.")
+    cooldown: list[Drill] = Field(default_factory=list, description="Cool-down drills.")
+    week_load: str = Field("", description="The week's load cue, stated once for the session.")
+    add_on: bool = Field(False, description="A short block beside the strength sessions "
+                         "(core and mobility): not counted in the weekly minimum or maximum.")
 
     @property
     def day(self) -> dt.date:
         return self.start.date()
+
+    @property
+    def warmup_minutes(self) -> int:
+        return -(-sum(d.seconds for d in self.warmup) // 60)
+
+    @property
+    def cooldown_minutes(self) -> int:
+        return -(-sum(d.seconds for d in self.cooldown) // 60)
+
+    @property
+    def contacts(self) -> int:
+        return sum(p.contacts for p in self.exercises)
 
     @property
     def minutes(self) -> int:

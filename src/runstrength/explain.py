@@ -23,24 +23,16 @@ from ortools.sat.python import cp_model
 from runstrength import rules
 from runstrength.domain import Conflict, LegLoad, Phase, RunKind, Week, Window
 from runstrength.knowledge import SessionKind
-from runstrength.prescription import session_minutes, session_volume
+from runstrength.prescription import session_volume
 from runstrength.rules import Candidate, Model, Season
+from runstrength.rules.base import Block
+from runstrength.solver import _grid_start, _placements, candidates
 
 NEAR_DAYS = 2          # why-here looks this many days either side of a session
 MAX_FIXES = 5          # fixes listed per short week
 FIX_SOLVE_SECONDS = 2.0
 
 
-@dataclass(frozen=True)
-class Block:
-    """A hard rule keeping one kind of session off one day."""
-
-    rule: str
-    text: str
-    minutes: int = 0  # the session length that found no slot, for "no slot" blocks
-
-    def __str__(self) -> str:
-        return f"{self.text} [{self.rule}]"
 
 
 def tag(text: str, rule: str) -> str:
@@ -283,7 +275,6 @@ def week_alone(season: Season, week: Week) -> Season:
 def max_sessions(mini: Season) -> int:
     """The most strength sessions the hard rules allow in the one week of ``mini``
     (see ``week_alone``)."""
-    from runstrength.solver import candidates
 
     found = candidates(mini)
     strength = [c for c in found.items if c.kind.counts_as_strength]
@@ -628,9 +619,7 @@ def _combine(mini: Season, base: int, need: int, candidates: list[Fix],
 def _slot(season: Season, day: dt.date, kind: SessionKind) -> tuple[dt.datetime, dt.datetime,
                                                                     set[str]]:
     """A place for ``kind`` on ``day`` with the hard rules that forbid it there."""
-    from runstrength.solver import _grid_start, _placements
-
-    minutes = session_minutes(kind, season.athlete)
+    minutes = season.slot_minutes(kind, season.week_of[day])
     grid = season.knowledge.rules.grid_minutes
     blocked = {r.id for r in rules.HARD if r.blocks(season, day, kind)}
     free = rules.AVAILABILITY.free(season, day)

@@ -31,6 +31,7 @@ from runstrength.domain import (
     LegLoad,
     Level,
     Phase,
+    Priority,
     RunKind,
 )
 from runstrength.errors import InputError
@@ -53,8 +54,17 @@ class SessionKind(_Strict):
         None, description="Category it is built around; none = balanced."
     )
     core_block: bool = Field(False, description="Contains a full core-stability block.")
-    counts_as_strength: bool = Field(True, description="Counts towards the weekly minimum.")
+    counts_as_strength: bool = Field(
+        True, description="A strength session: counts towards the weekly minimum and maximum. "
+        "False for the short core and mobility blocks beside them (add-ons).")
     max_per_week: int = Field(7, ge=0)
+    requires: list[str] = Field(
+        default_factory=list, description="Patterns the main block must hold, one exercise "
+        "each: \"a+b\" = one exercise with both, \"a|b\" = either (exercises.toml [patterns]).")
+    no_repeat: list[str] = Field(
+        default_factory=list, description="Patterns at most one main-block exercise may hold.")
+    structure: str = Field("full", description="Warm-up and cool-down template "
+                           "(prescription.toml [structure.NAME]).")
     sets: dict[Phase, dict[Category, int]] = Field(
         description="Working sets per category, by phase; a missing phase = not used then."
     )
@@ -131,9 +141,40 @@ class SeasonEmphasis(_Strict):
         return {*self.ladder, *self.fixed.values()}
 
 
+class ReturnAfterRace(_Strict):
+    """The weeks after a race: reduced leg volume, then building up (periodization.toml)."""
+
+    shares: dict[Priority, dict[Distance, list[float]]] = Field(
+        description="Per priority and distance: share of the pre-taper weekly leg sets allowed "
+        "in each week after the race week, in order.")
+    reference_weeks: int = Field(2, ge=1, le=4, description="Pre-taper weeks the share is of.")
+    no_jump_days: dict[Distance, int] = Field(description="Days after a race without jumps.")
+    seed: str = ""
+
+    @field_validator("shares")
+    @classmethod
+    def _shares(cls, value: dict) -> dict:
+        for by_distance in value.values():
+            for shares in by_distance.values():
+                if any(not 0 < x <= 1 for x in shares):
+                    raise ValueError("shares must lie in (0, 1]")
+        return value
+
+
+class LiftFreeze(_Strict):
+    """No new heavy lift close to an A race: the block's lifts stay (periodization.toml)."""
+
+    weeks: int = Field(ge=0, le=16, description="Weeks before an A race with no new lifts.")
+    equipment: list[str] = Field(description="Equipment a lift new in those weeks may not use "
+                                 "when the block before them is not in the season.")
+    seed: str = ""
+
+
 class Periodization(_Strict):
     """How races turn into phases (models/periodization.toml)."""
 
+    return_after_race: ReturnAfterRace | None = None
+    lift_freeze: LiftFreeze | None = None
     taper_weeks: dict[Distance, int] = Field(description="A race: weeks of taper incl. race week.")
     b_race_taper_weeks: int = Field(ge=0, le=4)
     peak_weeks: int = Field(ge=0, le=8)
@@ -181,6 +222,9 @@ class Weights(_Strict):
     spread: int
     preferences: int
     stability: int
+    heavy_near_tempo: int = Field(0, description="Per heavy-leg session on the day or the eve "
+                                  "of a tempo/threshold run.")
+    core_days: int = Field(0, description="Per day short of the weekly core days.")
 
 
 class Rules(_Strict):
@@ -195,6 +239,21 @@ class Rules(_Strict):
     a_race_recovery_unloaded_days: int = Field(
         0, ge=0, le=14, description="Days after an A race without loaded legs; a models folder "
         "copied before this rule existed leaves it out, which turns the rule off.")
+    race_recovery_unloaded_days: int = Field(
+        0, ge=0, le=14, description="Days after any race without loaded legs.")
+    long_run_day_loads: list[LegLoad] = Field(
+        default_factory=lambda: [LegLoad.HEAVY], description="Leg loads kept off a long-run "
+        "day below advanced level.")
+    before_long_loads: list[LegLoad] = Field(
+        default_factory=lambda: [LegLoad.HEAVY], description="Leg loads kept off the day "
+        "before a long run.")
+    tempo_runs: list[RunKind] = Field(
+        default_factory=list, description="Runs whose day and eve heavy legs pay "
+        "weights.heavy_near_tempo (unless they are key runs, which makes it hard).")
+    core_days: int = Field(0, ge=0, le=7, description="Days a week with core work (base/build).")
+    core_days_phases: list[Phase] = Field(default_factory=list)
+    calf_per_week: dict[Phase, int] = Field(
+        default_factory=dict, description="Sessions a week with calf/ankle work, by phase.")
     posterior_max_gap_days: int = Field(ge=2, le=28)
     posterior_phases: list[Phase]
     run_buffer_minutes: int = Field(ge=0, le=240, description="Gap kept before/after runs.")
@@ -217,6 +276,7 @@ class Rules(_Strict):
 class PhasePrescription(_Strict):
     sets_per_exercise: int = Field(ge=1, le=6)
     reps: str
+    compound_reps: str | None = Field(None, description="Reps of loaded compound lifts.")
     load: str
     equipment: list[str] | None = Field(None, description="Only this equipment in this phase.")
     exclude: list[str] = Field(
@@ -250,6 +310,8 @@ class EmphasisPrescription(_Strict):
     summary: str = Field(min_length=1, description="One line for the calendar event.")
     sets_per_exercise: int | None = Field(None, ge=1, le=6)
     reps: str | None = Field(None, description="Reps of loaded and band exercises.")
+    compound_reps: str | None = Field(None, description="Reps of loaded compound lifts "
+                                      "(exercises.toml `compound`); unset = `reps`.")
     bodyweight_reps: str | None = Field(None, description="Reps of bodyweight exercises.")
     load: str | None = Field(None, description="Effort cue of loaded and band exercises.")
     bodyweight_load: str | None = Field(None, description="Effort cue of bodyweight exercises.")
@@ -259,8 +321,16 @@ class EmphasisPrescription(_Strict):
     )
     new_load: str | None = Field(
         None, description="Replaces `load` (which refers to last block's loads) for a lift the "
-        "previous block did not have; {block} and {week} name the week.")
+        "previous block did not have, in its first week; {block} and {week} name the week.")
+    new_load_later: str | None = Field(
+        None, description="`new_load` for the later weeks of the block: {since} is the week the "
+        "lift was first done in it.")
     seed: str = ""
+
+    @field_validator("new_load_later")
+    @classmethod
+    def _later_placeholders(cls, text: str | None) -> str | None:
+        return _template(text, {*_WEEK_FIELDS, "since"})
 
     @field_validator("new_load")
     @classmethod
@@ -332,11 +402,13 @@ class RetestItem(_Strict):
     load: str = Field(description="How to run the test and what to record.")
     cue: str = ""
     minutes: int = Field(ge=1, le=30, description="Time it takes, rests included.")
+    patterns: list[str] = Field(default_factory=list, description="Movement patterns.")
     seed: str = ""
 
     def exercise(self) -> Exercise:
         return Exercise(id=self.id, name=self.name, category=self.category,
-                        per_side=self.per_side, cue=self.cue, seed=self.seed)
+                        per_side=self.per_side, cue=self.cue, seed=self.seed,
+                        patterns=self.patterns)
 
 
 class Retest(_Strict):
@@ -379,10 +451,74 @@ class StabilityPrescription(_Strict):
     seed: str = ""
 
 
+class DrillSpec(_Strict):
+    """One warm-up or cool-down item: an exercise id, its dose and the time it takes."""
+
+    id: str
+    dose: str | None = Field(None, description="Replaces the exercise's own dose.")
+    seconds: int = Field(ge=5, le=900, description="Time it takes, both sides included.")
+    instead: str | None = Field(None, description="Used when the athlete lacks the equipment "
+                                "of ``id`` (an exercise id).")
+
+
+class StructureTemplate(_Strict):
+    """The warm-up and cool-down around a session's main block."""
+
+    warmup: list[DrillSpec] = Field(default_factory=list)
+    cooldown: list[DrillSpec] = Field(default_factory=list)
+    warmup_requires: list[str] = Field(default_factory=list, description="Patterns the "
+                                       "warm-up must cover (hips, ankles, thoracic spine, ...).")
+    cooldown_requires: list[str] = Field(default_factory=list)
+    warmup_minutes: tuple[int, int] = Field((0, 30), description="Allowed warm-up length.")
+    seed: str = ""
+
+
+class RestSpec(_Strict):
+    text: str = Field(description="As the athlete reads it, e.g. \"60-90 s\".")
+    seconds: int = Field(ge=0, le=600, description="Used to compute the session's length.")
+    seed: str = ""
+
+
+class Timing(_Strict):
+    """How long the work of a line takes, to compute a session's length."""
+
+    rep_seconds: float = Field(gt=0, le=15, description="One rep of a lift.")
+    contact_seconds: float = Field(gt=0, le=10, description="One jump or hop.")
+    setup_seconds: int = Field(ge=0, le=300, description="Per exercise: set up, move on.")
+    round_to_minutes: int = Field(1, ge=1, le=15, description="Event length rounded up to this.")
+    seed: str = ""
+
+
+class Contacts(_Strict):
+    """Plyometric ground contacts: how a season's jumps start and grow."""
+
+    start: dict[Phase, int] = Field(description="Contacts of the first jump session, by phase.")
+    cap: dict[Phase, int] = Field(description="Most contacts in one week, by phase.")
+    growth: float = Field(gt=1, le=2, description="Most a week's contacts may grow on the last "
+                          "jump week's.")
+    gap_weeks: int = Field(2, ge=1, le=8, description="After this many weeks without jumps, "
+                           "start again from `start`.")
+    phases: list[Phase] = Field(description="Phases with jumps (once a week).")
+    seed: str = ""
+
+
 class Prescription(_Strict):
     """Sets, reps and load cues by phase and emphasis (models/prescription.toml)."""
 
     phases: dict[Phase, PhasePrescription]
+    structure: dict[str, StructureTemplate] = Field(
+        default_factory=dict, description="Warm-up and cool-down templates by name.")
+    rest: dict[str, RestSpec] = Field(
+        default_factory=dict, description="Rest between sets by role: default, compound, "
+        "stability, plyometric, mobility.")
+    timing: Timing | None = None
+    contacts: Contacts | None = None
+    sets_per_exercise_by_category: dict[Category, int] = Field(
+        default_factory=dict, description="Sets per exercise of a category whatever the phase "
+        "(mobility drills: 1).")
+    speed_words: list[str] = Field(
+        default_factory=list, description="Words of a speed cue: never on a hold or an "
+        "anti-movement exercise.")
     deload_load: str
     deload_first: str | None = Field(
         None, description="Deload cue of a loaded lift not done the week before "
@@ -441,6 +577,8 @@ class Knowledge(_Strict):
     """All coaching knowledge, validated."""
 
     exercises: dict[str, Exercise]
+    patterns: dict[str, str] = Field(
+        default_factory=dict, description="Movement patterns (exercises.toml [patterns]).")
     sessions: dict[str, SessionKind]
     periodization: Periodization
     rules: Rules
@@ -453,6 +591,27 @@ class Knowledge(_Strict):
         for ex in self.exercises.values():
             if ex.regression and ex.regression not in self.exercises:
                 raise ValueError(f"exercise {ex.id}: regression {ex.regression!r} is not defined")
+            unknown = [p for p in ex.patterns if p not in self.patterns]
+            if unknown:
+                raise ValueError(f"exercises.toml: exercise {ex.id}: pattern {unknown[0]!r} is "
+                                 "not in the [patterns] table")
+        for kind in self.sessions.values():
+            for req in [*kind.requires, *kind.no_repeat]:
+                names = [p.strip() for option in req.split("|") for p in option.split("+")]
+                unknown = [p for p in names if p not in self.patterns]
+                if unknown:
+                    raise ValueError(f"sessions.toml: session {kind.id}: pattern {unknown[0]!r} "
+                                     "is not in exercises.toml [patterns]")
+            if kind.structure not in self.prescription.structure:
+                if self.prescription.structure:
+                    raise ValueError(f"sessions.toml: session {kind.id}: structure "
+                                     f"{kind.structure!r} is not in prescription.toml [structure]")
+        for name, template in self.prescription.structure.items():
+            for part in (template.warmup, template.cooldown):
+                unknown = [d.id for d in part if d.id not in self.exercises]
+                if unknown:
+                    raise ValueError(f"prescription.toml: structure.{name} names {unknown[0]!r}, "
+                                     "which exercises.toml does not define")
         undefined = sorted(self.periodization.emphasis.names() - set(self.prescription.emphasis))
         if undefined:
             raise ValueError(
@@ -517,6 +676,7 @@ def load(models_dir: Path | None = None) -> Knowledge:
     raw = {name: _read(root / f"{name}.toml") for name in MODEL_FILES}
     exercises = _keyed(root / "exercises.toml", raw["exercises"].get("exercise", []),
                        Exercise, "exercise")
+    patterns = raw["exercises"].get("patterns", {})
     sessions = _keyed(root / "sessions.toml", raw["sessions"].get("session", []),
                       SessionKind, "session")
     parts = {
@@ -528,7 +688,8 @@ def load(models_dir: Path | None = None) -> Knowledge:
         "classify": _validated(root / "classify.toml", Classify, raw["classify"]),
     }
     try:
-        return Knowledge(exercises=exercises, sessions=sessions, root=root, **parts)
+        return Knowledge(exercises=exercises, patterns=patterns, sessions=sessions, root=root,
+                         **parts)
     except ValidationError as exc:
         err = exc.errors()[0]
         raise InputError(f"{root}: {err['msg']}") from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from runstrength.domain import BALANCED, Athlete, Level, Phase, Priority, Race, Week
+from runstrength.domain import BALANCED, Athlete, Category, Level, Phase, Priority, Race, Week
 from runstrength.knowledge import LOADING_PHASES, Knowledge
 
 LOADING = LOADING_PHASES  # base and build load and progress; the other phases do not
@@ -163,10 +163,14 @@ def periodize(athlete: Athlete, start: dt.date, end: dt.date, k: Knowledge) -> l
         for n, i in enumerate(block, start=1):
             place[i] = (number, n, retest and i == block[-1], emphasis)
 
+    caps = _return_caps(mondays, phases, deloads, races, athlete, k)
+    freeze = _lift_freeze(mondays, races, [place[i][0] for i in range(len(mondays))], k)
     weeks: list[Week] = []
     for i, (monday, phase) in enumerate(zip(mondays, phases, strict=True)):
         deload = deloads[i]
-        scale = p.level_volume[athlete.level] * (p.deload_volume if deload else 1.0)
+        own = _leg_target(phase, athlete, k)
+        share = min(1.0, caps[i] / own) if i in caps and own else 1.0
+        scale = p.level_volume[athlete.level] * min(p.deload_volume if deload else 1.0, share)
         limits = p.limits[athlete.level][phase]
         sunday = monday + dt.timedelta(days=6)
         first, last = max(monday, start), min(sunday, end)
@@ -190,6 +194,79 @@ def periodize(athlete: Athlete, start: dt.date, end: dt.date, k: Knowledge) -> l
                 block_week=block_week,
                 block_end=block_end,
                 emphasis=emphasis,
+                volume_share=share,
+                leg_cap=int(caps[i]) if i in caps else None,
+                lift_block=freeze.get(i, (None, []))[0],
+                banned_equipment=freeze.get(i, (None, []))[1],
             )
         )
     return weeks
+
+
+#: The leg categories a race's return cap counts (what a race leaves sore).
+LEG_CAP_CATEGORIES = (Category.POSTERIOR, Category.UNILATERAL)
+
+
+def _leg_target(phase: Phase, athlete: Athlete, k: Knowledge) -> float:
+    """The week's leg working-set target (posterior chain + unilateral) at the athlete's level."""
+    p = k.periodization
+    return sum(p.targets[phase].get(c, 0) for c in LEG_CAP_CATEGORIES) * p.level_volume[
+        athlete.level]
+
+
+def reference_weeks(index: int, phases: list[Phase], deloads: list[bool], n: int) -> list[int]:
+    """The last ``n`` loading, non-deload weeks before week position ``index``: the training
+    the weeks back after a race are measured against (the run-in of peak and taper skipped)."""
+    out = [i for i in range(index) if phases[i] in LOADING and not deloads[i]]
+    return out[-n:]
+
+
+def _return_caps(mondays: list[dt.date], phases: list[Phase], deloads: list[bool],
+                 races: list[Race], athlete: Athlete, k: Knowledge) -> dict[int, float]:
+    """Week position -> most leg working sets it may hold, for the weeks back after a race.
+
+    Each week after a race week gets ``shares[priority][distance][j]`` (its j-th week back) of
+    the mean leg target of the race's reference weeks (periodization.toml return_after_race);
+    a week after two races takes the smaller cap. A race with no reference week in the season
+    (the season starts in its taper) sets no cap.
+    """
+    back = k.periodization.return_after_race
+    if back is None:
+        return {}
+    out: dict[int, float] = {}
+    for race in races:
+        r = next((i for i, m in enumerate(mondays) if m <= race.date < m + dt.timedelta(days=7)),
+                 None)
+        if r is None:
+            continue
+        ref = reference_weeks(r, phases, deloads, back.reference_weeks)
+        if not ref:
+            continue
+        level = sum(_leg_target(phases[i], athlete, k) for i in ref) / len(ref)
+        for j, share in enumerate(back.shares.get(race.priority, {}).get(race.distance, [])):
+            i = r + 1 + j
+            if i < len(mondays):
+                out[i] = min(out.get(i, level), share * level)
+    return out
+
+
+def _lift_freeze(mondays: list[dt.date], races: list[Race], blocks: list[int],
+                 k: Knowledge) -> dict[int, tuple[int | None, list[str]]]:
+    """Week position -> (block whose lifts it keeps, equipment banned) for the weeks close to
+    an A race (periodization.toml lift_freeze): no new lift comes in there."""
+    freeze = k.periodization.lift_freeze
+    if freeze is None or freeze.weeks <= 0:
+        return {}
+    out: dict[int, tuple[int | None, list[str]]] = {}
+    for race in races:
+        if race.priority is not Priority.A:
+            continue
+        r = next((i for i, m in enumerate(mondays) if m <= race.date < m + dt.timedelta(days=7)),
+                 None)
+        if r is None:
+            continue
+        before = r - freeze.weeks
+        for i in range(max(0, before + 1), r + 1):
+            keep = blocks[before] if before >= 0 else None
+            out.setdefault(i, (keep, list(freeze.equipment)))
+    return out

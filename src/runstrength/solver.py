@@ -1,4 +1,7 @@
-"""Assemble candidates, rules and objective into a CP-SAT model; solve; read back a Plan."""
+"""Assemble candidates, rules and objective into a CP-SAT model and solve it.
+
+``planner.plan_season`` turns what this chooses into a Plan (explanations, prescriptions).
+"""
 
 from __future__ import annotations
 
@@ -10,25 +13,11 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from runstrength import rules
-from runstrength.domain import (
-    Athlete,
-    Penalty,
-    Plan,
-    PlannedSession,
-    Shortfall,
-    SolveStatus,
-    Week,
-)
-from runstrength.explain import Block, diagnose, why_here, why_short
-from runstrength.knowledge import Knowledge, SessionKind
-from runstrength.prescription import (
-    prescribe,
-    progress_season,
-    retest_applies,
-    session_minutes,
-    session_volume,
-)
+from runstrength.domain import Penalty, SolveStatus
+from runstrength.knowledge import SessionKind
+from runstrength.prescription import session_volume
 from runstrength.rules import Candidate, Model, Season
+from runstrength.rules.base import Block
 from runstrength.rules.availability import Interval
 
 TIE_BREAK_RANGE = 64
@@ -72,7 +61,7 @@ def _grid_start(lo: dt.datetime, hi: dt.datetime, minutes: int, grid: int,
 def _placements(season: Season, day: dt.date, kind: SessionKind,
                 free: list[Interval]) -> list[tuple[dt.datetime, dt.datetime]]:
     athlete, grid = season.athlete, season.knowledge.rules.grid_minutes
-    minutes = session_minutes(kind, athlete)
+    minutes = season.slot_minutes(kind, season.week_of[day])
     floors = [t for r in rules.HARD if (t := r.not_before(season, day, kind)) is not None]
     wanted = season.at(day, athlete.preferences.time) if athlete.preferences.time else None
     out = []
@@ -110,7 +99,7 @@ def candidates(season: Season) -> Candidates:
 
 def _no_slot(season: Season, day: dt.date, kind: SessionKind, free: list[Interval]) -> Block:
     """The rule to blame when ``kind`` finds no start on ``day``: a late floor, or the time."""
-    minutes = session_minutes(kind, season.athlete)
+    minutes = season.slot_minutes(kind, season.week_of[day])
     grid = season.knowledge.rules.grid_minutes
     if any(_grid_start(lo, hi, minutes, grid, None) for lo, hi in free):
         for rule in rules.HARD:
@@ -190,76 +179,3 @@ def solve(m: Model, *, time_limit: float | None = None) -> Solved:
     ]
     return Solved(status, chosen, penalties, solver.objective_value / m.scale,
                   solver.best_objective_bound / m.scale, seconds)
-
-
-def plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledge, *,
-                stamp: dt.datetime, time_limit: float | None = None,
-                diagnose_short: bool = False) -> Plan:
-    """Place the season's sessions and return the finished Plan."""
-    t0 = time.perf_counter()
-    found = candidates(season)
-    model = build(season, found)
-    solved = solve(model, time_limit=time_limit)
-    sessions = []
-    # The last session of a block that can hold the re-test takes it (seed 002): in the block's
-    # final week, or earlier in the block when that week has none (a blackout, say).
-    ends = {w.block: w for w in weeks if w.block_end}
-    retests: dict[int, int] = {}
-    for c in sorted(solved.chosen, key=lambda c: c.start):
-        end = ends.get(c.week.block)
-        if end is not None and retest_applies(c.kind, end, k):
-            retests[c.week.block] = c.index
-    for c in sorted(solved.chosen, key=lambda c: c.start):
-        retest = retests.get(c.week.block) == c.index
-        week = c.week if not retest or c.week.block_end else c.week.model_copy(
-            update={"block_end": True})
-        sessions.append(PlannedSession(
-            athlete=athlete.id,
-            start=c.start,
-            end=c.end,
-            kind=c.kind.id,
-            title=c.kind.name,
-            leg_load=c.kind.leg_load,
-            phase=c.week.phase,
-            week=c.week.index,
-            deload=c.week.deload,
-            volume=session_volume(c.kind, week, athlete, k, retest=retest),
-            exercises=prescribe(c.kind, week, athlete, k, retest=retest),
-            reason=why_here(season, c, found, solved.chosen),
-            retest=retest,
-            emphasis=c.week.emphasis,
-            block=c.week.block,
-            block_week=c.week.block_week,
-        ))
-    # Load cues count from what was really done: a lift new to the block starts it afresh.
-    sessions = progress_season(sessions, weeks, athlete, k)
-    shortfalls, conflicts = [], []
-    measured: dict = {}  # weeks of the same shape share their fix measurements
-    for week in weeks:
-        placed = sum(1 for c in solved.chosen
-                     if c.week.index == week.index and c.kind.counts_as_strength)
-        if placed >= week.min_sessions:
-            continue
-        reasons, fixes = why_short(season, week, found, solved.chosen, measured)
-        shortfalls.append(Shortfall(
-            week=week.index, monday=week.monday, needed=week.min_sessions, placed=placed,
-            reasons=reasons, fixes=fixes,
-        ))
-        if diagnose_short:
-            conflicts.append(diagnose(season, week, found))
-    return Plan(
-        athlete=athlete,
-        weeks=weeks,
-        sessions=sessions,
-        shortfalls=shortfalls,
-        penalties=solved.penalties,
-        runs=sorted(season.runs, key=lambda r: r.start),  # as imported: no assumed race runs
-        busy=season.busy,
-        key_runs=sorted(season.key_kinds, key=lambda r: r.value),
-        conflicts=conflicts,
-        status=solved.status,
-        objective=solved.objective,
-        bound=solved.bound,
-        wall_seconds=time.perf_counter() - t0,
-        stamp=stamp,
-    )

@@ -1,8 +1,9 @@
-"""A solver-free check of every hard rule on a finished plan.
+"""A solver-free check of every hard rule on a finished plan, and of the coaching criteria.
 
-It shares no code with the model's rules on purpose: it reads the plan, the runs, busy time,
-the profile and the rule parameters, and says in plain words which hard rule a session
-breaks. Tests run it on every plan they make.
+It shares no code with the model's rules or the prescriber on purpose: it reads the plan, the
+runs, busy time, the profile and the models, and says in plain words which hard rule a session
+breaks (``validate``) or which coaching criterion a session or week misses (``coaching``, rule
+ids ``coach:...``). Tests run it on every plan they make.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from runstrength.domain import (
+    Category,
     LegLoad,
     Level,
     Phase,
@@ -57,6 +59,8 @@ def validate(plan: Plan, k: Knowledge) -> list[Violation]:
     for run in runs:
         if run.kind in key_kinds:
             key_days.setdefault(run.day, []).append(run)
+    long_days = {run.day for run in runs if run.kind is RunKind.LONG}
+    back = k.periodization.return_after_race
     weeks = {w.index: w for w in plan.weeks}
     races = athlete.races
     pad = dt.timedelta(minutes=rules.run_buffer_minutes)
@@ -89,7 +93,13 @@ def validate(plan: Plan, k: Knowledge) -> list[Violation]:
         # no-heavy-legs-before-key
         if heavy and key_days.get(day + dt.timedelta(days=1)):
             bad("no-heavy-legs-before-key", s, f"{label} is heavy the day before a key run")
+        if s.leg_load in rules.before_long_loads and day + dt.timedelta(days=1) in long_days:
+            bad("no-heavy-legs-before-key", s, f"{label} is {s.leg_load.value} the day before "
+                                               "a long run")
         # no-stacking
+        if (athlete.level is not Level.ADVANCED and s.leg_load in rules.long_run_day_loads
+                and day in long_days):
+            bad("no-stacking", s, f"{label} is {s.leg_load.value} on a long-run day")
         if heavy and key_days.get(day):
             if athlete.level is not Level.ADVANCED:
                 bad("no-stacking", s, f"{label} is heavy on a key-run day")
@@ -113,6 +123,16 @@ def validate(plan: Plan, k: Knowledge) -> list[Violation]:
                     and 1 <= -before <= rules.a_race_recovery_unloaded_days
                     and s.leg_load in (LegLoad.HEAVY, LegLoad.MODERATE)):
                 bad("race-week", s, f"{label} loads the legs {-before} days after {race.label}")
+            # return-after-race
+            if (1 <= -before <= rules.race_recovery_unloaded_days
+                    and s.leg_load in (LegLoad.HEAVY, LegLoad.MODERATE)):
+                bad("return-after-race", s, f"{label} loads the legs {-before} days after "
+                                            f"{race.label}")
+            quiet = back.no_jump_days.get(race.distance, 0) if back else 0
+            if 1 <= -before <= quiet and any(p.exercise.category is Category.PLYOMETRIC
+                                             for p in s.exercises):
+                bad("return-after-race", s, f"{label} has jumps {-before} days after "
+                                            f"{race.label} (none for {quiet} days)")
 
     # one-per-day
     per_day = Counter(s.start.astimezone(zone).date() for s in plan.sessions)
@@ -126,8 +146,16 @@ def validate(plan: Plan, k: Knowledge) -> list[Violation]:
         if b.start - a.start < gap:
             bad("heavy-spacing", b, f"heavy sessions {a.start:%a %d %b %H:%M} and "
                                     f"{b.start:%a %d %b %H:%M} are under {gap} apart")
-    # phase-max (and each kind's weekly cap)
-    per_week = Counter(s.week for s in plan.sessions)
+    # return-after-race: the weeks back hold at most their share of the leg sets
+    for index, cap in sorted(return_caps(plan, k).items()):
+        legs = sum(s.volume.get(c, 0) for s in plan.sessions if s.week == index
+                   for c in (Category.POSTERIOR, Category.UNILATERAL))
+        if legs > cap:
+            bad("return-after-race", None, f"week {index} holds {legs} leg sets after a race, "
+                                           f"at most {cap}")
+    # phase-max (and each kind's weekly cap); the short add-ons do not count
+    per_week = Counter(s.week for s in plan.sessions
+                       if s.kind not in k.sessions or k.sessions[s.kind].counts_as_strength)
     for index, n in sorted(per_week.items()):
         week = weeks[index]
         if n > week.max_sessions:
@@ -138,4 +166,42 @@ def validate(plan: Plan, k: Knowledge) -> list[Violation]:
         cap = k.sessions[kind].max_per_week
         if n > cap:
             bad("phase-max", None, f"week {index} has {n} {kind} sessions, max {cap}")
-    return out
+    from runstrength.coaching import coaching
+
+    return out + coaching(plan, k)
+
+
+def return_caps(plan: Plan, k: Knowledge) -> dict[int, int]:
+    """Week index -> most posterior-chain + unilateral sets it may hold after a race.
+
+    The j-th week after a race week gets ``shares[priority][distance][j]`` of the mean leg
+    target (models: targets x level volume) of the last ``reference_weeks`` base/build weeks
+    that are not deloads, before the race week (periodization.toml return_after_race).
+    """
+    back = k.periodization.return_after_race
+    if back is None:
+        return {}
+    p = k.periodization
+    level = p.level_volume[plan.athlete.level]
+
+    def legs(phase: Phase) -> float:
+        return (p.targets[phase].get(Category.POSTERIOR, 0)
+                + p.targets[phase].get(Category.UNILATERAL, 0)) * level
+
+    weeks = sorted(plan.weeks, key=lambda w: w.index)
+    out: dict[int, float] = {}
+    for race in plan.athlete.races:
+        here = [i for i, w in enumerate(weeks) if w.monday <= race.date <= w.sunday]
+        if not here:
+            continue
+        r = here[0]
+        ref = [w for w in weeks[:r] if w.phase in (Phase.BASE, Phase.BUILD) and not w.deload]
+        ref = ref[-back.reference_weeks:]
+        if not ref:
+            continue
+        mean = sum(legs(w.phase) for w in ref) / len(ref)
+        for j, share in enumerate(back.shares.get(race.priority, {}).get(race.distance, [])):
+            if r + 1 + j < len(weeks):
+                index = weeks[r + 1 + j].index
+                out[index] = min(out.get(index, mean), share * mean)
+    return {i: int(v) for i, v in out.items()}

@@ -68,25 +68,49 @@ def plan_to_ics(
 
 
 def session_description(session: PlannedSession) -> str:
-    """Plain text a person can train from: what, when in the season, how, and why here."""
+    """Plain text a person can train from: what, when in the season, how, and why here.
+
+    Headed sections (``Warm-up``, ``Main block``, ``Cool-down``), one item a line starting
+    ``- `` with sets x reps (or time / contacts), the rest and a short technique cue; the week's
+    load cue and the session's usual effort once at the top.
+    """
+    warm, cool = session.warmup_minutes, session.cooldown_minutes
+    main = max(0, session.minutes - warm - cool)
+    head = f"{session.title} - {session.minutes} min"
+    if session.warmup or session.cooldown:
+        head += f" (warm-up {warm}, main block {main}, cool-down {cool})"
     week = f"Phase: {session.phase}, week {session.week}"
     if session.deload:
         week += " (deload week)"
-    lines = [session.title, week]
+    lines = [head, week]
     focus = [f"Emphasis: {session.emphasis}"] if session.emphasis else []
     focus.append(f"block {session.block}, week {session.block_week}")
-    if focus:
-        lines.append("; ".join(focus))
+    lines.append("; ".join(focus))
+    if session.add_on:
+        lines.append("A short core and mobility block beside the strength sessions")
     if session.retest:
         lines.append("Re-test: end of the block; the session opens with the tests - record each "
                      "result and compare it with the last re-test")
-    lines.append(f"{session.minutes} min")
-    loads = {p.load for p in session.exercises}
-    if len(loads) == 1:  # one cue for the whole session reads better than one per line
-        lines += ["", f"Load: {loads.pop()}"]
-        lines += [f"- {p.line(with_load=False)}" for p in session.exercises]
-    elif session.exercises:
-        lines += ["", *(f"- {p.line()}" for p in session.exercises)]
+    efforts = [p.effort or p.load for p in session.exercises]
+    usual = max(efforts, key=efforts.count) if efforts else ""
+    if session.week_load:
+        lines.append(f"Load this week: {session.week_load}")
+    if usual:
+        lines.append(f"Effort: {usual}")
+    if session.warmup:
+        lines += ["", f"Warm-up ({warm} min)", *(f"- {d.line()}" for d in session.warmup)]
+    if session.exercises:
+        lines += ["", f"Main block ({main} min)" if session.warmup else "Main block"]
+        for p, effort in zip(session.exercises, efforts, strict=True):
+            instead = f" (instead of {p.substitutes})" if p.substitutes else ""
+            text = f"- {p.exercise.name}{instead}: {p.dose_text()}"
+            if effort != usual:
+                text += f"; {effort}"
+            if p.cue:
+                text += f". {p.cue}"
+            lines.append(text)
+    if session.cooldown:
+        lines += ["", f"Cool-down ({cool} min)", *(f"- {d.line()}" for d in session.cooldown)]
     if session.reason:
         lines += ["", f"Why here: {session.reason}"]
     return "\n".join(lines)

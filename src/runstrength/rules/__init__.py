@@ -3,10 +3,12 @@
 from runstrength.rules.availability import Availability
 from runstrength.rules.base import Candidate, Model, Rule, Season, Term
 from runstrength.rules.blackouts import Blackouts
+from runstrength.rules.core_days import CoreDays
 from runstrength.rules.core_weekly import CoreWeekly
 from runstrength.rules.day_after_long import DayAfterLong
 from runstrength.rules.easy_days import EasyDays
 from runstrength.rules.fresh_before_key import FreshBeforeKey
+from runstrength.rules.heavy_near_tempo import HeavyNearTempo
 from runstrength.rules.heavy_spacing import HeavySpacing
 from runstrength.rules.no_heavy_legs_before_key import NoHeavyLegsBeforeKey
 from runstrength.rules.no_stacking import NoStacking
@@ -16,6 +18,7 @@ from runstrength.rules.phase_min import PhaseMin
 from runstrength.rules.posterior_every import PosteriorEvery
 from runstrength.rules.preferences import Preferences
 from runstrength.rules.race_week import RaceWeek
+from runstrength.rules.return_after_race import ReturnAfterRace
 from runstrength.rules.spread import Spread
 from runstrength.rules.stability import Stability
 from runstrength.rules.volume_balance import VolumeBalance
@@ -30,13 +33,16 @@ HARD: tuple[Rule, ...] = (
     HeavySpacing(),
     PhaseMax(),
     RaceWeek(),
+    ReturnAfterRace(),
 )
 SOFT: tuple[Rule, ...] = (
     PhaseMin(),
     VolumeBalance(),
     PosteriorEvery(),
     CoreWeekly(),
+    CoreDays(),
     EasyDays(),
+    HeavyNearTempo(),
     DayAfterLong(),
     FreshBeforeKey(),
     Spread(),

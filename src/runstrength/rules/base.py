@@ -14,6 +14,18 @@ from runstrength.knowledge import Knowledge, SessionKind
 
 
 @dataclass(frozen=True)
+class Block:
+    """A hard rule keeping one kind of session off one day."""
+
+    rule: str
+    text: str
+    minutes: int = 0  # the session length that found no slot, for "no slot" blocks
+
+    def __str__(self) -> str:
+        return f"{self.text} [{self.rule}]"
+
+
+@dataclass(frozen=True)
 class Candidate:
     """One place a session of one kind could go: a day, a kind and a start time."""
 
@@ -43,6 +55,31 @@ class Season:
     runs_on: dict[dt.date, list[RunWorkout]] = field(default_factory=dict)
     busy_on: dict[dt.date, list[BusyBlock]] = field(default_factory=dict)
     week_of: dict[dt.date, Week] = field(default_factory=dict)
+    _contents: dict = field(default_factory=dict, init=False, repr=False)
+
+    def content(self, kind: SessionKind, week: Week, *, jumps: int = 0):
+        """What a session of ``kind`` holds in ``week`` (prescription.session_content), built
+        once per season."""
+        from runstrength.prescription import session_content
+
+        key = (kind.id, week.index, jumps)
+        if key not in self._contents:
+            self._contents[key] = session_content(kind, week, self.athlete, self.knowledge,
+                                                  jumps=jumps)
+        return self._contents[key]
+
+    def slot_minutes(self, kind: SessionKind, week: Week) -> int:
+        """The time a session of ``kind`` needs in ``week``: its content, with the week's jumps
+        if it may carry them (the jump session is chosen once the plan is placed)."""
+        from runstrength.prescription import max_jumps
+
+        most = max_jumps(kind, week, self.athlete, self.knowledge)
+        minutes = self.content(kind, week).minutes
+        return max(minutes, self.content(kind, week, jumps=most).minutes) if most else minutes
+
+    def volume(self, kind: SessionKind, week: Week) -> dict:
+        """Working sets per category of a session of ``kind`` in ``week`` (no jumps)."""
+        return self.content(kind, week).volume
 
     def __post_init__(self) -> None:
         runs_on: dict[dt.date, list[RunWorkout]] = defaultdict(list)

@@ -11,8 +11,10 @@ class PhaseMax(Rule):
     def apply(self, m):
         for week in m.season.weeks:
             here = m.in_week(week)
-            if len(here) > week.max_sessions:
-                m.cp.add(m.count(here) <= week.max_sessions)
+            # the short core and mobility add-ons do not count (sessions.toml)
+            strength = [c for c in here if c.kind.counts_as_strength]
+            if len(strength) > week.max_sessions:
+                m.cp.add(m.count(strength) <= week.max_sessions)
             for kind in m.season.knowledge.sessions.values():
                 same = [c for c in here if c.kind.id == kind.id]
                 if len(same) > kind.max_per_week:

@@ -15,7 +15,9 @@ class Preferences(Rule):
         weight = rules.weights.preferences
         for c in m.candidates:
             cost = 0
-            if prefs.days and WEEKDAYS[c.day.weekday()] not in prefs.days:
+            # preferred days are for strength sessions; add-ons fill the other days
+            if (prefs.days and c.kind.counts_as_strength
+                    and WEEKDAYS[c.day.weekday()] not in prefs.days):
                 cost += weight
             if prefs.time is not None:
                 wanted = m.season.at(c.day, prefs.time)

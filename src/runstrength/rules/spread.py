@@ -1,4 +1,5 @@
-"""spread: prefer sessions spread across the week over back-to-back days."""
+"""spread: prefer strength sessions spread across the week over back-to-back days (the short
+core and mobility add-ons may sit between them)."""
 
 import datetime as dt
 
@@ -13,7 +14,9 @@ class Spread(Rule):
     def apply(self, m):
         weight = m.season.knowledge.rules.weights.spread
         for day in m.season.days:
-            today, tomorrow = m.on_day(day), m.on_day(day + dt.timedelta(days=1))
+            today = [c for c in m.on_day(day) if c.kind.counts_as_strength]
+            tomorrow = [c for c in m.on_day(day + dt.timedelta(days=1))
+                        if c.kind.counts_as_strength]
             if not today or not tomorrow:
                 continue
             both = m.cp.new_bool_var(f"back_to_back_{day}")

@@ -10,15 +10,12 @@ class VolumeBalance(Rule):
     hard = False
 
     def apply(self, m):
-        from runstrength.prescription import session_volume
-
         weight = m.season.knowledge.rules.weights.volume_balance
-        athlete, k = m.season.athlete, m.season.knowledge
         for week in m.season.weeks:
             here = m.in_week(week)
             for cat in BALANCED:
                 target = week.targets.get(cat, 0)
-                sets = [(c, session_volume(c.kind, week, athlete, k).get(cat, 0)) for c in here]
+                sets = [(c, m.season.volume(c.kind, week).get(cat, 0)) for c in here]
                 top = sum(s for _, s in sets) + target
                 over = m.cp.new_int_var(0, top, f"over_{cat}_w{week.index}")
                 under = m.cp.new_int_var(0, target, f"under_{cat}_w{week.index}")

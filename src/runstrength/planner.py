@@ -1,0 +1,123 @@
+"""One athlete's season from end to end: candidates -> build -> solve -> prescribe -> explain
+-> Plan. ``solver`` builds and solves; this module turns its choice into sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from runstrength.domain import Athlete, Category, Plan, PlannedSession, Shortfall, Week
+from runstrength.explain import diagnose, why_here, why_short
+from runstrength.knowledge import Knowledge
+from runstrength.prescription import (
+    Content,
+    apply_content,
+    jump_budgets,
+    progress_season,
+    retest_applies,
+    session_content,
+)
+from runstrength.rules import Candidate, Season
+from runstrength.solver import build, candidates, solve
+
+
+def _retests(chosen: list[Candidate], weeks: list[Week], k: Knowledge) -> set[int]:
+    """Candidate indices that hold their block's re-test (seed 002).
+
+    The last session of a block that can hold it takes it: in the block's final week, or
+    earlier in the block when that week has none (a blackout, say). A power session in that
+    same week takes it instead, so the week's all-out jumps stay in one session.
+    """
+    ends = {w.block: w for w in weeks if w.block_end}
+    last: dict[int, Candidate] = {}
+    for c in sorted(chosen, key=lambda c: c.start):
+        end = ends.get(c.week.block)
+        if end is not None and retest_applies(c.kind, end, k):
+            last[c.week.block] = c
+    out = set()
+    for c in last.values():
+        power = [o for o in chosen if o.week.index == c.week.index
+                 and Category.PLYOMETRIC in o.kind.sets.get(o.week.phase, {})
+                 and retest_applies(o.kind, ends[c.week.block], k)]
+        out.add((power[0] if power else c).index)
+    return out
+
+
+def plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledge, *,
+                stamp: dt.datetime, time_limit: float | None = None,
+                diagnose_short: bool = False) -> Plan:
+    """Place the season's sessions and return the finished Plan."""
+    t0 = time.perf_counter()
+    found = candidates(season)
+    model = build(season, found)
+    solved = solve(model, time_limit=time_limit)
+    chosen = sorted(solved.chosen, key=lambda c: c.start)
+    retests = _retests(chosen, weeks, k)
+    placed: list[tuple[Candidate, Week, PlannedSession]] = []
+    for c in chosen:
+        retest = c.index in retests
+        week = c.week if not retest or c.week.block_end else c.week.model_copy(
+            update={"block_end": True})
+        placed.append((c, week, PlannedSession(
+            athlete=athlete.id,
+            start=c.start,
+            end=c.end,
+            kind=c.kind.id,
+            title=c.kind.name,
+            leg_load=c.kind.leg_load,
+            phase=c.week.phase,
+            week=c.week.index,
+            deload=c.week.deload,
+            reason=why_here(season, c, found, solved.chosen),
+            retest=retest,
+            emphasis=c.week.emphasis,
+            block=c.week.block,
+            block_week=c.week.block_week,
+            add_on=not c.kind.counts_as_strength,
+        )))
+    # The week's one jump session and its contacts, then each session's content and length.
+    contents: dict[tuple[int, int], Content] = {}
+
+    def content(i: int, jumps: int) -> Content:
+        if (i, jumps) not in contents:
+            c, week, s = placed[i]
+            contents[i, jumps] = session_content(c.kind, week, athlete, k, retest=s.retest,
+                                                 jumps=jumps)
+        return contents[i, jumps]
+
+    jumps = jump_budgets([s for _, _, s in placed], weeks, athlete, k, season.races,
+                         lambda i, budget: sum(p.contacts for p in content(i, budget).main))
+    sessions = [apply_content(s, content(i, jumps.get(i, 0)))
+                for i, (_, _, s) in enumerate(placed)]
+    # Load cues count from what was really done: a lift new to the block starts it afresh.
+    sessions = progress_season(sessions, weeks, athlete, k)
+    shortfalls, conflicts = [], []
+    measured: dict = {}  # weeks of the same shape share their fix measurements
+    for week in weeks:
+        count = sum(1 for c in solved.chosen
+                    if c.week.index == week.index and c.kind.counts_as_strength)
+        if count >= week.min_sessions:
+            continue
+        reasons, fixes = why_short(season, week, found, solved.chosen, measured)
+        shortfalls.append(Shortfall(
+            week=week.index, monday=week.monday, needed=week.min_sessions, placed=count,
+            reasons=reasons, fixes=fixes,
+        ))
+        if diagnose_short:
+            conflicts.append(diagnose(season, week, found))
+    return Plan(
+        athlete=athlete,
+        weeks=weeks,
+        sessions=sessions,
+        shortfalls=shortfalls,
+        penalties=solved.penalties,
+        runs=sorted(season.runs, key=lambda r: r.start),  # as imported: no assumed race runs
+        busy=season.busy,
+        key_runs=sorted(season.key_kinds, key=lambda r: r.value),
+        conflicts=conflicts,
+        status=solved.status,
+        objective=solved.objective,
+        bound=solved.bound,
+        wall_seconds=time.perf_counter() - t0,
+        stamp=stamp,
+    )
