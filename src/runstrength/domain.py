@@ -215,6 +215,11 @@ class Preferences(BaseModel):
         return clock_value(value)
 
 
+@cache
+def _owned(equipment: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(e.lower() for e in equipment)
+
+
 class Athlete(BaseModel):
     """The athlete profile (TOML): who trains, when, with what, towards which races."""
 
@@ -312,7 +317,7 @@ class Athlete(BaseModel):
 
     def has_equipment(self, needed: list[str]) -> bool:
         """True when every item of ``needed`` is available (bodyweight always is)."""
-        have = {e.lower() for e in self.equipment}
+        have = _owned(tuple(self.equipment))
         if "gym" in have:
             return True
         return all(n == "bodyweight" or n in have for n in needed)
@@ -389,6 +394,13 @@ class Week(BaseModel):
         return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
 
 
+@cache
+def requirement_options(requirement: str) -> tuple[frozenset[str], ...]:
+    """ "a+b|c" -> ({a, b}, {c}): the pattern sets any one of which meets the requirement."""
+    return tuple(frozenset(p.strip() for p in option.split("+"))
+                 for option in requirement.split("|"))
+
+
 class Exercise(BaseModel):
     """One exercise of the catalogue (models/exercises.toml)."""
 
@@ -408,8 +420,8 @@ class Exercise(BaseModel):
     def has(self, requirement: str) -> bool:
         """True when this exercise meets one requirement: patterns joined by "+" must all be
         there; alternatives split by "|" need one of them (sessions.toml ``requires``)."""
-        return any(all(p.strip() in self.patterns for p in option.split("+"))
-                   for option in requirement.split("|"))
+        held = set(self.patterns)
+        return any(option <= held for option in requirement_options(requirement))
 
 
 class Prescribed(BaseModel):

@@ -19,6 +19,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     field_validator,
     model_validator,
@@ -585,6 +586,12 @@ class Knowledge(_Strict):
     prescription: Prescription
     classify: Classify
     root: Path
+    # Results computed from these models alone (session contents by shape): built once.
+    _memo: dict = PrivateAttr(default_factory=dict)
+
+    @property
+    def memo(self) -> dict:
+        return self._memo
 
     @model_validator(mode="after")
     def _cross(self) -> Knowledge:

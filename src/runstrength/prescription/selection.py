@@ -58,6 +58,15 @@ def pool_with_origins(category: Category, athlete: Athlete, k: Knowledge,
     (taper, race week: equipment and ``exclude``) or the session's (``banned`` equipment) made
     the swap. Exercises that use equipment come before bodyweight ones, file order otherwise.
     """
+    key = ("pool", category, tuple(sorted(e.lower() for e in athlete.equipment)),
+           None if allowed is None else tuple(allowed), tuple(banned), tuple(excluded))
+    if key not in k.memo:
+        k.memo[key] = _pool(category, athlete, k, allowed, banned, excluded)
+    return list(k.memo[key])
+
+
+def _pool(category: Category, athlete: Athlete, k: Knowledge, allowed: Collection[str] | None,
+          banned: Collection[str], excluded: Collection[str]) -> list[Pair]:
     pool: dict[str, Pair] = {}
     for origin in k.exercises.values():
         if origin.category is not category:
@@ -119,19 +128,20 @@ def choose(kind: SessionKind, counts: dict[Category, int],
     """
     picked: dict[Category, list[Pair]] = {cat: [] for cat in counts}
     taken: set[str] = set()
+    held: set[str] = set()  # the no_repeat patterns already in the session
 
     def fits(ex: Exercise, cat: Category) -> bool:
         if ex.id in taken or len(picked[cat]) >= counts[cat]:
             return False
-        held = {p for pairs in picked.values() for e, _ in pairs for p in e.patterns}
-        return not any(p in ex.patterns and p in held for p in kind.no_repeat)
+        return not any(p in held for p in ex.patterns)
 
     def take(cat: Category, pair: Pair) -> None:
         picked[cat].append(pair)
         taken.add(pair[0].id)
+        held.update(p for p in pair[0].patterns if p in kind.no_repeat)
 
     for req in kind.requires:
-        if meets([e for pairs in picked.values() for e, _ in pairs], req):
+        if any(e.has(req) for pairs in picked.values() for e, _ in pairs):
             continue
         for cat in counts:
             pair = next((p for p in rankings.get(cat, []) if p[0].has(req) and fits(p[0], cat)),

@@ -326,9 +326,47 @@ def session_content(kind: SessionKind, week: Week, athlete: Athlete, k: Knowledg
                     retest: bool = False, jumps: int = 0) -> Content:
     """The session of ``kind`` in ``week``: warm-up, main block, cool-down, minutes, volume.
 
-    ``jumps``: ground contacts of the session's jumps (0: none).
+    ``jumps``: ground contacts of the session's jumps (0: none). Weeks of the same shape (same
+    phase, emphasis, lifts, volume) share what they hold; only the week's cues differ.
     """
     testing = retest and retest_applies(kind, week, k)
+    shape = ("content", kind.id, week.phase, week.emphasis, week.deload, week.volume_share,
+             week.lift_block or week.block, tuple(week.banned_equipment), testing,
+             week.block <= 1, jumps, tuple(sorted(athlete.equipment)), athlete.level,
+             athlete.session_minutes)
+    memo = k.memo
+    if shape not in memo:
+        if len(memo) > 20000:  # many athletes in one process: start afresh
+            memo.clear()
+        memo[shape] = (week, _content(kind, week, athlete, k, testing, jumps))
+    built_for, content = memo[shape]
+    if (built_for.block, built_for.block_week) == (week.block, week.block_week):
+        return content
+    return _recued(content, kind, week, athlete, k)
+
+
+def _recued(content: Content, kind: SessionKind, week: Week, athlete: Athlete,
+            k: Knowledge) -> Content:
+    """``content`` (built for another week of the same shape) with ``week``'s cues."""
+    dose = dose_of(week, k)
+    tests = {item.id for item in k.prescription.retest.items}
+    main = []
+    for p in content.main:
+        if p.exercise.id in tests:
+            main.append(p)
+            continue
+        how = progress_kind(p.exercise, k)
+        _, effort, progress = effort_of(p.exercise, how, kind, week, dose, k)
+        effort, progression = load_parts(p.exercise, how, effort, progress, dose, week,
+                                         athlete, k, History())
+        main.append(p.model_copy(update={"load": join_load(effort, progression),
+                                         "effort": effort, "progression": progression}))
+    return Content(warmup=content.warmup, main=main, cooldown=content.cooldown,
+                   minutes=content.minutes, week_load=week_load(main, k), volume=content.volume)
+
+
+def _content(kind: SessionKind, week: Week, athlete: Athlete, k: Knowledge, testing: bool,
+             jumps: int) -> Content:
     budget_s = budget_minutes(kind, athlete) * 60
     template = k.prescription.structure.get(kind.structure)
     warmup = _drills(template.warmup, athlete, k) if template else []
