@@ -62,5 +62,11 @@ def checked(runs, athlete: Athlete, start: dt.date = MONDAY, end: dt.date | None
     return result
 
 
+def strength(result: Plan) -> list:
+    """The plan's strength sessions: the short core and mobility add-ons left out."""
+    return [s for s in result.sessions if not s.add_on]
+
+
 def days_of(result: Plan) -> list[str]:
-    return [f"{s.start:%a}" for s in result.sessions]
+    """Weekdays of the plan's strength sessions (add-ons left out)."""
+    return [f"{s.start:%a}" for s in strength(result)]

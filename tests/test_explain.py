@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import MONDAY, ROOT, SCENARIOS, checked, day, make_athlete, run
+from conftest import MONDAY, ROOT, SCENARIOS, checked, day, make_athlete, run, strength
 
 from runstrength.cli import main
 
@@ -51,13 +51,13 @@ def test_why_here_names_time_window_and_the_nearby_days():
                                   sat=["08:00-10:00"]))
     result = checked([run(day(1), "intervals"), run(day(6), "long", minutes=120),
                       run(day(3), "easy")], athlete)
-    heavy = [s for s in result.sessions if s.leg_load.value == "heavy"]
-    assert heavy, result.sessions
+    heavy = [s for s in strength(result) if s.leg_load.value == "heavy"]
+    assert heavy, strength(result)
     fri = next(s for s in heavy if s.day == day(4))
     assert fri.reason.startswith("Fri 05 Mar 18:00-18:45: no run that day")
     assert "at the start of your 18:00-20:00 window" in fri.reason
     assert "Thu: no availability that day [availability]" in fri.reason
-    assert "Sat: day before long (long): no heavy legs [no-heavy-legs-before-key]" in fri.reason
+    assert "Sat: day before long run (long): no heavy legs [no-heavy-legs-before-key]" in fri.reason
 
 
 def test_why_here_names_the_soft_rule_that_kept_a_free_day_empty():
@@ -65,9 +65,9 @@ def test_why_here_names_the_soft_rule_that_kept_a_free_day_empty():
     athlete = make_athlete(level="beginner", **only(tue=["18:00-20:00"], wed=["18:00-20:00"],
                                                     thu=["18:00-20:00"]))
     result = checked([run(day(2), "tempo")], athlete)
-    assert [f"{s.start:%a}" for s in result.sessions] == ["Tue", "Thu"]
+    assert [f"{s.start:%a}" for s in strength(result)] == ["Tue", "Thu"]
     assert "Wed: tempo run that day, and strength prefers easy days [easy-days]" in \
-        result.sessions[0].reason
+        strength(result)[0].reason
 
 
 def test_every_session_of_a_season_explains_itself(tmp_path):
@@ -224,7 +224,7 @@ def test_frames_for_notebooks_match_the_plan():
     assert len(result.to_frame()) == len(result.sessions)
     weeks = result.to_frame("weeks")
     assert list(weeks["week"]) == [w.index for w in result.weeks]
-    assert weeks["sessions"].sum() == len(result.sessions)
+    assert weeks["sessions"].sum() == len(strength(result))
     assert weeks["penalty"].sum() == sum(p.cost for p in result.penalties)
     paid = result.to_frame("penalties")
     assert paid.to_dict("records") == result.penalty_breakdown()
@@ -251,7 +251,7 @@ def test_why_here_names_the_busy_event_that_moved_the_start():
     start = run(day(2), "easy", at="17:30", minutes=120).start
     busy = [BusyBlock(start=start, end=start + dt.timedelta(hours=2), title="School pickup")]
     result = checked([], athlete, busy=busy)
-    [s] = result.sessions
+    [s] = strength(result)
     assert "not at your preferred 18:00: School pickup 17:30-19:30 takes that time " \
         "[availability]" in s.reason
 
@@ -281,7 +281,7 @@ def test_why_here_for_an_advanced_athlete_lifting_after_a_key_run(heavy_only_mod
     """Hard day hard: an advanced athlete's heavy session on an intervals day says why."""
     athlete = make_athlete(level="advanced", **only(tue=["06:00-21:00"]))
     result = checked([run(day(1), "intervals", at="07:00")], athlete, models=heavy_only_models)
-    heavy = [s for s in result.sessions if s.leg_load.value == "heavy"]
+    heavy = [s for s in strength(result) if s.leg_load.value == "heavy"]
     assert heavy and heavy[0].start.hour >= 14
     assert "heavy legs on the day of the intervals run: an advanced athlete may lift 6 h " \
         "after it ends [no-stacking]" in heavy[0].reason
@@ -303,8 +303,8 @@ def test_why_here_uses_hours_for_heavy_spacing(heavy_only_models):
     athlete = make_athlete(level="beginner", **only(wed=["18:00-20:00"], thu=["18:00-20:00"],
                                                     fri=["18:00-20:00"]))
     result = checked([run(day(3), "tempo", at="07:00")], athlete, models=heavy_only_models)
-    assert [f"{s.start:%a}" for s in result.sessions] == ["Wed", "Fri"]
-    wed = result.sessions[0]
+    assert [f"{s.start:%a}" for s in strength(result)] == ["Wed", "Fri"]
+    wed = strength(result)[0]
     assert "Thu: Fri's heavy-leg session would be under 48 h away [heavy-spacing]" in wed.reason
 
 
@@ -313,6 +313,6 @@ def test_a_soft_rule_the_chosen_day_pays_too_is_not_the_reason():
     athlete = make_athlete(level="beginner", **only(mon=["18:00-20:00"], tue=["18:00-20:00"],
                                                     wed=["18:00-20:00"]))
     result = checked([run(day(i), "tempo", at="07:00") for i in range(3)], athlete)
-    assert len(result.sessions) == 2
-    for s in result.sessions:
+    assert len(strength(result)) == 2
+    for s in strength(result):
         assert "[easy-days]" not in s.reason, s.reason

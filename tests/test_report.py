@@ -263,7 +263,16 @@ def test_week_frame_matches_plan(which: str, request: pytest.FixtureRequest) -> 
             assert row[f"{c}_sets"] == sum(s.volume.get(c, 0) for s in plan.sessions
                                            if s.week == w.index)
             assert row[f"{c}_target"] == w.targets.get(c, 0)
-    assert frame["sessions"].sum() == len(plan.sessions)
+    assert frame["sessions"].sum() == sum(not s.add_on for s in plan.sessions)
+    assert frame["add_ons"].sum() == sum(s.add_on for s in plan.sessions)
+    assert frame["minutes"].sum() == sum(s.minutes for s in plan.sessions)
+    assert frame["contacts"].sum() == sum(s.contacts for s in plan.sessions)
+    for w, row in zip(plan.weeks, rows, strict=True):
+        here = [s for s in plan.sessions if s.week == w.index]
+        assert row["core_days"] == len({s.day for s in here if any(
+            p.exercise.category == "core" for p in s.exercises)})
+        assert row["calf_sessions"] == sum(any("calf-ankle" in p.exercise.patterns
+                                               for p in s.exercises) for s in here)
     assert frame["penalty"].sum() == sum(p.cost for p in plan.penalties)
     assert set(frame.loc[frame["short"], "week"]) == {sf.week for sf in plan.shortfalls}
     assert frame["deload"].dtype == bool and frame["short"].dtype == bool

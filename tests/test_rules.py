@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from conftest import checked, day, days_of, make_athlete, run
+from conftest import checked, day, days_of, make_athlete, run, strength
 
 from runstrength.domain import LegLoad, Phase, PlannedSession
 
@@ -22,8 +22,8 @@ def test_availability_keeps_sessions_inside_windows_and_clear_of_busy_time():
     busy_start = dt.datetime.combine(day(2), dt.time(18), athlete.zone)
     busy = BusyBlock(start=busy_start, end=busy_start + dt.timedelta(hours=1), title="Dentist")
     result = checked([], athlete, busy=[busy])
-    assert len(result.sessions) == 1
-    s = result.sessions[0]
+    assert len(strength(result)) == 1
+    s = strength(result)[0]
     assert s.start >= busy.end and s.end <= busy_start + dt.timedelta(hours=2)
 
 
@@ -31,9 +31,9 @@ def test_availability_keeps_a_buffer_around_runs():
     """availability: no session overlaps a run or the changing time around it."""
     athlete = make_athlete(**only(thu=["06:00-09:00"]))
     result = checked([run(day(3), "easy", "06:30", 45)], athlete)
-    assert len(result.sessions) == 1
+    assert len(strength(result)) == 1
     # run 06:30-07:15 plus the 30-minute buffer of models/rules.toml
-    assert f"{result.sessions[0].start:%H:%M}" >= "07:45"
+    assert f"{strength(result)[0].start:%H:%M}" >= "07:45"
 
 
 def test_blackouts_leave_blackout_days_empty():
@@ -41,22 +41,22 @@ def test_blackouts_leave_blackout_days_empty():
     athlete = make_athlete(blackouts=[{"start": str(day(0)), "end": str(day(4)),
                                        "reason": "travel"}])
     result = checked([], athlete)
-    assert result.sessions and set(days_of(result)) <= {"Sat", "Sun"}
+    assert strength(result) and set(days_of(result)) <= {"Sat", "Sun"}
 
 
 def test_no_heavy_legs_before_key_run():
     """no-heavy-legs-before-key: the only free day precedes intervals, so it is not heavy."""
     athlete = make_athlete(**only(mon=["18:00-20:00"]))
     result = checked([run(day(1), "intervals")], athlete)
-    assert result.sessions, "a light or moderate session still fits on Monday"
-    assert all(s.leg_load is not LegLoad.HEAVY for s in result.sessions)
+    assert strength(result), "a light or moderate session still fits on Monday"
+    assert all(s.leg_load is not LegLoad.HEAVY for s in strength(result))
 
 
 def test_no_stacking_on_key_run_day_for_recreational():
     """no-stacking: no heavy legs later on a long-run day for a recreational athlete."""
     athlete = make_athlete(**only(sun=["17:00-20:00"]))
     result = checked([run(day(6), "long", "08:00", 120)], athlete)
-    assert all(s.leg_load is not LegLoad.HEAVY for s in result.sessions)
+    assert all(s.leg_load is not LegLoad.HEAVY for s in strength(result))
 
 
 def test_no_stacking_lets_advanced_lift_six_hours_after(k):
@@ -80,7 +80,7 @@ def test_one_session_per_day():
     """one-per-day: two windows on the only free day still give one session."""
     athlete = make_athlete(**only(sat=["07:00-09:00", "15:00-18:00"]))
     result = checked([], athlete)
-    assert len(result.sessions) == 1
+    assert len(strength(result)) == 1
     assert result.shortfalls and result.shortfalls[0].placed == 1
 
 
@@ -88,14 +88,14 @@ def test_heavy_spacing_keeps_heavy_days_apart():
     """heavy-spacing: on two consecutive free days at most one session is heavy."""
     athlete = make_athlete(**only(mon=["18:00-20:00"], tue=["18:00-20:00"]))
     result = checked([], athlete)
-    assert len(result.sessions) == 2
-    assert sum(s.leg_load is LegLoad.HEAVY for s in result.sessions) <= 1
+    assert len(strength(result)) == 2
+    assert sum(s.leg_load is LegLoad.HEAVY for s in strength(result)) <= 1
 
 
 def test_phase_max_caps_a_beginner_at_two():
     """phase-max: a beginner free every day still gets at most two sessions in base."""
     result = checked([], make_athlete(level="beginner"))
-    assert len(result.sessions) == 2
+    assert len(strength(result)) == 2
 
 
 def test_race_week_is_light_early_and_quiet_before_the_race():
@@ -103,12 +103,12 @@ def test_race_week_is_light_early_and_quiet_before_the_race():
     race_day = day(13)
     athlete = make_athlete(races=[{"date": str(race_day), "distance": "10k", "priority": "A"}])
     result = checked([run(race_day, "race", "09:00", 60)], athlete, end=race_day)
-    week2 = [s for s in result.sessions if s.start.date() > day(6)]
+    week2 = [s for s in strength(result) if s.start.date() > day(6)]
     assert result.weeks[1].phase is Phase.RACE_WEEK
     for s in week2:
         assert s.leg_load in (LegLoad.LIGHT, LegLoad.NONE)
         assert (race_day - s.start.date()).days > 2
-    loaded = [s for s in result.sessions if s.leg_load in (LegLoad.HEAVY, LegLoad.MODERATE)]
+    loaded = [s for s in strength(result) if s.leg_load in (LegLoad.HEAVY, LegLoad.MODERATE)]
     assert all((race_day - s.start.date()).days > 7 for s in loaded)
 
 
@@ -117,7 +117,7 @@ def test_race_week_keeps_loaded_legs_away_just_after_an_a_race():
     race_day = day(6)
     athlete = make_athlete(races=[{"date": str(race_day), "distance": "10k", "priority": "A"}])
     result = checked([run(race_day, "race", "09:00", 60)], athlete, end=day(20))
-    loaded = [s for s in result.sessions if s.leg_load in (LegLoad.HEAVY, LegLoad.MODERATE)]
+    loaded = [s for s in strength(result) if s.leg_load in (LegLoad.HEAVY, LegLoad.MODERATE)]
     assert loaded and all(not 1 <= (s.day - race_day).days <= 3 for s in loaded)
 
 
@@ -136,10 +136,10 @@ def test_phase_min_reports_a_shortfall_with_reasons():
 def test_volume_balance_picks_strength_over_filler():
     """volume-balance: a free base week gets unilateral and posterior work, not mobility."""
     result = checked([], make_athlete())
-    kinds = {s.kind for s in result.sessions}
+    kinds = {s.kind for s in strength(result)}
     assert "mobility_activation" not in kinds
-    unilateral = sum(s.volume.get("unilateral", 0) for s in result.sessions)
-    posterior = sum(s.volume.get("posterior", 0) for s in result.sessions)
+    unilateral = sum(s.volume.get("unilateral", 0) for s in strength(result))
+    posterior = sum(s.volume.get("posterior", 0) for s in strength(result))
     target = result.weeks[0].targets
     assert unilateral >= target["unilateral"] // 2 and posterior >= target["posterior"] // 2
 
@@ -147,7 +147,7 @@ def test_volume_balance_picks_strength_over_filler():
 def test_posterior_chain_at_least_every_ten_days():
     """posterior-every-7-10: across three base weeks no 10-day window lacks a posterior day."""
     result = checked([], make_athlete(), end=day(20))
-    days = sorted(s.start.date() for s in result.sessions if s.kind == "posterior_chain")
+    days = sorted(s.start.date() for s in strength(result) if s.kind == "posterior_chain")
     edges = [day(0), *days, day(20)]
     assert all((b - a).days <= 10 for a, b in itertools.pairwise(edges))
 
@@ -156,7 +156,7 @@ def test_core_block_every_week(k):
     """core-weekly: each base week holds a session with a core-stability block."""
     result = checked([], make_athlete(), end=day(13))
     for week in result.weeks:
-        kinds = [s.kind for s in result.sessions if s.week == week.index]
+        kinds = [s.kind for s in strength(result) if s.week == week.index]
         assert any(k.sessions[kind].core_block for kind in kinds)
 
 
@@ -173,7 +173,7 @@ def test_no_heavy_legs_the_day_after_a_long_run():
     athlete = make_athlete(level="beginner",
                            **only(mon=["18:00-20:00"], wed=["18:00-20:00"], fri=["18:00-20:00"]))
     result = checked([run(day(6), "long", "08:00", 120)], athlete, end=day(13))
-    monday = [s for s in result.sessions if s.start.date() == day(7)]
+    monday = [s for s in strength(result) if s.start.date() == day(7)]
     assert all(s.leg_load is not LegLoad.HEAVY for s in monday)
 
 
@@ -182,7 +182,7 @@ def test_spread_avoids_back_to_back_days():
     athlete = make_athlete(level="beginner",
                            **only(mon=["18:00-20:00"], tue=["18:00-20:00"], thu=["18:00-20:00"]))
     result = checked([], athlete)
-    dates = sorted(s.start.date() for s in result.sessions)
+    dates = sorted(s.start.date() for s in strength(result))
     assert len(dates) == 2 and (dates[1] - dates[0]).days > 1
 
 
@@ -193,7 +193,7 @@ def test_preferences_days_and_time():
                                                                                "thu", "sat")}})
     result = checked([], athlete)
     assert sorted(days_of(result)) == ["Sat", "Tue"]
-    assert all(f"{s.start:%H:%M}" == "19:00" for s in result.sessions)
+    assert all(f"{s.start:%H:%M}" == "19:00" for s in strength(result))
 
 
 def test_stability_keeps_the_previous_plan():
@@ -213,8 +213,8 @@ def test_fresh_before_key_prefers_light_work_on_the_eve_of_a_long_run():
     """fresh-before-key: when only Saturday is free before Sunday's long run, it stays light."""
     athlete = make_athlete(**only(sat=["08:00-10:00"]))
     result = checked([run(day(6), "long", "08:00", 120)], athlete)
-    assert len(result.sessions) == 1
-    assert result.sessions[0].leg_load in (LegLoad.LIGHT, LegLoad.NONE)
+    assert len(strength(result)) == 1
+    assert strength(result)[0].leg_load in (LegLoad.LIGHT, LegLoad.NONE)
 
 
 def test_models_copied_before_the_after_race_rule_still_load(tmp_path):

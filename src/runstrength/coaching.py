@@ -83,10 +83,15 @@ def _structure(plan: Plan, k: Knowledge) -> list:
     timing = k.prescription.timing
     for s in plan.sessions:
         kind = k.sessions.get(s.kind)
-        template = k.prescription.structure.get(kind.structure) if kind else None
-        if template is None:
+        if kind is None or kind.structure not in k.prescription.structure:
             continue
         label = _label(s)
+        own = k.prescription.structure[kind.structure]
+        if s.structure not in (kind.structure, own.fallback):
+            out.append(_violation("coach:structure", s, f"{label}: warm-up and cool-down "
+                                  f"{s.structure or 'missing'}, want {kind.structure}"))
+            continue
+        template = k.prescription.structure[s.structure]
         warm = {p for d in s.warmup for p in d.exercise.patterns}
         cool = {p for d in s.cooldown for p in d.exercise.patterns}
         missing = [p for p in template.warmup_requires if p not in warm]

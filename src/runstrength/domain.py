@@ -495,6 +495,8 @@ class PlannedSession(BaseModel):
     warmup: list[Drill] = Field(default_factory=list, description="Warm-up drills.")
     cooldown: list[Drill] = Field(default_factory=list, description="Cool-down drills.")
     week_load: str = Field("", description="The week's load cue, stated once for the session.")
+    structure: str = Field("", description="Warm-up and cool-down template used "
+                           "(models/prescription.toml [structure.NAME]).")
     add_on: bool = Field(False, description="A short block beside the strength sessions "
                          "(core and mobility): not counted in the weekly minimum or maximum.")
 

@@ -23,7 +23,6 @@ from ortools.sat.python import cp_model
 from runstrength import rules
 from runstrength.domain import Conflict, LegLoad, Phase, RunKind, Week, Window
 from runstrength.knowledge import SessionKind
-from runstrength.prescription import session_volume
 from runstrength.rules import Candidate, Model, Season
 from runstrength.rules.base import Block
 from runstrength.solver import _grid_start, _placements, candidates
@@ -105,8 +104,19 @@ def _why_not_there(season: Season, c: Candidate, day: dt.date, found,
     """Why ``c`` was not put on ``day`` instead: a hard rule first, then what a move would
     cost the weeks, then the soft rule that preferred ``c``'s own day."""
     other = chosen_by_day.get(day)
-    if other is not None:
+    if other is not None and (other.kind.counts_as_strength or not c.kind.counts_as_strength):
         return tag(f"has the {other.kind.name.lower()} session", "one-per-day")
+    reason = _why_not_free_day(season, c, day, found, chosen, chosen_by_day)
+    if other is not None and reason.startswith("also free"):
+        # only a short add-on holds the day: the strength session could have had it
+        return tag(f"holds the {other.kind.name.lower()} block; {c.day:%a} suits this "
+                   "session at least as well", "one-per-day")
+    return reason
+
+
+def _why_not_free_day(season: Season, c: Candidate, day: dt.date, found,
+                      chosen: list[Candidate], chosen_by_day: dict[dt.date, Candidate]) -> str:
+    """``_why_not_there`` for a day no strength session holds."""
     blocked = found.blocked.get((day, c.kind.id))
     if blocked is None:  # a kind the day's week does not use was never a candidate there
         blocked = next((Block(r.id, why) for r in rules.HARD
@@ -114,14 +124,14 @@ def _why_not_there(season: Season, c: Candidate, day: dt.date, found,
     if blocked is not None:
         return " ".join(str(blocked).split())
     there = season.week_of[day]
-    if not session_volume(c.kind, there, season.athlete, season.knowledge):
+    if not season.offers(c.kind, there):
         return f"{there.phase.value} weeks hold no {c.kind.name.lower()} sessions (models)"
     if c.heavy:
         gap = dt.timedelta(hours=season.knowledge.rules.heavy_spacing_hours)
         # the starts the session could take that day (or its own time moved there)
         starts = [o.start for o in found.at(day, c.kind.id)]
         starts = starts or [c.start + (day - c.day)]
-        clash = {t: [s for s in chosen if s is not c and s.heavy and abs(s.start - t) < gap]
+        clash = {t: [s for s in chosen if s.index != c.index and s.heavy and abs(s.start - t) < gap]
                  for t in starts}
         if all(clash.values()):
             near = clash[starts[0]][0]
@@ -150,6 +160,16 @@ def _why_not_there(season: Season, c: Candidate, day: dt.date, found,
     def unpreferred(d: dt.date) -> bool:
         return bool(prefs) and d.strftime("%a").lower()[:3] not in prefs
 
+    def near_tempo(d: dt.date) -> list:
+        kinds = set(season.knowledge.rules.tempo_runs) - season.key_kinds
+        return [r for e in (d, d + dt.timedelta(days=1)) for r in season.runs_on.get(e, [])
+                if r.kind in kinds] if c.heavy else []
+
+    tempo = near_tempo(day)
+    if tempo and not near_tempo(c.day):
+        when = "that day" if tempo[0].day == day else "the next day"
+        return tag(f"{tempo[0].kind.value} run {when}: no heavy legs on or before it",
+                   "heavy-near-tempo")
     quality = season.quality_runs_on(day)
     if quality and not season.quality_runs_on(c.day):
         return tag(f"{quality[0].kind.value} run that day, and strength prefers easy days",
@@ -205,7 +225,7 @@ def why_here(season: Season, c: Candidate, found, chosen: list[Candidate]) -> st
 
 def strength_kinds(season: Season, week: Week) -> list[SessionKind]:
     return [k for k in season.knowledge.sessions.values() if k.counts_as_strength
-            and session_volume(k, week, season.athlete, season.knowledge)]
+            and season.offers(k, week)]
 
 
 def day_reasons(season: Season, week: Week, found, used: set[dt.date],
@@ -503,7 +523,7 @@ def why_short(season: Season, week: Week, found, chosen: list[Candidate],
     ``cache`` maps a week's shape to its measurements, so a season of similar short weeks
     re-solves each kind of week once.
     """
-    used = {c.day for c in chosen if c.week.index == week.index}
+    used = {c.day for c in chosen if c.week.index == week.index and c.kind.counts_as_strength}
     reasons = day_reasons(season, week, found, used, chosen)
     placed = sum(1 for c in chosen if c.week.index == week.index and c.kind.counts_as_strength)
     need = week.min_sessions - placed
@@ -673,7 +693,7 @@ def _conflict_core(season: Season, week: Week) -> tuple[list[str], dict[str, lis
     blocked_of: dict[int, set[str]] = {}
     for day in week.days():
         for kind in season.knowledge.sessions.values():
-            if not session_volume(kind, week, season.athlete, season.knowledge):
+            if not season.offers(kind, week):
                 continue
             start, end, blocked = _slot(season, day, kind)
             c = Candidate(len(items), day, kind, start, end, week)
@@ -724,8 +744,7 @@ def _conflict_core(season: Season, week: Week) -> tuple[list[str], dict[str, lis
     if "phase-max" in kept:
         caps = ", ".join(f"{k.name.lower()} {k.max_per_week}"
                          for k in season.knowledge.sessions.values()
-                         if k.counts_as_strength and session_volume(
-                             k, week, season.athlete, season.knowledge))
+                         if k.counts_as_strength and season.offers(k, week))
         details["phase-max"] = [f"at most {week.max_sessions} sessions a week, and per kind: "
                                 f"{caps}"]
     order = [r.id for r in rules.ALL]

@@ -471,6 +471,8 @@ class StructureTemplate(_Strict):
                                        "warm-up must cover (hips, ankles, thoracic spine, ...).")
     cooldown_requires: list[str] = Field(default_factory=list)
     warmup_minutes: tuple[int, int] = Field((0, 30), description="Allowed warm-up length.")
+    fallback: str | None = Field(None, description="Template used instead when a session "
+                                 "with this one does not fit its time.")
     seed: str = ""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from dataclasses import replace
 
 from runstrength.domain import Athlete, Category, Plan, PlannedSession, Shortfall, Week
 from runstrength.explain import diagnose, why_here, why_short
@@ -68,7 +69,6 @@ def plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledg
             phase=c.week.phase,
             week=c.week.index,
             deload=c.week.deload,
-            reason=why_here(season, c, found, solved.chosen),
             retest=retest,
             emphasis=c.week.emphasis,
             block=c.week.block,
@@ -79,16 +79,29 @@ def plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledg
     contents: dict[tuple[int, int], Content] = {}
 
     def content(i: int, jumps: int) -> Content:
+        """Session ``i``'s content with ``jumps`` contacts, inside the slot it was placed in
+        (a re-test that does not fit there waits for the next block)."""
         if (i, jumps) not in contents:
             c, week, s = placed[i]
-            contents[i, jumps] = session_content(c.kind, week, athlete, k, retest=s.retest,
-                                                 jumps=jumps)
+            slot = int((c.end - c.start).total_seconds() // 60)
+            made = session_content(c.kind, week, athlete, k, retest=s.retest, jumps=jumps,
+                                   limit=slot)
+            if not made.fits and s.retest:
+                placed[i] = (c, c.week, s.model_copy(update={"retest": False}))
+                made = session_content(c.kind, c.week, athlete, k, jumps=jumps, limit=slot)
+            contents[i, jumps] = made
         return contents[i, jumps]
 
     jumps = jump_budgets([s for _, _, s in placed], weeks, athlete, k, season.races,
                          lambda i, budget: sum(p.contacts for p in content(i, budget).main))
-    sessions = [apply_content(s, content(i, jumps.get(i, 0)))
-                for i, (_, _, s) in enumerate(placed)]
+    sessions = []
+    for i in range(len(placed)):
+        made = content(i, jumps.get(i, 0))
+        c, _, s = placed[i]
+        s = apply_content(s, made)
+        # why-here speaks of the event as it is: its real end
+        reason = why_here(season, replace(c, end=s.end), found, solved.chosen)
+        sessions.append(s.model_copy(update={"reason": reason}))
     # Load cues count from what was really done: a lift new to the block starts it afresh.
     sessions = progress_season(sessions, weeks, athlete, k)
     shortfalls, conflicts = [], []

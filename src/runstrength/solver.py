@@ -15,7 +15,6 @@ from ortools.sat.python import cp_model
 from runstrength import rules
 from runstrength.domain import Penalty, SolveStatus
 from runstrength.knowledge import SessionKind
-from runstrength.prescription import session_volume
 from runstrength.rules import Candidate, Model, Season
 from runstrength.rules.base import Block
 from runstrength.rules.availability import Interval
@@ -81,7 +80,7 @@ def candidates(season: Season) -> Candidates:
         week = season.week_of[day]
         free = rules.AVAILABILITY.free(season, day)
         for kind in kinds:
-            if not session_volume(kind, week, season.athlete, season.knowledge):
+            if not season.offers(kind, week):
                 continue
             reason = next((Block(rule.id, r) for rule in rules.HARD
                            if (r := rule.blocks(season, day, kind))), None)

@@ -119,7 +119,12 @@ WEEK_COLUMNS = (
     "min_sessions",
     "max_sessions",
     "sessions",
+    "add_ons",
     "short",
+    "core_days",
+    "calf_sessions",
+    "contacts",
+    "minutes",
     "posterior_sets",
     "unilateral_sets",
     "core_sets",
@@ -129,8 +134,8 @@ WEEK_COLUMNS = (
     "penalty",
 )
 _WEEK_INT_COLUMNS = (
-    "week", "block", "block_week", "min_sessions", "max_sessions", "sessions",
-    "posterior_sets", "unilateral_sets", "core_sets",
+    "week", "block", "block_week", "min_sessions", "max_sessions", "sessions", "add_ons",
+    "core_days", "calf_sessions", "contacts", "minutes", "posterior_sets", "unilateral_sets", "core_sets",
     "posterior_target", "unilateral_target", "core_target", "penalty",
 )  # fmt: skip
 _WEEK_BOOL_COLUMNS = ("deload", "short")
@@ -141,14 +146,30 @@ PENALTY_COLUMNS = ("rule", "week", "monday", "times", "cost", "detail")
 def plan_week_rows(plan: Plan) -> list[dict[str, Any]]:
     """One dict per week of the season, keys in `WEEK_COLUMNS` order, by week number.
 
-    ``sessions`` and the ``*_sets`` columns count the sessions placed in the week (by each
-    session's ``week``); the ``*_target`` columns are the week's working-set targets;
+    ``sessions`` counts the strength sessions placed in the week (by each session's
+    ``week``), ``add_ons`` the short core and mobility blocks; ``core_days`` the days with core
+    work, ``calf_sessions`` the sessions with calf/ankle work, ``contacts`` the jumps' ground
+    contacts, ``minutes`` the time of all of them; the ``*_sets`` columns count working sets of
+    every session; the ``*_target`` columns are the week's working-set targets;
     ``penalty`` is the total cost of the soft rules the plan paid in that week.
     """
     placed: dict[int, int] = {}
+    add_ons: dict[int, int] = {}
+    core_days: dict[int, set] = {}
+    calf: dict[int, int] = {}
+    contacts: dict[int, int] = {}
+    minutes: dict[int, int] = {}
     sets: dict[tuple[int, Category], int] = {}
+    zone = plan.athlete.zone
     for s in plan.sessions:
-        placed[s.week] = placed.get(s.week, 0) + 1
+        count = add_ons if s.add_on else placed
+        count[s.week] = count.get(s.week, 0) + 1
+        if any(p.exercise.category is Category.CORE for p in s.exercises):
+            core_days.setdefault(s.week, set()).add(to_local(s.start, zone).date())
+        if any("calf-ankle" in p.exercise.patterns for p in s.exercises):
+            calf[s.week] = calf.get(s.week, 0) + 1
+        contacts[s.week] = contacts.get(s.week, 0) + s.contacts
+        minutes[s.week] = minutes.get(s.week, 0) + s.minutes
         for category in BALANCED:
             key = (s.week, category)
             sets[key] = sets.get(key, 0) + s.volume.get(category, 0)
@@ -172,7 +193,12 @@ def plan_week_rows(plan: Plan) -> list[dict[str, Any]]:
             "min_sessions": w.min_sessions,
             "max_sessions": w.max_sessions,
             "sessions": placed.get(w.index, 0),
+            "add_ons": add_ons.get(w.index, 0),
             "short": w.index in short,
+            "core_days": len(core_days.get(w.index, ())),
+            "calf_sessions": calf.get(w.index, 0),
+            "contacts": contacts.get(w.index, 0),
+            "minutes": minutes.get(w.index, 0),
         }
         for category in BALANCED:
             row[f"{category}_sets"] = sets.get((w.index, category), 0)

@@ -22,7 +22,8 @@ def no_jump_days(races: list[Race], k: Knowledge) -> set[dt.date]:
     back = k.periodization.return_after_race
     if back is None:
         return set()
-    return {race.date + dt.timedelta(days=d) for race in races
+    last = dt.date.max - dt.timedelta(days=max(back.no_jump_days.values(), default=0))
+    return {race.date + dt.timedelta(days=d) for race in races if race.date <= last
             for d in range(1, back.no_jump_days.get(race.distance, 0) + 1)}
 
 

@@ -16,7 +16,7 @@ its jumping variant, another heavy session adds one jump line, the power kind ke
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from runstrength.domain import (
     Athlete,
@@ -130,6 +130,8 @@ class Content:
     minutes: int
     week_load: str
     volume: dict[Category, int] = field(default_factory=dict)
+    structure: str = ""
+    fits: bool = True  # False: even trimmed, it is longer than the session may be
 
 
 def _drills(specs, athlete: Athlete, k: Knowledge) -> list[Drill]:
@@ -323,22 +325,23 @@ def _fit(main: list[Prescribed], kind: SessionKind, budget_s: float, frame_s: fl
 
 
 def session_content(kind: SessionKind, week: Week, athlete: Athlete, k: Knowledge, *,
-                    retest: bool = False, jumps: int = 0) -> Content:
+                    retest: bool = False, jumps: int = 0, limit: int | None = None) -> Content:
     """The session of ``kind`` in ``week``: warm-up, main block, cool-down, minutes, volume.
 
-    ``jumps``: ground contacts of the session's jumps (0: none). Weeks of the same shape (same
+    ``jumps``: ground contacts of the session's jumps (0: none); ``limit``: minutes the
+    session must fit in besides its own budget (the slot it was placed in). Weeks of the same shape (same
     phase, emphasis, lifts, volume) share what they hold; only the week's cues differ.
     """
     testing = retest and retest_applies(kind, week, k)
     shape = ("content", kind.id, week.phase, week.emphasis, week.deload, week.volume_share,
              week.lift_block or week.block, tuple(week.banned_equipment), testing,
              week.block <= 1, jumps, tuple(sorted(athlete.equipment)), athlete.level,
-             athlete.session_minutes)
+             athlete.session_minutes, limit)
     memo = k.memo
     if shape not in memo:
         if len(memo) > 20000:  # many athletes in one process: start afresh
             memo.clear()
-        memo[shape] = (week, _content(kind, week, athlete, k, testing, jumps))
+        memo[shape] = (week, _content(kind, week, athlete, k, testing, jumps, limit))
     built_for, content = memo[shape]
     if (built_for.block, built_for.block_week) == (week.block, week.block_week):
         return content
@@ -361,25 +364,32 @@ def _recued(content: Content, kind: SessionKind, week: Week, athlete: Athlete,
                                          athlete, k, History())
         main.append(p.model_copy(update={"load": join_load(effort, progression),
                                          "effort": effort, "progression": progression}))
-    return Content(warmup=content.warmup, main=main, cooldown=content.cooldown,
-                   minutes=content.minutes, week_load=week_load(main, k), volume=content.volume)
+    return replace(content, main=main, week_load=week_load(main, k))
 
 
 def _content(kind: SessionKind, week: Week, athlete: Athlete, k: Knowledge, testing: bool,
-             jumps: int) -> Content:
-    budget_s = budget_minutes(kind, athlete) * 60
-    template = k.prescription.structure.get(kind.structure)
-    warmup = _drills(template.warmup, athlete, k) if template else []
-    cooldown = _drills(template.cooldown, athlete, k) if template else []
-    main = _main(kind, week, athlete, k, testing, jumps)
-    frame_s = sum(d.seconds for d in warmup) + sum(d.seconds for d in cooldown)
+             jumps: int, limit: int | None) -> Content:
+    longest = min(budget_minutes(kind, athlete), limit or 24 * 60)
+    budget_s = longest * 60
     tests = {item.id for item in k.prescription.retest.items}
-    main = _fit(main, kind, budget_s, frame_s, k, tests)
-    seconds = frame_s + sum(p.seconds for p in main)
-    minutes = min(_minutes(seconds, k), budget_minutes(kind, athlete)) if seconds else (
-        budget_minutes(kind, athlete))
-    return Content(warmup=warmup, main=main, cooldown=cooldown, minutes=minutes,
-                   week_load=week_load(main, k), volume=volume_of(main, k))
+    main = _main(kind, week, athlete, k, testing, jumps)
+    name, seen = kind.structure, set()
+    while True:
+        seen.add(name)
+        template = k.prescription.structure.get(name)
+        warmup = _drills(template.warmup, athlete, k) if template else []
+        cooldown = _drills(template.cooldown, athlete, k) if template else []
+        frame_s = sum(d.seconds for d in warmup) + sum(d.seconds for d in cooldown)
+        fitted = _fit(main, kind, budget_s, frame_s, k, tests)
+        seconds = frame_s + sum(p.seconds for p in fitted)
+        if (seconds <= budget_s or template is None or not template.fallback
+                or template.fallback in seen):
+            break
+        name = template.fallback  # too short a session for this frame: take the lighter one
+    minutes = min(_minutes(seconds, k), longest)
+    return Content(warmup=warmup, main=fitted, cooldown=cooldown, minutes=minutes,
+                   week_load=week_load(fitted, k), volume=volume_of(fitted, k),
+                   structure=name if template else "", fits=seconds <= budget_s)
 
 
 def volume_of(main: list[Prescribed], k: Knowledge) -> dict[Category, int]:
@@ -446,6 +456,7 @@ def apply_content(session: PlannedSession, content: Content) -> PlannedSession:
     return session.model_copy(update={
         "exercises": content.main, "warmup": content.warmup, "cooldown": content.cooldown,
         "volume": content.volume, "week_load": content.week_load,
+        "structure": content.structure,
         "end": session.start + timedelta(minutes=content.minutes)})
 
 

@@ -77,6 +77,13 @@ class Season:
         minutes = self.content(kind, week).minutes
         return max(minutes, self.content(kind, week, jumps=most).minutes) if most else minutes
 
+    def offers(self, kind: SessionKind, week: Week) -> bool:
+        """True when ``week`` uses ``kind`` (models) and its session fits the athlete's time."""
+        from runstrength.prescription import session_volume
+
+        return bool(session_volume(kind, week, self.athlete, self.knowledge)) and (
+            self.content(kind, week).fits)
+
     def volume(self, kind: SessionKind, week: Week) -> dict:
         """Working sets per category of a session of ``kind`` in ``week`` (no jumps)."""
         return self.content(kind, week).volume
