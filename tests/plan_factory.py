@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from runstrength.domain import (
     Athlete,
     Category,
+    Drill,
     Exercise,
     LegLoad,
     Phase,
@@ -42,6 +43,10 @@ SPLIT_SQUAT = Exercise(
 )
 ETAPE = Exercise(id="etape", name="Étape plank; côté", category=Category.CORE, per_side=True)
 DEAD_BUG = Exercise(id="dead-bug", name="Dead bug", category=Category.CORE)
+SWINGS = Exercise(id="swings", name="Leg swings", category=Category.PREP, per_side=True,
+                  patterns=["hip-mobility"])
+BREATHING = Exercise(id="breathing", name="Breathing, lying down", category=Category.PREP,
+                     patterns=["breathing"])
 
 
 def make_athlete(timezone: str = LONDON, **overrides: object) -> Athlete:
@@ -82,9 +87,14 @@ def make_sessions(athlete: Athlete) -> list[PlannedSession]:
             deload=True,
             volume={Category.UNILATERAL: 4, Category.CORE: 2},
             exercises=[
-                Prescribed(exercise=SPLIT_SQUAT, sets=2, reps="8", load="RPE 6, slow lowering"),
-                Prescribed(exercise=ETAPE, sets=2, reps="30 s", load="bodyweight"),
+                Prescribed(exercise=SPLIT_SQUAT, sets=2, reps="8", load="RPE 6, slow lowering",
+                           effort="RPE 6, slow lowering", rest="60-90 s"),
+                Prescribed(exercise=ETAPE, sets=2, reps="30 s", load="bodyweight",
+                           effort="bodyweight", rest="30-45 s"),
             ],
+            warmup=[Drill(exercise=SWINGS, dose="10 swings", seconds=240)],
+            cooldown=[Drill(exercise=BREATHING, dose="6 breaths", seconds=120)],
+            week_load="deload week: same exercises, fewer sets",
             reason="Wednesday: easy-run day; 48 h after Monday's intervals.",
         ),
         PlannedSession(

@@ -265,7 +265,7 @@ def test_text_round_trip() -> None:
     ical_event = strength(data)[0]
     assert str(ical_event["SUMMARY"]) == summary
     description = str(ical_event["DESCRIPTION"])
-    assert "Bulgarian split squat, rear foot elevated: 3 x 8 per side - moderate, RPE 7" in (
+    assert "- Bulgarian split squat, rear foot elevated: 3 x 8 per side; moderate, RPE 7" in (
         description
     )
     assert description.endswith("Why here: " + session.reason)
@@ -279,24 +279,30 @@ def test_text_round_trip() -> None:
     assert a_event.description == description
 
     core = str(strength(data)[1]["DESCRIPTION"])
-    assert "- Étape plank; côté: 3 x 30-45 s per side - bodyweight" in core
+    assert "- Étape plank; côté: 3 x 30-45 s per side" in core and "Effort: bodyweight" in core
     assert 'slow, "quality" reps' in core
 
 
 def test_description_a_person_can_train_from() -> None:
-    """DESCRIPTION: title, phase and week (deload flagged), one exercise per line, then why."""
+    """DESCRIPTION: title and length, phase and week (deload flagged), the week's load cue and
+    effort once, headed Warm-up / Main block / Cool-down sections with one item a line
+    (sets x reps, rest), then why."""
     plan = make_plan()
     deload = next(s for s in plan.sessions if s.deload)
     description = str(strength(plan_to_ics(plan))[2]["DESCRIPTION"])
     lines = description.split("\n")
-    assert lines[0] == deload.title
+    assert lines[0] == (f"{deload.title} - 40 min (warm-up 4, main block 34, cool-down 2)")
     assert lines[1] == "Phase: build, week 2 (deload week)"
-    assert "40 min" in lines
-    loads = {p.load for p in deload.exercises}
-    if len(loads) == 1:
-        assert f"Load: {loads.pop()}" in lines
-    for p in deload.exercises:
-        assert f"- {p.line(with_load=len({q.load for q in deload.exercises}) > 1)}" in lines
+    assert "Load this week: deload week: same exercises, fewer sets" in lines
+    assert sum(line.startswith("Effort: ") for line in lines) == 1
+    warm, main, cool = (lines.index(h) for h in ("Warm-up (4 min)", "Main block (34 min)",
+                                                  "Cool-down (2 min)"))
+    assert warm < main < cool
+    assert lines[warm + 1] == "- Leg swings: 10 swings per side"
+    assert lines[main + 1].startswith("- Bulgarian split squat, rear foot elevated: 2 x 8 per "
+                                      "side, rest 60-90 s")
+    assert lines[main + 2].startswith("- Étape plank; côté: 2 x 30 s per side, rest 30-45 s")
+    assert lines[cool + 1] == "- Breathing, lying down: 6 breaths"
     assert lines[-1] == "Why here: " + deload.reason
     not_deload = str(strength(plan_to_ics(plan))[0]["DESCRIPTION"])
     assert "deload" not in not_deload

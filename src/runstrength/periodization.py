@@ -169,8 +169,8 @@ def periodize(athlete: Athlete, start: dt.date, end: dt.date, k: Knowledge) -> l
     for i, (monday, phase) in enumerate(zip(mondays, phases, strict=True)):
         deload = deloads[i]
         own = _leg_target(phase, athlete, k)
-        share = min(1.0, caps[i] / own) if i in caps and own else 1.0
-        scale = p.level_volume[athlete.level] * min(p.deload_volume if deload else 1.0, share)
+        back = min(1.0, caps[i] / own) if i in caps and own else 1.0  # a week back after a race
+        scale = p.level_volume[athlete.level] * min(p.deload_volume if deload else 1.0, back)
         limits = p.limits[athlete.level][phase]
         sunday = monday + dt.timedelta(days=6)
         first, last = max(monday, start), min(sunday, end)
@@ -194,7 +194,7 @@ def periodize(athlete: Athlete, start: dt.date, end: dt.date, k: Knowledge) -> l
                 block_week=block_week,
                 block_end=block_end,
                 emphasis=emphasis,
-                volume_share=share,
+                volume_share=back,
                 leg_cap=int(caps[i]) if i in caps else None,
                 lift_block=freeze.get(i, (None, []))[0],
                 banned_equipment=freeze.get(i, (None, []))[1],
