@@ -141,7 +141,9 @@ def test_self_contained(season_plan: Plan) -> None:
 def test_header(season_plan: Plan) -> None:
     page = plan_to_html(season_plan).decode("utf-8")
     assert 'id="solver-status">' + season_plan.status.value in page
-    assert f'data-count="sessions"><b>{len(season_plan.sessions)}</b>' in page
+    strength = sum(not s.add_on for s in season_plan.sessions)
+    assert f'data-count="sessions"><b>{strength}</b>' in page
+    assert f'data-count="add-ons"><b>{len(season_plan.sessions) - strength}</b>' in page
     assert f'data-count="weeks"><b>{len(season_plan.weeks)}</b>' in page
     assert "1 Mar 2027" in page and f"{RACE_DAY.day} {RACE_DAY:%b %Y}" in page
     assert "recreational" in page
@@ -161,7 +163,9 @@ def test_every_week_session_run_and_race_appears(season_plan: Plan) -> None:
         assert f"{s.start:%H:%M}–{s.end:%H:%M}" in text
         assert html.escape(s.title) in text
         for p in s.exercises:
-            assert html.escape(p.line()) in text
+            instead = f" (instead of {p.substitutes})" if p.substitutes else ""
+            assert html.escape(f"{p.exercise.name}{instead}: {p.dose_text()}") in text
+            assert html.escape(p.effort or p.load) in text
         if s.reason:
             assert html.escape(s.reason) in text
     runs = with_class(page, "run")

@@ -47,11 +47,15 @@ def print_summary(plan: Plan, written: list[str]) -> None:
     from rich.table import Table
 
     console = Console(highlight=False)
-    per_week = Counter(s.week for s in plan.sessions)
+    per_week = Counter(s.week for s in plan.sessions if not s.add_on)
+    add_ons = Counter(s.week for s in plan.sessions if s.add_on)
     kinds: dict[int, list[str]] = {}
     for s in plan.sessions:
-        # First word of the kind's name keeps a season to one line a week.
-        kinds.setdefault(s.week, []).append(f"{s.start:%a} {s.title.split()[0].lower()}")
+        if s.add_on:
+            continue
+        # First word of the kind's name keeps a season to one line a week; then its length.
+        kinds.setdefault(s.week, []).append(
+            f"{s.start:%a} {s.title.split()[0].lower()} {s.minutes}'")
     short = {sf.week for sf in plan.shortfalls}
     # Names and paths are the user's text, not rich markup: "[/]" in a name must not raise.
     who = escape(plan.athlete.name or plan.athlete.id)
@@ -69,18 +73,43 @@ def print_summary(plan: Plan, written: list[str]) -> None:
             phase += f" ({escape(w.race.label)})"
         count = f"{per_week.get(w.index, 0)}/{w.min_sessions}-{w.max_sessions}"
         style = "bold red" if w.index in short else None
-        table.add_row(str(w.index), f"{w.monday:%d %b %y}", phase, count,
-                      ", ".join(kinds.get(w.index, [])) or "-",
+        cell = ", ".join(kinds.get(w.index, [])) or "-"
+        if add_ons.get(w.index):
+            cell += f" +{add_ons[w.index]} core"
+        table.add_row(str(w.index), f"{w.monday:%d %b %y}", phase, count, cell,
                       str(paid.get(w.index, 0)), style=style)
     console.print(table)
     if plan.penalties:
         console.print(penalty_table(plan))
     gap = "" if plan.status == "OPTIMAL" else f", gap {plan.gap:.1%}"
+    console.print(structure_line(plan))
     console.print(
-        f"{len(plan.sessions)} sessions in {len(plan.weeks)} weeks; solver {plan.status.value}"
+        f"{sum(per_week.values())} strength sessions and {sum(add_ons.values())} short core "
+        f"and mobility blocks in {len(plan.weeks)} weeks; solver {plan.status.value}"
         f"{gap}; {len(plan.shortfalls)} week(s) short of the minimum. "
         f"Wrote {escape(', '.join(written))}."
     )
+
+
+def structure_line(plan: Plan) -> str:
+    """One line on how the sessions are built: warm-up, main block, cool-down, lengths."""
+    strength = [s for s in plan.sessions if not s.add_on]
+    if not strength:
+        return "No strength sessions."
+    warm = sorted({s.warmup_minutes for s in strength})
+    cool = sorted({s.cooldown_minutes for s in strength})
+    lengths = sorted(s.minutes for s in strength)
+
+    def span(values: list[int]) -> str:
+        return f"{values[0]}" if values[0] == values[-1] else f"{values[0]}-{values[-1]}"
+
+    add_ons = sorted(s.minutes for s in plan.sessions if s.add_on)
+    text = (f"Each strength session: a {span(warm)}-minute warm-up, the main block, a "
+            f"{span(cool)}-minute cool-down; {span(lengths)} minutes in all (the "
+            "calendar event lasts what the session holds).")
+    if add_ons:
+        text += f" Core and mobility blocks: {span(add_ons)} minutes."
+    return text
 
 
 def print_explanation(plan: Plan, *, weeks: set[int] = frozenset(),

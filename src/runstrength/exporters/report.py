@@ -134,6 +134,9 @@ td.day.blackout { background: #f3f0f0; }
 .session .reason { margin: .25rem 0; color: var(--muted); }
 .session ul { margin: .2rem 0 .2rem 1rem; padding: 0; }
 .session .sets { font-size: .75rem; color: var(--muted); }
+.session .part { margin: .3rem 0 0; font-weight: 600; font-size: .8rem; }
+.session .effort, .session .cue { display: block; font-size: .75rem; color: var(--muted); }
+.session .cue { font-style: italic; }
 .race { background: #c8363a; color: #fff; font-weight: 700; }
 .blackout-note { background: #e3dcdc; font-size: .75rem; }
 .time { font-variant-numeric: tabular-nums; }
@@ -317,19 +320,38 @@ class _Report:
         if s.deload:
             tags += ' <span class="tag deload">deload</span>'
         sets = " · ".join(f"{CATEGORY_NAME[c].lower()} {s.volume.get(c, 0)}" for c in BALANCED)
-        body = [f'<p class="sets">Working sets: {_e(sets)}; {s.minutes} min</p>']
+        warm, cool = s.warmup_minutes, s.cooldown_minutes
+        length = f"{s.minutes} min"
+        if s.warmup or s.cooldown:
+            length += (f": warm-up {warm}, main block {max(0, s.minutes - warm - cool)}, "
+                       f"cool-down {cool}")
+        body = [f'<p class="sets length">{_e(length)}</p>',
+                f'<p class="sets">Working sets: {_e(sets)}'
+                + (f"; {s.contacts} jump contacts" if s.contacts else "") + "</p>"]
         if s.emphasis:
             body.append(f'<p class="sets">Emphasis: {_e(s.emphasis)}</p>')
+        if s.week_load:
+            body.append(f'<p class="sets">Load this week: {_e(s.week_load)}</p>')
         if s.reason:
             body.append(f'<p class="reason">{_e(s.reason)}</p>')
+        if s.warmup:
+            items = "".join(f"<li>{_e(d.line())}</li>" for d in s.warmup)
+            body.append(f'<p class="part">Warm-up</p><ul class="warmup">{items}</ul>')
         if s.exercises:
             lines = []
             for p in s.exercises:
-                line = p.line()
-                if p.substitutes:
-                    line += f" (instead of {p.substitutes})"
-                lines.append(f"<li>{_e(line)}</li>")
+                instead = f" (instead of {p.substitutes})" if p.substitutes else ""
+                line = f"{p.exercise.name}{instead}: {p.dose_text()}"
+                effort = p.effort or p.load
+                cue = f'<span class="cue">{_e(p.cue)}</span>' if p.cue else ""
+                lines.append(f"<li>{_e(line)} <span class=\"effort\">{_e(effort)}</span>"
+                             f"{cue}</li>")
+            if s.warmup:
+                body.append('<p class="part">Main block</p>')
             body.append(f'<ul class="exercises">{"".join(lines)}</ul>')
+        if s.cooldown:
+            items = "".join(f"<li>{_e(d.line())}</li>" for d in s.cooldown)
+            body.append(f'<p class="part">Cool-down</p><ul class="cooldown">{items}</ul>')
         return (
             f'<details class="{classes}" data-uid="{_e(uid)}" data-kind="{_e(s.kind)}" '
             f'data-leg-load="{_e(s.leg_load)}" data-week="{s.week}">'
@@ -372,7 +394,8 @@ class _Report:
         short = [r["week"] for r in self.rows if r["short"]]
         total_cost = sum(r["cost"] for r in self.penalty_rows)
         counts = [
-            ("sessions", len(plan.sessions), "strength sessions", False),
+            ("sessions", sum(not s.add_on for s in plan.sessions), "strength sessions", False),
+            ("add-ons", sum(s.add_on for s in plan.sessions), "core & mobility blocks", False),
             ("weeks", len(self.rows), "weeks", False),
             ("weeks-short", len(short), "weeks short", bool(short)),
             ("penalty", total_cost, "penalty cost", False),
@@ -522,6 +545,9 @@ class _Report:
         parts = [
             '<section class="volume" id="volume">',
             "<h2>Weekly volume: working sets placed against targets</h2>",
+            "<p>Under each week: the days with core work and the sessions with calf/ankle "
+            "work (seed 004 asks for core 3-4 times a week; every strength session carries "
+            "calf work), and the week's jump contacts.</p>",
         ]
         items = [
             f'<li><span class="swatch" style="background:{CATEGORY_COLOUR[c]}"></span>'
@@ -539,7 +565,7 @@ class _Report:
         rows = self.rows
         bar_x, bar_w, text_w = 160, 560, 200
         width = bar_x + bar_w + text_w
-        row_h, top = 30, 22
+        row_h, top = 40, 22
         height = top + row_h * len(rows) + 6
         totals = [max(sum(r[f"{c}_sets"] for c in BALANCED),
                       sum(r[f"{c}_target"] for c in BALANCED)) for r in rows]
@@ -564,7 +590,9 @@ class _Report:
             y = top + i * row_h
             week = r["week"]
             cls = "week-bars short" if r["short"] else "week-bars"
-            out.append(f'<g class="{cls}" data-week="{week}">')
+            out.append(f'<g class="{cls}" data-week="{week}" data-core-days="{r["core_days"]}" '
+                       f'data-calf-sessions="{r["calf_sessions"]}" '
+                       f'data-contacts="{r["contacts"]}">')
             monday = dt.date.fromisoformat(r["monday"])
             label = f"W{week} · {_short_date(monday)}"
             if r["deload"]:
@@ -614,6 +642,11 @@ class _Report:
                        f"{placed} / {target} sets</text>")
             out.append(f'<text class="figures" x="{bar_x + bar_w + 8}" y="{y + 26}" '
                        f'fill="#5d6670" font-size="9">{_e(detail)}</text>')
+            exposures = (f"core on {r['core_days']} day{'s' if r['core_days'] != 1 else ''}"
+                         f" · calf/ankle in {r['calf_sessions']}"
+                         + (f" · {r['contacts']} jump contacts" if r["contacts"] else ""))
+            out.append(f'<text class="exposures" x="{bar_x}" y="{y + 36}" fill="#5d6670" '
+                       f'font-size="9">{_e(exposures)}</text>')
             out.append("</g>")
         out.append("</svg>")
         return "\n".join(out)
