@@ -235,3 +235,125 @@ def test_models_copied_before_the_after_race_rule_still_load(tmp_path):
     rules_toml.write_text(text[:start] + text[end + 1:], encoding="utf-8")
     assert knowledge.load(folder).rules.a_race_recovery_unloaded_days == 0
     assert knowledge.load().rules.a_race_recovery_unloaded_days == 3
+
+
+# ---------------------------------------------------------------- issue 8: placement by harm,
+# core days, return after races
+
+
+def test_heavy_near_tempo_keeps_heavy_legs_off_the_tempo_day_and_its_eve():
+    """heavy-near-tempo: free every evening, a tempo run on Thursday: no heavy legs on Wed or
+    Thu while other legal days remain."""
+    athlete = make_athlete(**only(**{d: ["18:00-20:00"] for d in
+                                     ("mon", "tue", "wed", "thu", "fri", "sat")}))
+    result = checked([run(day(3), "tempo", "07:00")], athlete)
+    heavy = [s for s in strength(result) if s.leg_load is LegLoad.HEAVY]
+    assert heavy and not [s for s in heavy if f"{s.start:%a}" in ("Wed", "Thu")]
+
+
+def test_heavy_near_tempo_is_paid_when_no_other_day_is_free():
+    """heavy-near-tempo is soft: with only the eve of a tempo run free it is paid, by name."""
+    athlete = make_athlete(level="beginner", **only(wed=["18:00-20:00"]))
+    result = checked([run(day(3), "tempo", "07:00")], athlete)
+    heavy = [s for s in strength(result) if s.leg_load is LegLoad.HEAVY]
+    assert not heavy or any(p.rule == "heavy-near-tempo" for p in result.penalties)
+
+
+def test_no_leg_work_on_a_long_run_day_below_advanced():
+    """no-stacking: below advanced level no moderate legs on a long-run day either; an
+    advanced athlete may."""
+    athlete = make_athlete(**only(sun=["16:00-20:00"]))
+    result = checked([run(day(6), "long", "08:00", 120)], athlete)
+    assert all(s.leg_load in (LegLoad.LIGHT, LegLoad.NONE) for s in result.sessions)
+    from runstrength import knowledge
+    from runstrength.rules import Season
+    from runstrength.rules.no_stacking import NoStacking
+
+    k = knowledge.load()
+    for level, blocked in (("recreational", True), ("advanced", False)):
+        season = Season(athlete=make_athlete(level=level), knowledge=k, weeks=result.weeks,
+                        runs=[run(day(6), "long", "08:00", 120)], busy=[], races=[])
+        why = NoStacking().blocks(season, day(6), k.sessions["full_body_maintenance"])
+        assert bool(why) is blocked and (not why or "long run" in why)
+
+
+def test_no_moderate_legs_the_day_before_a_long_run():
+    """no-heavy-legs-before-key: only Saturday is free and Sunday is the long run: Saturday's
+    session loads no legs."""
+    athlete = make_athlete(**only(sat=["08:00-12:00"]))
+    result = checked([run(day(6), "long", "08:00", 120)], athlete)
+    assert result.sessions
+    assert all(s.leg_load in (LegLoad.LIGHT, LegLoad.NONE) for s in result.sessions)
+
+
+def test_core_days_adds_short_core_blocks_on_free_days():
+    """core-days: a beginner's two base sessions leave core on two days; short core and
+    mobility blocks (leg load none, not counted in the weekly maximum) make it three."""
+    athlete = make_athlete(level="beginner")
+    result = checked([], athlete)
+    assert len(strength(result)) == 2
+    add_ons = [s for s in result.sessions if s.add_on]
+    assert add_ons and all(s.leg_load is LegLoad.NONE and s.minutes <= 20 for s in add_ons)
+    core_days = {s.day for s in result.sessions
+                 if any(p.exercise.category == "core" for p in s.exercises)}
+    assert len(core_days) >= 3
+
+
+def test_core_days_yields_when_no_day_is_free():
+    """core-days: with two free days there is no third core day, and the penalty says so."""
+    athlete = make_athlete(level="beginner", **only(mon=["18:00-20:00"], thu=["18:00-20:00"]))
+    result = checked([], athlete)
+    assert not [s for s in result.sessions if s.add_on]
+    assert any(p.rule == "core-days" for p in result.penalties)
+
+
+RACE_DAY = day(2)  # a Wednesday half marathon in the first week
+
+
+def _after_a_race(distance: str, priority: str, weeks: int = 3):
+    athlete = make_athlete(races=[{"date": str(RACE_DAY), "distance": distance,
+                                   "priority": priority}])
+    start = RACE_DAY - dt.timedelta(days=RACE_DAY.weekday() + 7 * 5)
+    return athlete, checked([], athlete, start=start, end=RACE_DAY + dt.timedelta(weeks=weeks))
+
+
+def test_return_after_race_leaves_three_days_unloaded_after_any_race():
+    """return-after-race: even after a C race, nothing loads the legs for three days."""
+    athlete, result = _after_a_race("10k", "C")
+    after = [s for s in result.sessions if 1 <= (s.day - RACE_DAY).days <= 3]
+    assert all(s.leg_load in (LegLoad.LIGHT, LegLoad.NONE) for s in after)
+
+
+def test_return_after_race_has_no_jumps_for_a_week_after_a_half():
+    """return-after-race: no jumps, hops or bounds in the 7 days after a half marathon."""
+    athlete, result = _after_a_race("half", "B")
+    near = [s for s in result.sessions if 1 <= (s.day - RACE_DAY).days <= 7]
+    assert not [p for s in near for p in s.exercises if p.exercise.category == "plyometric"]
+    later = [s for s in result.sessions if (s.day - RACE_DAY).days > 7]
+    assert any(p.exercise.category == "plyometric" for s in later for p in s.exercises)
+
+
+def test_return_after_race_caps_the_weeks_back():
+    """return-after-race: the week after a B half holds at most 60 % of the leg sets of the
+    weeks before it (periodization.toml return_after_race), the week after that more."""
+    from runstrength import knowledge
+    from runstrength.validate import return_caps
+
+    athlete, result = _after_a_race("half", "B")
+    k = knowledge.load()
+    caps = return_caps(result, k)
+    race_week = next(w for w in result.weeks if w.monday <= RACE_DAY <= w.sunday)
+    assert race_week.index + 1 in caps and race_week.index + 2 not in caps
+    legs = sum(s.volume.get(c, 0) for s in result.sessions if s.week == race_week.index + 1
+               for c in ("posterior", "unilateral"))
+    assert legs <= caps[race_week.index + 1]
+    assert result.weeks[race_week.index].volume_share < 1  # the week after the race week
+
+
+def test_build_is_two_sessions_a_week_below_advanced():
+    """phase-max: a recreational runner free every day gets two sessions a build week."""
+    race = day(6) + dt.timedelta(weeks=10)
+    athlete = make_athlete(races=[{"date": str(race), "distance": "marathon", "priority": "A"}])
+    result = checked([], athlete, end=day(6))
+    assert result.weeks[0].phase is Phase.BUILD and result.weeks[0].max_sessions == 2
+    assert len(strength(result)) == 2
