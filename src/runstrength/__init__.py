@@ -7,6 +7,10 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 __all__ = ["Athlete", "InputError", "Plan", "PlannedSession", "Shortfall", "__version__", "plan"]
 
+# The writers register with the domain layer (Plan.to_ics() and friends) as the package loads;
+# their heavy modules (icalendar, pandas) load on first use.
+import runstrength.exporters  # noqa: E402,F401
+
 if TYPE_CHECKING:
     from runstrength.api import plan
     from runstrength.domain import Athlete, Plan, PlannedSession, Shortfall

@@ -626,39 +626,30 @@ class Plan(BaseModel):
             by_rule[rule] = by_rule.get(rule, 0) + row["cost"]
         return sorted(rows.values(), key=lambda r: (-by_rule[r["rule"]], r["rule"], r["week"]))
 
+    # The writers live in runstrength.exporters, a layer above this one: they register
+    # themselves in WRITERS (runstrength/exporters/__init__.py), so this module imports none.
     def to_ics(self, *, include_runs: bool = False, remind_minutes: int | None = None) -> bytes:
-        from runstrength.exporters.ics import plan_to_ics
-
-        return plan_to_ics(self, include_runs=include_runs, remind_minutes=remind_minutes)
+        return WRITERS["ics"](self, include_runs=include_runs, remind_minutes=remind_minutes)
 
     def to_json(self) -> bytes:
-        from runstrength.exporters.table import plan_to_json
-
-        return plan_to_json(self)
+        return WRITERS["json"](self)
 
     def to_frame(self, what: str = "sessions"):  # -> pandas.DataFrame (pandas imported lazily)
         """The plan as a DataFrame: ``sessions`` (one row per session, the CSV's columns),
         ``weeks`` (one row per week: phase, emphasis, sets placed against targets, shortfall,
         penalty; the rows the HTML report draws) or ``penalties`` (``penalty_breakdown``)."""
-        from runstrength.exporters import table
-
-        if what == "sessions":
-            return table.plan_to_frame(self)
-        if what == "weeks":
-            return table.plan_to_week_frame(self)
-        if what == "penalties":
-            import pandas as pd
-
-            return pd.DataFrame(self.penalty_breakdown(), columns=list(table.PENALTY_COLUMNS))
-        raise ValueError(f"to_frame: {what!r} is not one of 'sessions', 'weeks', 'penalties'")
+        if what not in ("sessions", "weeks", "penalties"):
+            raise ValueError(f"to_frame: {what!r} is not one of 'sessions', 'weeks', "
+                             "'penalties'")
+        return WRITERS[f"frame:{what}"](self)
 
     def to_html(self) -> bytes:
         """The season report: one self-contained HTML page (see ``--report``)."""
-        from runstrength.exporters.report import plan_to_html
-
-        return plan_to_html(self)
+        return WRITERS["html"](self)
 
     def to_csv(self) -> bytes:
-        from runstrength.exporters.table import plan_to_csv
+        return WRITERS["csv"](self)
 
-        return plan_to_csv(self)
+
+#: Format -> writer of a Plan, filled in by runstrength.exporters when the package loads.
+WRITERS: dict[str, Any] = {}
