@@ -319,14 +319,14 @@ def _after_a_race(distance: str, priority: str, weeks: int = 3):
 
 def test_return_after_race_leaves_three_days_unloaded_after_any_race():
     """return-after-race: even after a C race, nothing loads the legs for three days."""
-    athlete, result = _after_a_race("10k", "C")
+    _, result = _after_a_race("10k", "C")
     after = [s for s in result.sessions if 1 <= (s.day - RACE_DAY).days <= 3]
     assert all(s.leg_load in (LegLoad.LIGHT, LegLoad.NONE) for s in after)
 
 
 def test_return_after_race_has_no_jumps_for_a_week_after_a_half():
     """return-after-race: no jumps, hops or bounds in the 7 days after a half marathon."""
-    athlete, result = _after_a_race("half", "B")
+    _, result = _after_a_race("half", "B")
     near = [s for s in result.sessions if 1 <= (s.day - RACE_DAY).days <= 7]
     assert not [p for s in near for p in s.exercises if p.exercise.category == "plyometric"]
     later = [s for s in result.sessions if (s.day - RACE_DAY).days > 7]
@@ -339,7 +339,7 @@ def test_return_after_race_caps_the_weeks_back():
     from runstrength import knowledge
     from runstrength.validate import return_caps
 
-    athlete, result = _after_a_race("half", "B")
+    _, result = _after_a_race("half", "B")
     k = knowledge.load()
     caps = return_caps(result, k)
     race_week = next(w for w in result.weeks if w.monday <= RACE_DAY <= w.sunday)

@@ -9,7 +9,7 @@ __all__ = ["Athlete", "InputError", "Plan", "PlannedSession", "Shortfall", "__ve
 
 # The writers register with the domain layer (Plan.to_ics() and friends) as the package loads;
 # their heavy modules (icalendar, pandas) load on first use.
-import runstrength.exporters  # noqa: E402,F401
+import runstrength.exporters  # noqa: F401
 
 if TYPE_CHECKING:
     from runstrength.api import plan

@@ -174,9 +174,9 @@ def plan(
     ``diagnose`` also explains each short week as a conflict between named rules
     (``Plan.conflicts``), as ``--strict`` and ``runstrength explain`` do.
     """
+    from runstrength.planner import plan_season
     from runstrength.profile import load_athlete
     from runstrength.rules import Season
-    from runstrength.planner import plan_season
 
     k = knowledge_mod.load(Path(models) if models else None)
     if not isinstance(athlete, Athlete):

@@ -18,8 +18,8 @@ from runstrength.domain import (
     Phase,
     Plan,
     PlannedSession,
-    Priority,
     Prescribed,
+    Priority,
 )
 from runstrength.knowledge import Knowledge
 

@@ -611,10 +611,9 @@ class Knowledge(_Strict):
                 if unknown:
                     raise ValueError(f"sessions.toml: session {kind.id}: pattern {unknown[0]!r} "
                                      "is not in exercises.toml [patterns]")
-            if kind.structure not in self.prescription.structure:
-                if self.prescription.structure:
-                    raise ValueError(f"sessions.toml: session {kind.id}: structure "
-                                     f"{kind.structure!r} is not in prescription.toml [structure]")
+            if kind.structure not in self.prescription.structure and self.prescription.structure:
+                raise ValueError(f"sessions.toml: session {kind.id}: structure "
+                                 f"{kind.structure!r} is not in prescription.toml [structure]")
         for name, template in self.prescription.structure.items():
             for part in (template.warmup, template.cooldown):
                 unknown = [d.id for d in part if d.id not in self.exercises]

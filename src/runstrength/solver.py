@@ -16,8 +16,8 @@ from runstrength import rules
 from runstrength.domain import Penalty, SolveStatus
 from runstrength.knowledge import SessionKind
 from runstrength.rules import Candidate, Model, Season
-from runstrength.rules.base import Block
 from runstrength.rules.availability import Interval
+from runstrength.rules.base import Block
 
 TIE_BREAK_RANGE = 64
 

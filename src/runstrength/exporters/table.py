@@ -135,7 +135,8 @@ WEEK_COLUMNS = (
 )
 _WEEK_INT_COLUMNS = (
     "week", "block", "block_week", "min_sessions", "max_sessions", "sessions", "add_ons",
-    "core_days", "calf_sessions", "contacts", "minutes", "posterior_sets", "unilateral_sets", "core_sets",
+    "core_days", "calf_sessions", "contacts", "minutes", "posterior_sets", "unilateral_sets",
+    "core_sets",
     "posterior_target", "unilateral_target", "core_target", "penalty",
 )  # fmt: skip
 _WEEK_BOOL_COLUMNS = ("deload", "short")

@@ -329,8 +329,8 @@ def session_content(kind: SessionKind, week: Week, athlete: Athlete, k: Knowledg
     """The session of ``kind`` in ``week``: warm-up, main block, cool-down, minutes, volume.
 
     ``jumps``: ground contacts of the session's jumps (0: none); ``limit``: minutes the
-    session must fit in besides its own budget (the slot it was placed in). Weeks of the same shape (same
-    phase, emphasis, lifts, volume) share what they hold; only the week's cues differ.
+    session must fit in besides its own budget (the slot it was placed in). Weeks of the same
+    shape (phase, emphasis, lifts, volume) share what they hold; only the week's cues differ.
     """
     testing = retest and retest_applies(kind, week, k)
     shape = ("content", kind.id, week.phase, week.emphasis, week.deload, week.volume_share,
