@@ -150,6 +150,10 @@ class ReturnAfterRace(_Strict):
         "in each week after the race week, in order.")
     reference_weeks: int = Field(2, ge=1, le=4, description="Pre-taper weeks the share is of.")
     no_jump_days: dict[Distance, int] = Field(description="Days after a race without jumps.")
+    unloaded_days: dict[Distance, int] = Field(
+        default_factory=dict, description="Days after a race with no heavy or moderate legs.")
+    no_heavy_days: dict[Distance, int] = Field(
+        default_factory=dict, description="Days after a race with no heavy-leg session.")
     seed: str = ""
 
     @field_validator("shares")
@@ -418,6 +422,8 @@ class Retest(_Strict):
     record: str = Field(description="Appended to every test: record and compare.")
     leg_loads: list[LegLoad] = Field(description="Session kinds that may hold the re-test.")
     max_share: float = Field(gt=0, le=1, description="Share of the session the tests may take.")
+    clear_days_before_race: int = Field(
+        0, ge=0, le=21, description="No re-test this many days before a race.")
     items: list[RetestItem] = Field(min_length=1)
 
 

@@ -158,10 +158,13 @@ def periodize(athlete: Athlete, start: dt.date, end: dt.date, k: Knowledge) -> l
         # A block cut by the end of the season has not finished, and one cut short by a race
         # has too little behind it to measure: neither re-tests.
         closed = block[-1] < len(mondays) - 1 or deloads[block[-1]]
+        # The re-test goes in the block's last loading week, before its deload (a review by a
+        # strength coach: test fresh from training, not in the week meant to shed fatigue).
+        test_week = next((i for i in reversed(block) if not deloads[i]), block[-1])
         retest = (closed and len(block) >= p.retest_min_weeks
                   and _block_phase(block, phases) in p.retest_phases)
         for n, i in enumerate(block, start=1):
-            place[i] = (number, n, retest and i == block[-1], emphasis)
+            place[i] = (number, n, retest and i == test_week, emphasis)
 
     caps = _return_caps(mondays, phases, deloads, races, athlete, k)
     freeze = _lift_freeze(mondays, races, [place[i][0] for i in range(len(mondays))], k)

@@ -7,7 +7,7 @@ import datetime as dt
 import time
 from dataclasses import replace
 
-from runstrength.domain import Athlete, Category, Plan, PlannedSession, Race, Shortfall, Week
+from runstrength.domain import Athlete, Category, Plan, PlannedSession, Shortfall, Week
 from runstrength.explain import diagnose, why_here, why_short
 from runstrength.knowledge import Knowledge
 from runstrength.prescription import (
@@ -23,28 +23,34 @@ from runstrength.rules import Candidate, Season
 from runstrength.solver import build, candidates, solve
 
 
-def _retests(chosen: list[Candidate], weeks: list[Week], k: Knowledge,
-             races: list[Race]) -> set[int]:
+def _retests(chosen: list[Candidate], weeks: list[Week], season: Season) -> set[int]:
     """Candidate indices that hold their block's re-test (seed 002).
 
     The last session of a block that can hold it takes it: in the block's final week, or
     earlier in the block when that week has none (a blackout, say). A power session in that
     same week takes it instead, so the week's all-out jumps stay in one session. No re-test
-    in the days after a race that allow no jumps.
+    in the days after a race that allow no jumps, in the days before a race
+    (``retest.clear_days_before_race``) or on a key-run day.
     """
+    k, races = season.knowledge, season.races
     ends = {w.block: w for w in weeks if w.block_end}
-    quiet = no_jump_days(races, k)
+    quiet = no_jump_days(races, k) | {
+        race.date - dt.timedelta(days=d) for race in races
+        for d in range(k.prescription.retest.clear_days_before_race + 1)}
+
+    def fits(c: Candidate) -> bool:
+        end = ends.get(c.week.block)
+        return (end is not None and c.week.index <= end.index and c.day not in quiet
+                and retest_applies(c.kind, end, k) and not season.key_runs_on(c.day))
+
     last: dict[int, Candidate] = {}
     for c in sorted(chosen, key=lambda c: c.start):
-        end = ends.get(c.week.block)
-        if end is not None and retest_applies(c.kind, end, k) and c.day not in quiet:
+        if fits(c):
             last[c.week.block] = c
     out = set()
     for c in last.values():
-        power = [o for o in chosen if o.week.index == c.week.index
-                 and Category.PLYOMETRIC in o.kind.sets.get(o.week.phase, {})
-                 and retest_applies(o.kind, ends[c.week.block], k)]
-        power = [o for o in power if o.day not in quiet]
+        power = [o for o in chosen if o.week.index == c.week.index and fits(o)
+                 and Category.PLYOMETRIC in o.kind.sets.get(o.week.phase, {})]
         out.add((power[0] if power else c).index)
     return out
 
@@ -58,7 +64,7 @@ def plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledg
     model = build(season, found)
     solved = solve(model, time_limit=time_limit)
     chosen = sorted(solved.chosen, key=lambda c: c.start)
-    retests = _retests(chosen, weeks, k, season.races)
+    retests = _retests(chosen, weeks, season)
     placed: list[tuple[Candidate, Week, PlannedSession]] = []
     for c in chosen:
         retest = c.index in retests

@@ -124,10 +124,15 @@ def validate(plan: Plan, k: Knowledge) -> list[Violation]:
                     and s.leg_load in (LegLoad.HEAVY, LegLoad.MODERATE)):
                 bad("race-week", s, f"{label} loads the legs {-before} days after {race.label}")
             # return-after-race
-            if (1 <= -before <= rules.race_recovery_unloaded_days
-                    and s.leg_load in (LegLoad.HEAVY, LegLoad.MODERATE)):
+            unloaded = max(rules.race_recovery_unloaded_days,
+                           back.unloaded_days.get(race.distance, 0) if back else 0)
+            if 1 <= -before <= unloaded and s.leg_load in (LegLoad.HEAVY, LegLoad.MODERATE):
                 bad("return-after-race", s, f"{label} loads the legs {-before} days after "
                                             f"{race.label}")
+            no_heavy = back.no_heavy_days.get(race.distance, 0) if back else 0
+            if 1 <= -before <= no_heavy and heavy:
+                bad("return-after-race", s, f"{label} is heavy {-before} days after "
+                                            f"{race.label} (none for {no_heavy} days)")
             quiet = back.no_jump_days.get(race.distance, 0) if back else 0
             if 1 <= -before <= quiet and any(p.exercise.category is Category.PLYOMETRIC
                                              for p in s.exercises):

@@ -16,10 +16,18 @@ class ReturnAfterRace(Rule):
 
     def blocks(self, season, day, kind):
         rules = season.knowledge.rules
+        back = season.knowledge.periodization.return_after_race
         for race in season.races:
             after = (day - race.date).days
-            if 1 <= after <= rules.race_recovery_unloaded_days and kind.leg_load in _LOADED:
-                return f"{after} days after {race.label}: no loaded legs"
+            if after < 1:
+                continue
+            unloaded = max(rules.race_recovery_unloaded_days,
+                           back.unloaded_days.get(race.distance, 0) if back else 0)
+            if after <= unloaded and kind.leg_load in _LOADED:
+                return f"{after} days after {race.label}: no loaded legs yet"
+            if back and after <= back.no_heavy_days.get(race.distance, 0) and \
+                    kind.leg_load is LegLoad.HEAVY:
+                return f"{after} days after {race.label}: no heavy legs yet"
         week = season.week_of[day]
         if (Category.PLYOMETRIC in kind.sets.get(week.phase, {})
                 and day in no_jump_days(season.races, season.knowledge)):
