@@ -265,9 +265,8 @@ def test_text_round_trip() -> None:
     ical_event = strength(data)[0]
     assert str(ical_event["SUMMARY"]) == summary
     description = str(ical_event["DESCRIPTION"])
-    assert "- Bulgarian split squat, rear foot elevated: 3 x 8 per side; moderate, RPE 7" in (
-        description
-    )
+    assert "- Bulgarian split squat, rear foot elevated: 3 x 8 per side" in description
+    assert "Effort for Bulgarian split squat, rear foot elevated: moderate, RPE 7" in description
     assert description.endswith("Why here: " + session.reason)
 
     v_event = vobject.readOne(text).vevent_list[0]

@@ -126,7 +126,7 @@ def test_reps_follow_the_emphasis(k):
         e: {p.reps for p in loaded(prescribe(kind, first[e], athlete, k)) if p.exercise.compound}
         for e in ("strength-endurance", "strength", "power")
     }
-    assert reps == {"strength-endurance": {"8-10"}, "strength": {"6-8"}, "power": {"4-6"}}
+    assert reps == {"strength-endurance": {"8-10"}, "strength": {"6-8"}, "power": {"6-8"}}
     power = prescribe(kind, first["power"], athlete, k)
     jumps = [p for p in power if p.exercise.category is Category.PLYOMETRIC]
     assert len(jumps) == 1 and jumps[0].reps.isdigit() and jumps[0].contacts > 0
@@ -551,6 +551,9 @@ def test_a_lift_back_after_a_blackout_starts_again(k):
             if s.week == 2 and p.exercise.id not in seen[1]:
                 assert "week 2 of block 1: set this block's working load" in p.load, p.line()
             if s.week == 3:
+                if p.exercise.id not in seen[2]:  # not done the week before: starts afresh
+                    assert "week 3 of block 1: set this block's working load" in p.load
+                    continue
                 since = 1 if p.exercise.id in seen[1] else 2
                 assert p.exercise.id in seen[2] and f"on week {since})" in p.load, p.line()
                 started.add(since)
@@ -605,8 +608,10 @@ def test_owned_equipment_is_used_in_every_block(k):
     picked = []
     for block in range(1, 13):
         w = week(block=block, emphasis="strength")
+        # (a hamstring curl stays bodyweight: the catalogue has no dumbbell curl)
         lifts = [p.exercise for p in prescribe(kind, w, owner, k)
-                 if p.exercise.category is Category.POSTERIOR]
+                 if p.exercise.category is Category.POSTERIOR
+                 and "knee-flexion" not in p.exercise.patterns]
         assert lifts and all(e.equipment != ["bodyweight"] for e in lifts), (block, lifts)
         picked.append(tuple(e.id for e in lifts))
     assert len(set(picked)) > 1  # still rotating within the loaded part
@@ -618,13 +623,14 @@ def test_owned_equipment_is_used_in_every_block(k):
         lifts = [p.exercise for p in prescribe(kind, week(block=block), bell, k)
                  if p.exercise.category is Category.POSTERIOR]
         assert len(lifts) == 3
-        assert {e.id for e in lifts if e.equipment == ["kettlebell"]} == {
-            "kettlebell_swing", "kettlebell_deadlift"}
+        # one hinge a posterior-chain session (sessions.toml no_repeat): one of the two bells
+        bells = {e.id for e in lifts if e.equipment == ["kettlebell"]}
+        assert len(bells) == 1 and bells <= {"kettlebell_swing", "kettlebell_deadlift"}
         fillers |= {e.id for e in lifts if e.equipment == ["bodyweight"]}
     assert len(fillers) > 1
     # A bodyweight-only athlete: the whole pool rotates one place per block, as before.
     # A bodyweight-only athlete: the whole pool rotates, and every block keeps a hinge with
-    # hamstring work and a bridge (sessions.toml requires).
+    # hamstring work and a curl (sessions.toml requires).
     bare = make_athlete(equipment=[])
     pool = {ex.id for ex, _ in pool_with_origins(Category.POSTERIOR, bare, k, None)}
     picked = []
@@ -633,7 +639,7 @@ def test_owned_equipment_is_used_in_every_block(k):
         got = [p.exercise for p in prescribe(kind, w, bare, k)
                if p.exercise.category is Category.POSTERIOR]
         assert {e.id for e in got} <= pool
-        assert any(e.has("hinge+hamstring") for e in got) and any(e.has("bridge") for e in got)
+        assert any(e.has("hinge+hamstring") for e in got) and any(e.has("knee-flexion") for e in got)
         picked.append(tuple(e.id for e in got))
     assert len(set(picked)) > 1
 
@@ -646,7 +652,8 @@ def test_owned_equipment_through_a_season(k, two_races):
         if s.phase not in (Phase.BASE, Phase.BUILD, Phase.PEAK):
             continue
         for p in s.exercises:
-            if p.exercise.category in (Category.POSTERIOR, Category.UNILATERAL):
+            if (p.exercise.category in (Category.POSTERIOR, Category.UNILATERAL)
+                    and "knee-flexion" not in p.exercise.patterns):
                 assert p.exercise.equipment != ["bodyweight"], (s.week, s.kind, p.line())
 
 

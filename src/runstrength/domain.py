@@ -416,6 +416,7 @@ class Exercise(BaseModel):
     patterns: list[str] = Field(default_factory=list,
                                 description="Movement patterns (exercises.toml [patterns]).")
     compound: bool = Field(False, description="A loaded multi-joint leg lift (reps, rest).")
+    effort: str | None = Field(None, description="Its own effort cue (a ballistic lift).")
 
     def has(self, requirement: str) -> bool:
         """True when this exercise meets one requirement: patterns joined by "+" must all be
@@ -438,6 +439,7 @@ class Prescribed(BaseModel):
     rest: str = Field("", description="Rest between sets, as the athlete reads it.")
     contacts: int = Field(0, description="Ground contacts of a jump line (sets x reps x sides).")
     seconds: int = Field(0, description="Time the line takes, rests and set-up included.")
+    test: bool = Field(False, description="An end-of-block re-test item (its load: how to test).")
 
     @property
     def cue(self) -> str:
@@ -452,8 +454,7 @@ class Prescribed(BaseModel):
     def dose_text(self) -> str:
         """ "3 x 8-10 per side, rest 60-90 s (36 contacts)" """
         side = " per side" if self.exercise.per_side else ""
-        text = f"{self.sets} x {self.reps}{side}" if self.sets > 1 or not self.rest else (
-            f"{self.reps}{side}")
+        text = f"{self.sets} x {self.reps}{side}"
         if self.sets > 1 and self.rest:
             text += f", rest {self.rest}"
         if self.contacts:

@@ -199,7 +199,8 @@ def why_here(season: Season, c: Candidate, found, chosen: list[Candidate]) -> st
         parts.append(when)
     tomorrow = season.key_runs_on(c.day + dt.timedelta(days=1))
     if tomorrow:
-        parts.append(f"{c.kind.leg_load.value} legs, so it may precede tomorrow's "
+        legs = "no leg load" if c.kind.leg_load is LegLoad.NONE else f"{c.kind.leg_load.value} legs"
+        parts.append(f"{legs}, so it may precede tomorrow's "
                      f"{tomorrow[0].kind.value} run")
     elif c.heavy and season.key_runs_on(c.day):
         today = season.key_runs_on(c.day)[-1]

@@ -66,6 +66,8 @@ class SessionKind(_Strict):
         default_factory=list, description="Patterns at most one main-block exercise may hold.")
     structure: str = Field("full", description="Warm-up and cool-down template "
                            "(prescription.toml [structure.NAME]).")
+    equipment: list[str] | None = Field(None, description="Only this equipment in sessions "
+                                        "of this kind (besides the phase's own cap).")
     sets: dict[Phase, dict[Category, int]] = Field(
         description="Working sets per category, by phase; a missing phase = not used then."
     )
@@ -373,6 +375,8 @@ class Progression(_Strict):
     every_weeks: dict[Level, int] = Field(description="Weeks per step, by level.")
     load_equipment: list[str] = Field(description="Equipment that progresses by load.")
     band_equipment: list[str] = Field(description="Equipment that progresses by a firmer band.")
+    recent_weeks: int = Field(5, ge=1, le=12, description="A lift done this many weeks before "
+                              "a block counts as last block's (its load is known).")
     cues: dict[str, ProgressionCue]
 
     @model_validator(mode="after")
@@ -430,6 +434,9 @@ class Retest(_Strict):
 class PlyometricPrescription(_Strict):
     reps: str
     load: str
+    add: dict[Phase, list[str]] = Field(
+        default_factory=dict, description="Jumps a heavy session adds when it is the week's "
+        "jump session, by phase; they rotate one place a block.")
     swap_leg_loads: list[LegLoad] = Field(
         default_factory=lambda: [LegLoad.HEAVY],
         description="Leg loads of the sessions whose leg lifts may turn into jumps.")
@@ -440,6 +447,7 @@ class LegLoadPrescription(_Strict):
     """Leg work in sessions of one leg load below heavy: the effort cue stays at that load,
     whatever the emphasis."""
 
+    reps: str | None = Field(None, description="Reps of those lines, whatever the emphasis.")
     phases: list[Phase] = Field(description="Phases where this overrides the emphasis's cue.")
     categories: list[Category] = Field(description="The leg categories it applies to.")
     load: str = Field(description="Effort cue of loaded and band leg exercises.")

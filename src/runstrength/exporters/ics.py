@@ -91,21 +91,29 @@ def session_description(session: PlannedSession) -> str:
     if session.retest:
         lines.append("Re-test: end of the block; the session opens with the tests - record each "
                      "result and compare it with the last re-test")
+    # a re-test line keeps its instructions on the line; the other efforts are stated once
+    tests = [p.test for p in session.exercises]
     efforts = [p.effort or p.load for p in session.exercises]
-    usual = max(efforts, key=efforts.count) if efforts else ""
+    shared = [e for e, t in zip(efforts, tests, strict=True) if not t]
+    usual = max(shared, key=shared.count) if shared else ""
     if session.week_load:
         lines.append(f"Load this week: {session.week_load}")
     if usual:
         lines.append(f"Effort: {usual}")
+    # every other effort once, with the lines it is for
+    for effort in dict.fromkeys(e for e in shared if e != usual):
+        names = [p.exercise.name for p, e, t in zip(session.exercises, efforts, tests,
+                                                    strict=True) if e == effort and not t]
+        lines.append(f"Effort for {', '.join(names)}: {effort}")
     if session.warmup:
         lines += ["", f"Warm-up ({warm} min)", *(f"- {d.line()}" for d in session.warmup)]
     if session.exercises:
         lines += ["", f"Main block ({main} min)" if session.warmup else "Main block"]
-        for p, effort in zip(session.exercises, efforts, strict=True):
+        for p in session.exercises:
             instead = f" (instead of {p.substitutes})" if p.substitutes else ""
             text = f"- {p.exercise.name}{instead}: {p.dose_text()}"
-            if effort != usual:
-                text += f"; {effort}"
+            if p.test:
+                text += f"; {p.effort or p.load}"
             if p.cue:
                 text += f". {p.cue}"
             lines.append(text)

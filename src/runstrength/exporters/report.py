@@ -314,7 +314,8 @@ class _Report:
     def _session(self, uid: str, s: PlannedSession) -> str:
         start, end = to_local(s.start, self.zone), to_local(s.end, self.zone)
         classes = "session retest" if s.retest else "session"
-        tags = f'<span class="tag {_e(s.leg_load)}">{_e(s.leg_load)} legs</span>'
+        legs = "no leg load" if s.leg_load == "none" else f"{s.leg_load} legs"
+        tags = f'<span class="tag {_e(s.leg_load)}">{_e(legs)}</span>'
         if s.retest:
             tags += ' <span class="tag retest">re-test</span>'
         if s.deload:

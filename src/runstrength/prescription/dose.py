@@ -73,7 +73,7 @@ class History:
     last_week: bool = True    # done the week before, in the same block (any session)
     last_block: bool = True   # done in the previous block
     jumped: bool = False      # any jump in an earlier week since the season start or recovery
-    first_in_block: int = 1   # block week the lift was first done in this block
+    earlier: int | None = None  # block week of an earlier session of this block with the lift
 
 
 def progression_cue(how: str, week: Week, athlete: Athlete, k: Knowledge, *, since: int = 1,
@@ -128,8 +128,12 @@ class Dose:
         if how == "load" and ex.compound:
             reps = (e.compound_reps if e else None) or p.compound_reps or reps
         effort = (e.load if e else None) or p.load
-        if how in ("load", "band") or e is None:
+        if how in ("load", "band") and ex.effort and self.stability:
+            return reps, ex.effort  # a ballistic lift's own cue (swing)
+        if how == "load" or e is None:
             return reps, effort
+        if how == "band":  # a band has no weight to be heavy for: the bodyweight effort cue
+            return reps, e.bodyweight_load or effort
         return e.bodyweight_reps or reps, e.bodyweight_load or effort
 
 
@@ -152,8 +156,9 @@ def effort_of(ex: Exercise, how: str, kind: SessionKind, week: Week, dose: Dose,
     """Reps, effort cue and whether the week-by-week progression cue follows."""
     reps, effort = dose.reps_and_effort(ex, how, k)
     rule = leg_rule(kind, week.phase, ex.category, k)
-    if rule is None:
+    if rule is None or how == "jump":
         return reps, effort, True
+    reps = rule.reps if rule.reps and not ex.dose else reps
     return reps, rule.load if how in ("load", "band") else rule.bodyweight_load, rule.progress
 
 
@@ -174,9 +179,9 @@ def load_parts(ex: Exercise, how: str, effort: str, progress: bool, dose: Dose, 
         return effort, progression_cue(how, week, athlete, k, since=history.since,
                                        jumped=history.jumped)
     if e is not None and e.new_load and effort == e.load and not history.last_block:
-        if history.first_in_block < week.block_week and e.new_load_later:
+        if history.earlier is not None and e.new_load_later:
             return e.new_load_later.format(block=week.block, week=week.block_week,
-                                           since=history.first_in_block), ""
+                                           since=history.earlier), ""
         return e.new_load.format(block=week.block, week=week.block_week), ""
     return effort, ""
 

@@ -104,7 +104,7 @@ def progress_season(sessions: list[PlannedSession], weeks: list[Week], athlete: 
     tests = {item.id for item in k.prescription.retest.items}
     done: dict[int, set[tuple[str, bool]]] = {}  # week -> (exercise id, capped leg load)
     by_block: dict[int, set[str]] = {}
-    first_week: dict[tuple[int, str], int] = {}  # (block, exercise) -> first block week done
+    first: dict[tuple[int, str], PlannedSession] = {}  # (block, exercise) -> first session
     jump_weeks: set[int] = set()
     for s in sessions:
         kind, week = k.sessions.get(s.kind), by_index.get(s.week)
@@ -117,12 +117,28 @@ def progress_season(sessions: list[PlannedSession], weeks: list[Week], athlete: 
                                                     _tier(p.exercise, kind, week.phase, k)))
             by_block.setdefault(week.block, set()).add(p.exercise.id)
             key = (week.block, p.exercise.id)
-            first_week[key] = min(first_week.get(key, week.block_week), week.block_week)
+            if key not in first or s.start < first[key].start:
+                first[key] = s
             if p.exercise.category is Category.PLYOMETRIC:
                 jump_weeks.add(week.index)
     resets = sorted(w.index for w in weeks if w.phase is Phase.RECOVERY)
 
-    def history(ex: Exercise, kind: SessionKind, week: Week) -> History:
+    first_of_block: dict[int, int] = {}
+    for w in weeks:
+        first_of_block.setdefault(w.block, w.index)
+    done_in: dict[str, set[int]] = {}  # exercise -> week indices
+    for index, items in done.items():
+        for ex_id, _ in items:
+            done_in.setdefault(ex_id, set()).add(index)
+
+    def recent(ex: Exercise, week: Week) -> bool:
+        """Done in the weeks just before this block (``progression.recent_weeks``): a one-week
+        race-week block between two blocks must not make every lift look new."""
+        start = first_of_block.get(week.block, week.index)
+        back = k.prescription.progression.recent_weeks
+        return any(start - back <= i < start for i in done_in.get(ex.id, ()))
+
+    def history(ex: Exercise, kind: SessionKind, week: Week, s: PlannedSession) -> History:
         key = (ex.id, _tier(ex, kind, week.phase, k))
         since, index = week.block_week, week.index
         while ((prev := by_index.get(index - 1)) is not None and prev.block == week.block
@@ -135,9 +151,10 @@ def progress_season(sessions: list[PlannedSession], weeks: list[Week], athlete: 
             since=since,
             last_week=prev_week is not None and any(
                 (ex.id, capped) in done.get(prev_week, ()) for capped in (False, True)),
-            last_block=ex.id in by_block.get(week.block - 1, ()),
+            last_block=ex.id in by_block.get(week.block - 1, ()) or recent(ex, week),
             jumped=any(reset < i < week.index for i in jump_weeks),
-            first_in_block=first_week.get((week.block, ex.id), week.block_week),
+            earlier=(None if (f := first.get((week.block, ex.id))) is None
+                     or f.start >= s.start else by_index[f.week].block_week),
         )
 
     out: list[PlannedSession] = []
@@ -152,7 +169,7 @@ def progress_season(sessions: list[PlannedSession], weeks: list[Week], athlete: 
                 items.append(p)
                 continue
             effort, progression = item_load_parts(p.exercise, kind, week, athlete, k,
-                                                  history(p.exercise, kind, week))
+                                                  history(p.exercise, kind, week, s))
             load = join_load(effort, progression)
             items.append(p if load == p.load else p.model_copy(update={
                 "load": load, "effort": effort, "progression": progression}))

@@ -103,8 +103,9 @@ def session_volume(kind: SessionKind, week: Week, athlete: Athlete, k: Knowledge
     if retest and retest_applies(kind, week, k):
         taken = sum(item.minutes for item in retest_items(kind, athlete, k))
         scale *= max(0.0, 1 - taken / max(1, budget_minutes(kind, athlete)))
+    # mobility drills are no loaded volume: a deload or a week back keeps all of them
     return {
-        cat: max(1, round(n * scale))
+        cat: n if cat is Category.MOBILITY else max(1, round(n * scale))
         for cat, n in kind.sets.get(week.phase, {}).items()
         if n > 0
     }
@@ -158,11 +159,14 @@ def _slots(kind: SessionKind, week: Week, athlete: Athlete, k: Knowledge, testin
                            athlete, k)
     counts: dict[Category, int] = {}
     rankings = {}
+    allowed = phase.equipment
+    if kind.equipment is not None:
+        allowed = [e for e in kind.equipment if allowed is None or e in allowed]
     for cat, total in volume.items():
         rule = leg_rule(kind, week.phase, cat, k)
         banned = [*(load_gear if rule is not None and rule.unloaded else ()),
                   *week.banned_equipment]
-        pool = pool_with_origins(cat, athlete, k, phase.equipment, excluded=phase.exclude,
+        pool = pool_with_origins(cat, athlete, k, allowed, excluded=phase.exclude,
                                  banned=banned)
         if not pool:
             continue
@@ -182,16 +186,22 @@ def _slots(kind: SessionKind, week: Week, athlete: Athlete, k: Knowledge, testin
         if dose.emphasis is not None and dose.emphasis.fast_variants:
             slots = swap_in_jumps(slots, kind, athlete, phase.equipment, k)
         if not any(s.exercise.category is Category.PLYOMETRIC for s in slots):
-            slots = _add_jump(slots, athlete, phase.equipment, k)
+            slots = _add_jump(slots, week, athlete, phase.equipment, k)
     return jumps_first(slots)
 
 
-def _add_jump(slots: list[Slot], athlete: Athlete, allowed, k: Knowledge) -> list[Slot]:
-    """One low jump line in front of the leg work: the first plyometric of the catalogue the
-    athlete can do (with the bundled models, pogo hops: low, quick ankle contacts)."""
+def _add_jump(slots: list[Slot], week: Week, athlete: Athlete, allowed, k: Knowledge
+              ) -> list[Slot]:
+    """One low jump line in front of the leg work: the phase's ``plyometric.add`` list rotated
+    one place a block (else the catalogue's first plyometric the athlete can do)."""
     taken = {s.exercise.id for s in slots}
-    jump = next((ex for ex in k.exercises.values() if ex.category is Category.PLYOMETRIC
-                 and ex.id not in taken and usable(ex, athlete, allowed)), None)
+    names = k.prescription.plyometric.add.get(week.phase, [])
+    shift = max(0, week.block - 1)
+    order = [k.exercises[n] for n in names[shift % len(names):] + names[:shift % len(names)]
+             if n in k.exercises] if names else [
+        ex for ex in k.exercises.values() if ex.category is Category.PLYOMETRIC]
+    jump = next((ex for ex in order if ex.id not in taken and usable(ex, athlete, allowed)),
+                None)
     if jump is None or not any(s.exercise.category in (Category.POSTERIOR, Category.UNILATERAL,
                                                         Category.CALF) for s in slots):
         return slots
@@ -232,7 +242,7 @@ def _main(kind: SessionKind, week: Week, athlete: Athlete, k: Knowledge, testing
         out += [
             Prescribed(exercise=item.exercise(), sets=item.sets, reps=item.reps,
                        load=f"{item.load}; {record}", effort=f"{item.load}; {record}",
-                       seconds=item.minutes * 60)
+                       seconds=item.minutes * 60, test=True)
             for item in retest_items(kind, athlete, k)
         ]
     for i, slot in enumerate(slots):
@@ -373,6 +383,12 @@ def _content(kind: SessionKind, week: Week, athlete: Athlete, k: Knowledge, test
     budget_s = longest * 60
     tests = {item.id for item in k.prescription.retest.items}
     main = _main(kind, week, athlete, k, testing, jumps)
+    if week.deload:
+        # the deload keeps the block's lifts: the lines a loading week of it holds, fewer sets
+        loading = session_content(kind, week.model_copy(update={"deload": False}), athlete, k,
+                                  retest=testing, jumps=jumps, limit=limit)
+        kept = {p.exercise.id for p in loading.main}
+        main = [p for p in main if p.exercise.id in kept or p.exercise.id in tests]
     name, seen = kind.structure, set()
     while True:
         seen.add(name)
