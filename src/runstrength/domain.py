@@ -216,8 +216,9 @@ class Preferences(BaseModel):
 
 
 @cache
-def _owned(equipment: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(e.lower() for e in equipment)
+def _has(equipment: tuple[str, ...], needed: tuple[str, ...]) -> bool:
+    have = {e.lower() for e in equipment}
+    return "gym" in have or all(n == "bodyweight" or n in have for n in needed)
 
 
 class Athlete(BaseModel):
@@ -317,10 +318,7 @@ class Athlete(BaseModel):
 
     def has_equipment(self, needed: list[str]) -> bool:
         """True when every item of ``needed`` is available (bodyweight always is)."""
-        have = _owned(tuple(self.equipment))
-        if "gym" in have:
-            return True
-        return all(n == "bodyweight" or n in have for n in needed)
+        return _has(tuple(self.equipment), tuple(needed))
 
 
 class RunWorkout(BaseModel):
@@ -401,6 +399,12 @@ def requirement_options(requirement: str) -> tuple[frozenset[str], ...]:
                  for option in requirement.split("|"))
 
 
+@cache
+def _meets(patterns: tuple[str, ...], requirement: str) -> bool:
+    held = set(patterns)
+    return any(option <= held for option in requirement_options(requirement))
+
+
 class Exercise(BaseModel):
     """One exercise of the catalogue (models/exercises.toml)."""
 
@@ -421,8 +425,7 @@ class Exercise(BaseModel):
     def has(self, requirement: str) -> bool:
         """True when this exercise meets one requirement: patterns joined by "+" must all be
         there; alternatives split by "|" need one of them (sessions.toml ``requires``)."""
-        held = set(self.patterns)
-        return any(option <= held for option in requirement_options(requirement))
+        return _meets(tuple(self.patterns), requirement)
 
 
 class Prescribed(BaseModel):

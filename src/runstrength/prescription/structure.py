@@ -136,6 +136,14 @@ class Content:
 
 
 def _drills(specs, athlete: Athlete, k: Knowledge) -> list[Drill]:
+    key = ("drills", tuple((s.id, s.dose, s.seconds, s.instead) for s in specs),
+           tuple(sorted(athlete.equipment)))
+    if key not in k.memo:
+        k.memo[key] = _build_drills(specs, athlete, k)
+    return k.memo[key]
+
+
+def _build_drills(specs, athlete: Athlete, k: Knowledge) -> list[Drill]:
     out = []
     for spec in specs:
         ex = k.exercises[spec.id]
