@@ -64,11 +64,11 @@ model = solver.build(season, found)
 out["periodize + candidates + build"] = t() - t0; t0 = t()
 solved = solver.solve(model)
 out["solve"] = t() - t0; t0 = t()
-_solve, _candidates, _build = solver.solve, solver.candidates, solver.build
-solver.candidates = lambda s: found
-solver.build = lambda s, f: model
-solver.solve = lambda m, **kw: solved
-plan = solver.plan_season(athlete, weeks, season, k, stamp=source_stamp(schedule, start))
+from runstrength import planner
+planner.candidates = lambda s: found
+planner.build = lambda s, f: model
+planner.solve = lambda m, **kw: solved
+plan = planner.plan_season(athlete, weeks, season, k, stamp=source_stamp(schedule, start))
 out["plan_season read-back (prescribe, explain)"] = t() - t0; t0 = t()
 data = plan_to_ics(plan)
 out["plan_to_ics"] = t() - t0; t0 = t()
