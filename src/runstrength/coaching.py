@@ -279,17 +279,18 @@ def _jumps(plan: Plan, k: Knowledge) -> list:
 
 def _near_a_race(plan: Plan, k: Knowledge) -> list:
     """coach:no-new-lift: no lift with the freeze equipment (barbell) in the weeks before an A
-    race unless the athlete did it in the five weeks before them; coach:return: a session that
+    race unless the athlete did it in the ``progression.recent_weeks`` weeks before them; coach:return: a session that
     says "mobility" holds mobility work."""
     out = []
     freeze = k.periodization.lift_freeze
+    recent = k.prescription.progression.recent_weeks  # weeks whose lifts count as known
     if freeze is not None and freeze.weeks:
         for race in plan.athlete.races:
             if race.priority is not Priority.A:
                 continue
             first = race.date - dt.timedelta(weeks=freeze.weeks)
             before = {p.exercise.id for s in plan.sessions
-                      if first - dt.timedelta(weeks=5) <= s.day < first for p in s.exercises}
+                      if first - dt.timedelta(weeks=recent) <= s.day < first for p in s.exercises}
             for s in plan.sessions:
                 if not first <= s.day <= race.date:
                     continue
