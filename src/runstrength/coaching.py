@@ -279,8 +279,8 @@ def _jumps(plan: Plan, k: Knowledge) -> list:
 
 def _near_a_race(plan: Plan, k: Knowledge) -> list:
     """coach:no-new-lift: no lift with the freeze equipment (barbell) in the weeks before an A
-    race unless the athlete did it in the ``progression.recent_weeks`` weeks before them; coach:return: a session that
-    says "mobility" holds mobility work."""
+    race unless the athlete did it in the ``progression.recent_weeks`` weeks before them;
+    coach:return: a session that says "mobility" holds mobility work."""
     out = []
     freeze = k.periodization.lift_freeze
     recent = k.prescription.progression.recent_weeks  # weeks whose lifts count as known
