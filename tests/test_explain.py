@@ -106,8 +106,8 @@ def test_why_short_lists_each_day_and_ranks_fixes_by_gain():
 def test_why_short_suggests_moving_a_key_run(heavy_only_models):
     """With only heavy sessions in base, Mon and Wed sit before intervals: moving Tue's
     intervals is measured to add a session."""
-    athlete = make_athlete(level="beginner", **only(mon=["18:00-20:00"], wed=["18:00-20:00"],
-                                                    fri=["18:00-20:00"]))
+    athlete = make_athlete(**only(mon=["18:00-20:00"], wed=["18:00-20:00"],
+                                  fri=["18:00-20:00"]))
     result = checked([run(day(1), "intervals"), run(day(3), "intervals")], athlete,
                      models=heavy_only_models)
     [sf] = result.shortfalls
@@ -300,8 +300,8 @@ def test_precheck_names_only_the_rules_the_conflict_needs():
 def test_why_here_uses_hours_for_heavy_spacing(heavy_only_models):
     """Two heavy sessions Wed and Fri evening: Thu lies within 48 h of Fri's, so the Wed
     session names heavy-spacing for Thu, not a soft rule."""
-    athlete = make_athlete(level="beginner", **only(wed=["18:00-20:00"], thu=["18:00-20:00"],
-                                                    fri=["18:00-20:00"]))
+    athlete = make_athlete(**only(wed=["18:00-20:00"], thu=["18:00-20:00"],
+                                  fri=["18:00-20:00"]))
     result = checked([run(day(3), "tempo", at="07:00")], athlete, models=heavy_only_models)
     assert [f"{s.start:%a}" for s in strength(result)] == ["Wed", "Fri"]
     wed = strength(result)[0]

@@ -138,7 +138,8 @@ def _why_not_free_day(season: Season, c: Candidate, day: dt.date, found,
             return tag(f"{near.day:%a}'s heavy-leg session would be under "
                        f"{gap.total_seconds() / 3600:g} h away", "heavy-spacing")
     if there.index != c.week.index:
-        if sum(1 for s in chosen if s.week.index == there.index) >= there.max_sessions:
+        if sum(1 for s in chosen if s.week.index == there.index
+               and s.kind.counts_as_strength) >= there.max_sessions:
             return tag(f"week {there.index} already has its maximum of {there.max_sessions}",
                        "phase-max")
         here = sum(1 for s in chosen if s.week.index == c.week.index

@@ -177,9 +177,17 @@ class LiftFreeze(_Strict):
     seed: str = ""
 
 
+class FirstBlock(_Strict):
+    """What the season's first block may hold for some levels (periodization.toml)."""
+
+    levels: list[Level] = Field(default_factory=list)
+    leg_loads: list[LegLoad] = Field(description="Leg loads of the kinds used in that block.")
+
+
 class Periodization(_Strict):
     """How races turn into phases (models/periodization.toml)."""
 
+    first_block: FirstBlock | None = None
     return_after_race: ReturnAfterRace | None = None
     lift_freeze: LiftFreeze | None = None
     taper_weeks: dict[Distance, int] = Field(description="A race: weeks of taper incl. race week.")
@@ -437,6 +445,8 @@ class PlyometricPrescription(_Strict):
     add: dict[Phase, list[str]] = Field(
         default_factory=dict, description="Jumps a heavy session adds when it is the week's "
         "jump session, by phase; they rotate one place a block.")
+    add_by_level: dict[Level, list[str]] = Field(
+        default_factory=dict, description="Instead of `add` for these levels, in every phase.")
     swap_leg_loads: list[LegLoad] = Field(
         default_factory=lambda: [LegLoad.HEAVY],
         description="Leg loads of the sessions whose leg lifts may turn into jumps.")

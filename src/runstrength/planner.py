@@ -7,7 +7,15 @@ import datetime as dt
 import time
 from dataclasses import replace
 
-from runstrength.domain import Athlete, Category, Plan, PlannedSession, Shortfall, Week
+from runstrength.domain import (
+    Athlete,
+    Category,
+    Plan,
+    PlannedSession,
+    RunKind,
+    Shortfall,
+    Week,
+)
 from runstrength.explain import diagnose, why_here, why_short
 from runstrength.knowledge import Knowledge
 from runstrength.prescription import (
@@ -30,7 +38,8 @@ def _retests(chosen: list[Candidate], weeks: list[Week], season: Season) -> set[
     earlier in the block when that week has none (a blackout, say). A power session in that
     same week takes it instead, so the week's all-out jumps stay in one session. No re-test
     in the days after a race that allow no jumps, in the days before a race
-    (``retest.clear_days_before_race``) or on a key-run day.
+    (``retest.clear_days_before_race``), on a key-run day, the day after a long run or on the
+    day or eve of a tempo run.
     """
     k, races = season.knowledge, season.races
     ends = {w.block: w for w in weeks if w.block_end}
@@ -38,10 +47,19 @@ def _retests(chosen: list[Candidate], weeks: list[Week], season: Season) -> set[
         race.date - dt.timedelta(days=d) for race in races
         for d in range(k.prescription.retest.clear_days_before_race + 1)}
 
+    tempo = set(k.rules.tempo_runs)
+
+    def hard_running(day: dt.date) -> bool:
+        """A key run that day, a long run the day before, a tempo run that day or the next:
+        all-out tests there would measure tired legs or spoil the run."""
+        near = [*season.runs_on.get(day, []), *season.runs_on.get(day + dt.timedelta(days=1), [])]
+        return bool(season.key_runs_on(day)) or any(r.kind in tempo for r in near) or any(
+            r.kind is RunKind.LONG for r in season.runs_on.get(day - dt.timedelta(days=1), []))
+
     def fits(c: Candidate) -> bool:
         end = ends.get(c.week.block)
         return (end is not None and c.week.index <= end.index and c.day not in quiet
-                and retest_applies(c.kind, end, k) and not season.key_runs_on(c.day))
+                and retest_applies(c.kind, end, k) and not hard_running(c.day))
 
     last: dict[int, Candidate] = {}
     for c in sorted(chosen, key=lambda c: c.start):

@@ -75,7 +75,7 @@ def print_summary(plan: Plan, written: list[str]) -> None:
         style = "bold red" if w.index in short else None
         cell = ", ".join(kinds.get(w.index, [])) or "-"
         if add_ons.get(w.index):
-            cell += f" +{add_ons[w.index]} core"
+            cell += f" + {add_ons[w.index]} short core/mobility (not counted)"
         table.add_row(str(w.index), f"{w.monday:%d %b %y}", phase, count, cell,
                       str(paid.get(w.index, 0)), style=style)
     console.print(table)

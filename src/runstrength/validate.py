@@ -126,7 +126,7 @@ def validate(plan: Plan, k: Knowledge) -> list[Violation]:
             # return-after-race
             unloaded = max(rules.race_recovery_unloaded_days,
                            back.unloaded_days.get(race.distance, 0) if back else 0)
-            if 1 <= -before <= unloaded and s.leg_load in (LegLoad.HEAVY, LegLoad.MODERATE):
+            if 0 <= -before <= unloaded and s.leg_load in (LegLoad.HEAVY, LegLoad.MODERATE):
                 bad("return-after-race", s, f"{label} loads the legs {-before} days after "
                                             f"{race.label}")
             no_heavy = back.no_heavy_days.get(race.distance, 0) if back else 0

@@ -546,9 +546,9 @@ class _Report:
         parts = [
             '<section class="volume" id="volume">',
             "<h2>Weekly volume: working sets placed against targets</h2>",
-            "<p>Under each week: the days with core work and the sessions with calf/ankle "
-            "work (seed 004 asks for core 3-4 times a week; every strength session carries "
-            "calf work), and the week's jump contacts.</p>",
+            "<p>Under each week: the days with core work (the plan aims for three a week in "
+            "base and build), the sessions with calf/ankle work (every strength session has "
+            "some), and the week's jump contacts.</p>",
         ]
         items = [
             f'<li><span class="swatch" style="background:{CATEGORY_COLOUR[c]}"></span>'

@@ -35,9 +35,9 @@ def jump_budgets(sessions: list[PlannedSession], weeks: list[Week], athlete: Ath
     The jump session is the week's power session, else its first heavy-leg session; a week
     whose re-test session (all-out jumps and sprints) could jump has no other jumps; sessions
     in the days after a race never jump. A week's contacts are the phase's ``start`` when the
-    last ``gap_weeks`` weeks had no jumps, else at most ``growth`` times the most those weeks
-    really held (``measure(position, budget)`` says how many a budget gives); never above the
-    phase's ``cap``; a deload week cuts them like its sets.
+    last ``gap_weeks`` weeks had no jumps, else ``growth`` times the most those weeks really
+    held (``measure(position, budget)`` says how many a budget gives) but not below ``start``;
+    never above the phase's ``cap``; a deload week cuts them like its sets.
     """
     c = k.prescription.contacts
     if c is None:
@@ -58,7 +58,9 @@ def jump_budgets(sessions: list[PlannedSession], weeks: list[Week], athlete: Ath
             week.phase, {})]
         pick = (own or able)[0]
         recent = [n for i, n in held.items() if 0 < week.index - i <= c.gap_weeks]
-        budget = int(max(recent) * c.growth) if recent else c.start.get(week.phase, 0)
+        # never below the phase's start: a deload or a short session must not spiral it down
+        start = c.start.get(week.phase, 0)
+        budget = max(start, int(max(recent) * c.growth)) if recent else start
         budget = min(budget, c.cap.get(week.phase, 0))
         if week.deload:
             budget = int(budget * k.periodization.deload_volume)

@@ -96,6 +96,10 @@ def session_volume(kind: SessionKind, week: Week, athlete: Athlete, k: Knowledge
     session the re-test items take. An empty result: the kind is not used that week. What the
     session finally holds (trimmed to its time) is ``session_content(...).volume``.
     """
+    first = k.periodization.first_block
+    if (first is not None and athlete.level in first.levels and week.block <= 1
+            and kind.leg_load not in first.leg_loads):
+        return {}  # a beginner's first block: no heavy legs yet
     own_jumps = Category.PLYOMETRIC in kind.sets.get(week.phase, {})
     if own_jumps and not jump_capable(kind, week, athlete, k):
         return {}  # a power session without its jumps is no power session
@@ -203,7 +207,8 @@ def _add_jump(slots: list[Slot], week: Week, athlete: Athlete, allowed, k: Knowl
     """One low jump line in front of the leg work: the phase's ``plyometric.add`` list rotated
     one place a block (else the catalogue's first plyometric the athlete can do)."""
     taken = {s.exercise.id for s in slots}
-    names = k.prescription.plyometric.add.get(week.phase, [])
+    plyo = k.prescription.plyometric
+    names = plyo.add_by_level.get(athlete.level) or plyo.add.get(week.phase, [])
     shift = max(0, week.block - 1)
     order = [k.exercises[n] for n in names[shift % len(names):] + names[:shift % len(names)]
              if n in k.exercises] if names else [
@@ -246,12 +251,14 @@ def _main(kind: SessionKind, week: Week, athlete: Athlete, k: Knowledge, testing
     jump_dose = _jump_doses(slots, jumps, k) if jumps else {}
     out: list[Prescribed] = []
     if testing:
+        # "record and compare" is said once, on the first test
         record = k.prescription.retest.record
         out += [
             Prescribed(exercise=item.exercise(), sets=item.sets, reps=item.reps,
-                       load=f"{item.load}; {record}", effort=f"{item.load}; {record}",
+                       load=f"{item.load}; {record}" if not i else item.load,
+                       effort=f"{item.load}; {record}" if not i else item.load,
                        seconds=item.minutes * 60, test=True)
-            for item in retest_items(kind, athlete, k)
+            for i, item in enumerate(retest_items(kind, athlete, k))
         ]
     for i, slot in enumerate(slots):
         ex = slot.exercise

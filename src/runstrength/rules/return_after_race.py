@@ -18,14 +18,15 @@ class ReturnAfterRace(Rule):
         rules = season.knowledge.rules
         back = season.knowledge.periodization.return_after_race
         for race in season.races:
-            after = (day - race.date).days
-            if after < 1:
+            after = (day - race.date).days  # 0: race day, after the race
+            if after < 0:
                 continue
             unloaded = max(rules.race_recovery_unloaded_days,
                            back.unloaded_days.get(race.distance, 0) if back else 0)
             if after <= unloaded and kind.leg_load in _LOADED:
-                return f"{after} days after {race.label}: no loaded legs yet"
-            if back and after <= back.no_heavy_days.get(race.distance, 0) and \
+                return (f"race day of {race.label}: no loaded legs" if after == 0 else
+                        f"{after} days after {race.label}: no loaded legs yet")
+            if back and after <= max(1, back.no_heavy_days.get(race.distance, 0)) and \
                     kind.leg_load is LegLoad.HEAVY:
                 return f"{after} days after {race.label}: no heavy legs yet"
         week = season.week_of[day]
