@@ -524,8 +524,9 @@ def test_progression_cues_follow_what_was_done(k, two_races):
 
 
 def test_a_lift_back_after_a_blackout_starts_again(k):
-    """A blacked-out week in the middle of a block: the week after it sets the working load
-    again ("week 3 of block 1: set ..."), and the next week steps from there ("on week 3")."""
+    """A blacked-out week in the middle of a block: the week after it picks a lift up where it
+    was ("week 3 of block 1: back after a week without it ..."), and the next week steps from
+    there ("on week 3")."""
     from runstrength.prescription import progress_season
 
     start = MONDAY
@@ -535,9 +536,13 @@ def test_a_lift_back_after_a_blackout_starts_again(k):
     result = checked(_weekly_runs(start, end), athlete, start=start, end=end)
     sessions = progress_season(result.sessions, result.weeks, athlete, k)
     assert not [s for s in sessions if s.week == 2]
+    week1 = {p.exercise.id for s in sessions if s.week == 1 for p in s.exercises}
     week3 = [p for s in sessions if s.week == 3 for p in loaded(s.exercises)]
-    assert week3 and all("week 3 of block 1: set this block's working load" in p.load
-                         for p in week3)
+    assert week3 and all(
+        ("week 3 of block 1: back after a week without it" in p.load) == (p.exercise.id in week1)
+        for p in week3)
+    assert all("back after" in p.load or "set this block's working load" in p.load
+               for p in week3)
     # Week 4 closes block 1 (deload) and was preceded by week 3: the plain deload cue.
     week4 = [p for s in sessions if s.week == 4 for p in loaded(s.exercises)]
     assert week4 and all(p.load == k.prescription.deload_load for p in week4)
@@ -554,7 +559,9 @@ def test_a_lift_back_after_a_blackout_starts_again(k):
                 assert "week 2 of block 1: set this block's working load" in p.load, p.line()
             if s.week == 3:
                 if p.exercise.id not in seen[2]:  # not done the week before: starts afresh
-                    assert "week 3 of block 1: set this block's working load" in p.load
+                    assert ("week 3 of block 1: back after a week without it" in p.load
+                            if p.exercise.id in seen[1]
+                            else "week 3 of block 1: set this block's working load" in p.load)
                     continue
                 since = 1 if p.exercise.id in seen[1] else 2
                 assert p.exercise.id in seen[2] and f"on week {since})" in p.load, p.line()

@@ -366,8 +366,11 @@ class ProgressionCue(_Strict):
     again: str | None = Field(
         None, description="Instead of `first` when the athlete already did moves of this kind "
         "in an earlier week since the season start or the last recovery block.")
+    back: str | None = Field(
+        None, description="Instead of `first` for a lift done earlier in the block but not the "
+        "week before (a week without it): it starts from where it was.")
 
-    @field_validator("first", "step", "hold", "again")
+    @field_validator("first", "step", "hold", "again", "back")
     @classmethod
     def _placeholders(cls, text: str | None) -> str | None:
         return _template(text, _CUE_FIELDS)

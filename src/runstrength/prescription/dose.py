@@ -74,10 +74,11 @@ class History:
     last_block: bool = True   # done in the previous block
     jumped: bool = False      # any jump in an earlier week since the season start or recovery
     earlier: int | None = None  # block week of an earlier session of this block with the lift
+    back: bool = False        # done in an earlier week of this block, but not the week before
 
 
 def progression_cue(how: str, week: Week, athlete: Athlete, k: Knowledge, *, since: int = 1,
-                    jumped: bool = False) -> str:
+                    jumped: bool = False, back: bool = False) -> str:
     """The week's step within its block, e.g. "week 3 of block 2: add 2-5 % ... (+4-10 %)".
 
     The lift's first week (``since``: week 1 of the block unless it was missing in between)
@@ -93,7 +94,9 @@ def progression_cue(how: str, week: Week, athlete: Athlete, k: Knowledge, *, sin
     every = prog.every_weeks[athlete.level]
     steps = (rel - 1) // every
     low, high = prog.step_percent
-    if rel == 1:
+    if rel == 1 and back and cues.back:
+        template = cues.back  # a week without it in the block: pick up where it was
+    elif rel == 1:
         template = cues.again if jumped and cues.again else cues.first
     elif (rel - 1) % every == 0:
         template = cues.step
@@ -177,7 +180,7 @@ def load_parts(ex: Exercise, how: str, effort: str, progress: bool, dose: Dose, 
         return pr.deload_first.format(block=week.block, week=week.block_week), ""
     if e is not None and e.progress and progress:
         return effort, progression_cue(how, week, athlete, k, since=history.since,
-                                       jumped=history.jumped)
+                                       jumped=history.jumped, back=history.back)
     if e is not None and e.new_load and effort == e.load and not history.last_block:
         if history.earlier is not None and e.new_load_later:
             return e.new_load_later.format(block=week.block, week=week.block_week,

@@ -157,6 +157,9 @@ def progress_season(sessions: list[PlannedSession], weeks: list[Week], athlete: 
             jumped=any(reset < i < week.index for i in jump_weeks),
             earlier=(None if (f := first.get((week.block, ex.id))) is None
                      or f.start >= s.start else by_index[f.week].block_week),
+            back=since == week.block_week and any(
+                by_index[i].block == week.block and i < week.index
+                for i in done_in.get(ex.id, ())),
         )
 
     out: list[PlannedSession] = []
