@@ -401,7 +401,7 @@ def _content(kind: SessionKind, week: Week, athlete: Athlete, k: Knowledge, test
     if week.deload:
         # the deload keeps the block's lifts: the lines a loading week of it holds, fewer sets
         loading = session_content(kind, week.model_copy(update={"deload": False}), athlete, k,
-                                  retest=testing, jumps=jumps, limit=limit)
+                                  retest=testing, jumps=jumps)
         kept = {p.exercise.id for p in loading.main}
         main = [p for p in main if p.exercise.id in kept or p.exercise.id in tests]
     name, seen = kind.structure, set()
