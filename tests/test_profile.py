@@ -84,3 +84,24 @@ def test_race_before_the_season_names_the_profile(tmp_path):
     with pytest.raises(InputError) as info:
         plan(runs, load_athlete(profile))
     assert str(info.value).startswith(f"{profile}: field races.0.date")
+
+
+def test_weekday_keys_are_exact_names_not_prefixes(tmp_path):
+    """Regression (issue 9): "wedn", "weds", "thurs" were taken as days by prefix, and "frid"
+    next to "fri" made a day's windows vanish. Only mon..sun and the full names count (any
+    case); anything else is one error with a suggestion; a day named twice is an error."""
+    from runstrength.domain import Athlete
+
+    ok = Athlete.model_validate({"availability": {"Wednesday": ["18:00-19:00"],
+                                                  "FRI": ["07:00-08:00"]},
+                                 "preferences": {"days": ["Monday", "sat"]}})
+    assert set(ok.availability) == {"wed", "fri"} and ok.preferences.days == ["mon", "sat"]
+    for key, hint in (("wedn", "'wed'"), ("weds", "'wed'"), ("thurs", "'thu'"),
+                      ("frid", "'fri'")):
+        with pytest.raises(ValueError, match=f"{key!r} is not a weekday; did you mean {hint}"):
+            Athlete.model_validate({"availability": {key: ["18:00-19:00"]}})
+    with pytest.raises(ValueError, match="'fri' and 'Friday' both name fri"):
+        Athlete.model_validate({"availability": {"fri": ["07:00-08:00"],
+                                                 "Friday": ["18:00-19:00"]}})
+    with pytest.raises(ValueError, match="'tues' is not a weekday"):
+        Athlete.model_validate({"preferences": {"days": ["tues"]}})

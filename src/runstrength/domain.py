@@ -23,6 +23,26 @@ from pydantic import (
 )
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+#: The weekday spellings a profile may use: mon..sun and the full English names, any case.
+WEEKDAY_KEYS = {**{d: d for d in WEEKDAYS}, **dict(zip(_DAY_NAMES, WEEKDAYS, strict=True))}
+
+
+def weekday_key(key: object) -> str:
+    """``mon``..``sun`` for a profile's weekday key, or ``ValueError`` with a suggestion.
+
+    Only the short and the full English names count (any case): a prefix such as ``wedn`` or
+    ``thurs`` is refused, so a typo never silently drops or moves a day's windows.
+    """
+    import difflib
+
+    text = str(key).strip().lower()
+    if text in WEEKDAY_KEYS:
+        return WEEKDAY_KEYS[text]
+    close = difflib.get_close_matches(text, list(WEEKDAY_KEYS), n=1, cutoff=0.6)
+    hint = f"did you mean {WEEKDAY_KEYS[close[0]]!r}? " if close else ""
+    raise ValueError(f"{key!r} is not a weekday; {hint}use mon, tue, wed, thu, fri, sat, sun "
+                     "or the full names")
 
 
 class RunKind(StrEnum):
@@ -203,11 +223,7 @@ class Preferences(BaseModel):
     @field_validator("days")
     @classmethod
     def _days(cls, value: list[str]) -> list[str]:
-        out = [d.strip().lower()[:3] for d in value]
-        for d in out:
-            if d not in WEEKDAYS:
-                raise ValueError(f"{d!r} is not a weekday; use one of {', '.join(WEEKDAYS)}")
-        return out
+        return [weekday_key(d) for d in value]
 
     @field_validator("time", mode="before")
     @classmethod
@@ -294,10 +310,13 @@ class Athlete(BaseModel):
         if not isinstance(value, dict):
             raise ValueError("availability must be a table of weekday = [windows]")
         out: dict[str, list[Window]] = {}
+        given: dict[str, object] = {}  # day -> the key that named it
         for key, windows in value.items():
-            day = str(key).strip().lower()[:3]
-            if day not in WEEKDAYS:
-                raise ValueError(f"{key!r} is not a weekday; use one of {', '.join(WEEKDAYS)}")
+            day = weekday_key(key)
+            if day in given:
+                raise ValueError(f"{given[day]!r} and {key!r} both name {day}; give each day "
+                                 "once, with all its windows in one list")
+            given[day] = key
             if isinstance(windows, str):
                 windows = [windows]
             if not isinstance(windows, list | tuple):
