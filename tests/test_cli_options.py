@@ -480,3 +480,32 @@ def test_inputs_doc_names_only_tests_that_exist():
     ids = {c.id for c in CASES}
     for case in re.findall(r"…\[([\w-]+)\]", doc):
         assert case in ids, case
+
+
+def test_two_profiles_or_two_schedules_are_a_usage_error(tmp_path):
+    """Regression (issue 9): with two --athlete options the second silently won. Two profiles
+    or two schedules are a usage error (exit 2) that says to plan one athlete at a time, and
+    nothing is written."""
+    out = tmp_path / "out.ics"
+    profile, runs = PLAIN / "athlete.toml", PLAIN / "runs.csv"
+    twice = invoke(runs, "--athlete", profile, "-a", profile, "-o", out)
+    assert twice.exit_code == 2 and "--athlete given 2 times" in twice.output
+    assert "one athlete at a time" in twice.output
+    both = invoke(runs, runs, "--athlete", profile, "-o", out)
+    assert both.exit_code == 2 and "2 running schedules given" in both.output
+    assert not out.exists()
+
+
+def test_a_profile_and_a_calendar_swapped_say_which_is_which(tmp_path):
+    """Regression (issue 9): a profile given as RUNS, or a calendar as --athlete, is told apart
+    by its content: exit 1, one line naming the file and what goes where."""
+    out = tmp_path / "out.ics"
+    profile, runs = MARATHON / "athlete.toml", MARATHON / "runs.ics"
+    swapped = invoke(profile, "--athlete", runs, "-o", out)
+    assert swapped.exit_code == 1
+    line = one_line(swapped)
+    assert str(profile) in line and "looks like an athlete profile, given as RUNS" in line
+    calendar = invoke(runs, "--athlete", runs, "-o", out)
+    assert calendar.exit_code == 1
+    assert "looks like a running schedule, given as --athlete" in one_line(calendar)
+    assert not out.exists()

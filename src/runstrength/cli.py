@@ -49,6 +49,53 @@ def _races(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
     return races
 
 
+_ONE_AT_A_TIME = "plan one athlete at a time: one RUNS file and one --athlete profile a run"
+
+
+def _one_runs(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> str:
+    if len(values) > 1:
+        raise click.UsageError(f"{len(values)} running schedules given ({', '.join(values)}); "
+                               f"{_ONE_AT_A_TIME}")
+    return values[0]
+
+
+def _one_athlete(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> str:
+    if len(values) > 1:
+        raise click.UsageError(f"--athlete given {len(values)} times ({', '.join(values)}); "
+                               f"{_ONE_AT_A_TIME}")
+    return values[0]
+
+
+def _sniff(path: str) -> str | None:
+    """ "calendar", "profile" or None: what a file's first bytes look like."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    except OSError:
+        return None
+    if head.startswith(b"begin:vcalendar"):
+        return "calendar"
+    first = head.split(b"\n", 1)[0]
+    if b"," in first and any(w in first for w in (b"date", b"workoutday", b"title")):
+        return "calendar"
+    if any(head.startswith(k) or b"\n" + k in head
+           for k in (b"[availability]", b"timezone =", b"level =", b"session_minutes =")):
+        return "profile"
+    return None
+
+
+def _check_roles(runs: str, athlete_path: str) -> None:
+    """A profile given as RUNS or a calendar given as --athlete: say which is which."""
+    if runs != "-" and _sniff(runs) == "profile":
+        raise InputError(f"{runs}: this looks like an athlete profile, given as RUNS; the "
+                         "running schedule (.ics or .csv) comes first and the profile after "
+                         "--athlete")
+    if _sniff(athlete_path) == "calendar":
+        raise InputError(f"{athlete_path}: this looks like a running schedule, given as "
+                         "--athlete; the profile (.toml) goes after --athlete and the schedule "
+                         "first, as RUNS")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="runstrength")
 def main() -> None:
@@ -60,9 +107,10 @@ def _inputs(command):
     # Paths are not checked by click: a directory or a missing file is bad input (exit 1, one
     # line naming it, from our readers and fileio), not a usage error (exit 2).
     options = [
-        click.argument("runs", type=click.Path(allow_dash=True)),
-        click.option("--athlete", "-a", "athlete_path", required=True,
-                     type=click.Path(), help="Athlete profile (TOML)."),
+        click.argument("runs", nargs=-1, required=True, callback=_one_runs, metavar="RUNS",
+                       type=click.Path(allow_dash=True)),
+        click.option("--athlete", "-a", "athlete_path", required=True, multiple=True,
+                     callback=_one_athlete, type=click.Path(), help="Athlete profile (TOML)."),
         click.option("--race", "races", multiple=True, callback=_races,
                      help="Add a race: DATE:DISTANCE[:PRIORITY] (repeatable)."),
         click.option("--from", "start", callback=_date,
@@ -172,6 +220,7 @@ def _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir, t
     from runstrength.importers import load_schedule
     from runstrength.profile import load_athlete
 
+    _check_roles(runs, athlete_path)
     k = knowledge.load(Path(models_dir) if models_dir else None)
     athlete = load_athlete(athlete_path)
     if races:
