@@ -357,3 +357,13 @@ def test_build_is_two_sessions_a_week_below_advanced():
     result = checked([], athlete, end=day(6))
     assert result.weeks[0].phase is Phase.BUILD and result.weeks[0].max_sessions == 2
     assert len(strength(result)) == 2
+
+
+def test_no_heavy_legs_in_the_two_days_before_even_a_c_race():
+    """race-week: a C race changes no phase, but the two days before it hold no heavy legs
+    (a coach's review: a heavy session two days before a 10K is refused)."""
+    race = day(3)
+    athlete = make_athlete(**only(mon=["18:00-20:00"]),
+                           races=[{"date": str(race), "distance": "10k", "priority": "C"}])
+    result = checked([], athlete)
+    assert strength(result) and all(s.leg_load is not LegLoad.HEAVY for s in strength(result))

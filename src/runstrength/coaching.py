@@ -268,9 +268,10 @@ def _jumps(plan: Plan, k: Knowledge) -> list:
         week = weeks.get(index)
         if week is None or not n:
             continue
-        cap = c.cap.get(week.phase, 0)
+        share = c.level_share.get(plan.athlete.level, 1.0)
+        cap = int(c.cap.get(week.phase, 0) * share)
         recent = [contacts.get(index - d, 0) for d in range(1, c.gap_weeks + 1)]
-        most = max(c.start.get(week.phase, 0), int(max(recent) * c.growth))
+        most = max(int(c.start.get(week.phase, 0) * share), int(max(recent) * c.growth))
         if n > cap or n > most:
             out.append(_violation("coach:jumps", None, f"week {index}: {n} contacts; at most "
                                   f"{min(cap, most)} (cap {cap}, about a fifth more a week)"))

@@ -529,6 +529,8 @@ class Contacts(_Strict):
     gap_weeks: int = Field(2, ge=1, le=8, description="After this many weeks without jumps, "
                            "start again from `start`.")
     phases: list[Phase] = Field(description="Phases with jumps (once a week).")
+    level_share: dict[Level, float] = Field(
+        default_factory=dict, description="Share of `start` and `cap` for these levels.")
     seed: str = ""
 
 

@@ -116,6 +116,8 @@ def validate(plan: Plan, k: Knowledge) -> list[Violation]:
             before = (race.date - day).days
             if race.priority is not Priority.C and 0 <= before <= rules.race_week_quiet_days:
                 bad("race-week", s, f"{label} is within {before} days of {race.label}")
+            if heavy and 0 <= before <= rules.race_week_quiet_days:
+                bad("race-week", s, f"{label} is heavy {before} days before {race.label}")
             if (race.priority is Priority.A and 0 <= before <= rules.a_race_unloaded_days
                     and s.leg_load in (LegLoad.HEAVY, LegLoad.MODERATE)):
                 bad("race-week", s, f"{label} loads the legs {before} days before {race.label}")

@@ -89,7 +89,7 @@ def session_description(session: PlannedSession) -> str:
     if session.add_on:
         lines.append("A short core and mobility block beside the strength sessions")
     if session.retest:
-        lines.append("Re-test: the block's last loading week; the session opens with the tests")
+        lines.append("Re-test: the end-of-block tests open the session")
     # a re-test line keeps its instructions on the line; the other efforts are stated once
     tests = [p.test for p in session.exercises]
     efforts = [p.effort or p.load for p in session.exercises]

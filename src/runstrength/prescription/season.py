@@ -59,9 +59,10 @@ def jump_budgets(sessions: list[PlannedSession], weeks: list[Week], athlete: Ath
         pick = (own or able)[0]
         recent = [n for i, n in held.items() if 0 < week.index - i <= c.gap_weeks]
         # never below the phase's start: a deload or a short session must not spiral it down
-        start = c.start.get(week.phase, 0)
+        share = c.level_share.get(athlete.level, 1.0)
+        start = int(c.start.get(week.phase, 0) * share)
         budget = max(start, int(max(recent) * c.growth)) if recent else start
-        budget = min(budget, c.cap.get(week.phase, 0))
+        budget = min(budget, int(c.cap.get(week.phase, 0) * share))
         if week.deload:
             budget = int(budget * k.periodization.deload_volume)
         if budget <= 0:

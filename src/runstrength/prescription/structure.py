@@ -468,7 +468,7 @@ def default_jumps(kind: SessionKind, week: Week, athlete: Athlete, k: Knowledge)
     emphasis = k.prescription.emphasis.get(week.emphasis)
     own = Category.PLYOMETRIC in kind.sets.get(week.phase, {})
     if own or (emphasis is not None and emphasis.fast_variants):
-        return c.start.get(week.phase, 0)
+        return int(c.start.get(week.phase, 0) * c.level_share.get(athlete.level, 1.0))
     return 0
 
 
@@ -477,7 +477,7 @@ def max_jumps(kind: SessionKind, week: Week, athlete: Athlete, k: Knowledge) -> 
     c = k.prescription.contacts
     if c is None or not jump_capable(kind, week, athlete, k):
         return 0
-    return c.cap.get(week.phase, 0)
+    return int(c.cap.get(week.phase, 0) * c.level_share.get(athlete.level, 1.0))
 
 
 def apply_content(session: PlannedSession, content: Content) -> PlannedSession:

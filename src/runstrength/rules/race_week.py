@@ -22,6 +22,9 @@ class RaceWeek(Rule):
             days_before = (race.date - day).days
             if 0 <= days_before <= rules.race_week_quiet_days and race.priority is not Priority.C:
                 return f"within {rules.race_week_quiet_days} days of {race.label}: rest"
+            if (0 <= days_before <= rules.race_week_quiet_days
+                    and kind.leg_load is LegLoad.HEAVY):
+                return f"within {rules.race_week_quiet_days} days of {race.label}: no heavy legs"
             if (race.priority is Priority.A and 0 <= days_before <= rules.a_race_unloaded_days
                     and kind.leg_load in _LOADED):
                 return f"{days_before} days before A race {race.label}: no loaded legs"
