@@ -509,3 +509,37 @@ def test_a_profile_and_a_calendar_swapped_say_which_is_which(tmp_path):
     assert calendar.exit_code == 1
     assert "looks like a running schedule, given as --athlete" in one_line(calendar)
     assert not out.exists()
+
+
+def _without_timezone(folder: Path, tmp_path: Path) -> Path:
+    text = (folder / "athlete.toml").read_text(encoding="utf-8")
+    profile = tmp_path / "athlete.toml"
+    profile.write_text("\n".join(line for line in text.splitlines()
+                                 if not line.startswith("timezone")), encoding="utf-8")
+    return profile
+
+
+def test_a_profile_without_timezone_takes_the_calendars_and_says_so(tmp_path):
+    """Regression (issue 9): a profile without timezone was planned in UTC, silently (a New
+    York 19:00 session came out at 02:00). With a calendar that names its zone, that zone is
+    used, one warning says so, and the calendar is the one the full profile gives."""
+    profile = _without_timezone(GOOGLE, tmp_path)
+    out, want = tmp_path / "out.ics", tmp_path / "want.ics"
+    result = invoke(GOOGLE / "runs.ics", "--athlete", profile, "-o", out, "-q")
+    assert result.exit_code == 0, result.output
+    assert "no timezone in the profile: using America/New_York" in result.output
+    plan_ok(GOOGLE / "runs.ics", "--athlete", GOOGLE / "athlete.toml", "-o", want)
+    assert out.read_bytes() == want.read_bytes()
+
+
+def test_a_profile_without_timezone_and_a_calendar_without_one_is_refused(tmp_path):
+    """Regression (issue 9): no zone in the profile nor in the calendar (a CSV, an all-day
+    TrainingPeaks feed): exit 1, one line naming the profile's timezone field; nothing written."""
+    out = tmp_path / "out.ics"
+    for folder, runs in ((PLAIN, "runs.csv"), (MARATHON, "runs.ics")):
+        profile = _without_timezone(folder, tmp_path)
+        result = invoke(folder / runs, "--athlete", profile, "-o", out)
+        assert result.exit_code == 1
+        line = one_line(result)
+        assert f"{profile}: field timezone: required" in line
+        assert not out.exists()

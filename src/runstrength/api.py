@@ -194,6 +194,11 @@ def plan(
         schedule = runs
     else:
         schedule = Schedule(runs=list(runs))
+    if athlete.timezone is None:
+        if not schedule.timezone:
+            raise InputError(f"{athlete.source}: field timezone: required; add e.g. "
+                             'timezone = "Europe/London" (an IANA name)')
+        athlete = athlete.model_copy(update={"timezone": schedule.timezone})
     start, end = season_span(schedule, athlete, start, end)
     _check_races(athlete, start, athlete.source)
     weeks = periodize(athlete, start, end, k)

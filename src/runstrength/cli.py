@@ -228,6 +228,8 @@ def _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir, t
                                                              key=lambda r: r.date)})
     data = sys.stdin.buffer.read() if runs == "-" else None
     schedule = load_schedule(runs, athlete, k, start=start, end=end, fmt=fmt, data=data)
+    if athlete.timezone is None:  # taken from the calendar (and said so in a warning)
+        athlete = athlete.model_copy(update={"timezone": schedule.timezone})
     busy = []
     for path in busy_paths:
         other = load_schedule(path, athlete, k, start=start, end=end)

@@ -245,7 +245,9 @@ class Athlete(BaseModel):
     id: str = Field("", description="Identifier used in UIDs; defaults to the profile's stem.")
     name: str = Field("", description="Display name.")
     level: Level = Field(Level.RECREATIONAL, description="beginner|recreational|marathon|advanced")
-    timezone: str = Field("UTC", description="IANA zone of the athlete's local times.")
+    timezone: str | None = Field(
+        None, description="IANA zone of the athlete's local times; required unless the running "
+        "calendar names one (X-WR-TIMEZONE or its runs' TZIDs).")
     session_minutes: int = Field(45, ge=10, le=180, description="Longest strength session wanted.")
     equipment: list[str] = Field(default_factory=list, description="Besides bodyweight; gym = all.")
     run_time: dt.time = Field(dt.time(7, 0), description="Start assumed for all-day runs.")
@@ -270,7 +272,9 @@ class Athlete(BaseModel):
 
     @field_validator("timezone")
     @classmethod
-    def _zone(cls, value: str) -> str:
+    def _zone(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
         # "localtime" and "posixrules" are files of the local tz database, not zones: they
         # would make the plan depend on the machine; "Factory" has no real offset.
         try:
@@ -330,7 +334,9 @@ class Athlete(BaseModel):
 
     @property
     def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
+        # None only before the calendar's zone is taken (importers.load_schedule); planning
+        # refuses an athlete without one
+        return ZoneInfo(self.timezone or "UTC")
 
     def windows_on(self, day: dt.date) -> list[Window]:
         return self.availability.get(WEEKDAYS[day.weekday()], [])
@@ -372,6 +378,8 @@ class Schedule(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     stamp: dt.datetime | None = Field(None, description="Newest DTSTAMP/LAST-MODIFIED seen.")
     source: str = Field("schedule", description="The file it was read from.")
+    timezone: str | None = Field(None, description="The zone taken from the calendar for a "
+                                 "profile that names none.")
 
 
 class Week(BaseModel):

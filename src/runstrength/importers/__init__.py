@@ -56,7 +56,43 @@ def load_schedule(
         from runstrength.importers.ics import read_ics as reader
     else:
         from runstrength.importers.csv import read_csv as reader
+    found = None
+    if athlete.timezone is None:  # the profile names no zone: the calendar's own, said so
+        found = calendar_zone(data) if fmt == "ics" else None
+        if found is None:
+            why = "a CSV names no time zone" if fmt == "csv" else (
+                "the calendar names none (no X-WR-TIMEZONE or TZID)")
+            raise InputError(f"{athlete.source}: field timezone: required: {why}; add e.g. "
+                             'timezone = "Europe/London" (an IANA name)')
+        athlete = athlete.model_copy(update={"timezone": found})
     schedule = reader(data, name, athlete, knowledge, start, end)
     schedule.source = name
+    if found is not None:
+        schedule.timezone = found
+        schedule.warnings.insert(0, f"{athlete.source}: no timezone in the profile: using "
+                                    f"{found}, the zone of {name}; set timezone = \"...\" "
+                                    "in the profile to change it")
     return schedule
+
+
+def calendar_zone(data: bytes) -> str | None:
+    """The zone an .ics calendar names: its X-WR-TIMEZONE, else the first TZID of its events
+    (Windows names mapped to IANA ones), if zoneinfo knows it; else None."""
+    import re
+
+    text = decode(data)
+    names = re.findall(r"^X-WR-TIMEZONE[^:\r\n]*:([^\r\n]+)", text, re.M | re.I)
+    names += re.findall(r"^(?:DTSTART|DTEND)[^:\r\n]*;TZID=\"?([^\";:\r\n]+)", text,
+                        re.M | re.I)
+    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+    for name in names:
+        name = name.strip()
+        name = WINDOWS_TO_OLSON.get(name, name)
+        try:
+            Athlete.model_validate({"timezone": name})
+        except ValueError:
+            continue
+        return name
+    return None
 
