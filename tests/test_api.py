@@ -71,3 +71,40 @@ def test_a_race_far_beyond_the_last_run_is_warned_about():
     close = runstrength.plan(runs, athlete, start=dt.date(2027, 2, 22), end=dt.date(2027, 3, 21),
                              time_limit=10)
     assert not [w for w in close.warnings if w.startswith("no runs")]
+
+
+def test_races_in_the_calendar_are_races_when_the_profile_lists_none(tmp_path):
+    """Regression (issue 9): a TrainingPeaks feed with "RACE: Riverside City Marathon" and no
+    [[races]] was planned as 18 weeks of base. Races found in the calendar are used (distance
+    from the title, A for the last and longest, B for the others), said in one warning, and
+    the plan is the one the full profile gives."""
+    import re
+
+    from runstrength.api import plan
+
+    folder = SCENARIOS / "marathon-trainingpeaks"
+    text = (folder / "athlete.toml").read_text(encoding="utf-8")
+    bare = tmp_path / "athlete.toml"
+    bare.write_text(re.sub(r"\[\[races\]\][^\[]*", "", text), encoding="utf-8")
+    found = plan(folder / "runs.ics", bare)
+    full = plan(folder / "runs.ics", folder / "athlete.toml")
+    assert [(r.date, r.distance.value, r.priority.value, r.name) for r in found.athlete.races] == [
+        (r.date, r.distance.value, r.priority.value, r.name) for r in full.athlete.races]
+    notes = [w for w in found.warnings if "races taken from the calendar" in w]
+    assert len(notes) == 1 and "2027-04-25 marathon (A)" in notes[0]
+    assert found.to_ics() == full.to_ics()
+    # a race both in the profile and in the calendar is taken once, as the profile has it
+    assert not [w for w in full.warnings if "races taken from the calendar" in w]
+
+
+def test_a_season_without_an_a_race_builds_toward_its_goal():
+    """Regression (issue 9): a season with a C 10K and a B half was all base. With no A race
+    the last race of the highest priority is the goal: build before it, its mini-taper, and
+    the plan says so."""
+    from runstrength.api import plan
+
+    folder = SCENARIOS / "outlook-windows"
+    result = plan(folder / "runs.ics", folder / "athlete.toml")
+    phases = [w.phase.value for w in result.weeks]
+    assert "build" in phases and phases[-1] == "race-week"
+    assert result.goal.startswith("No A race: the season builds toward Dijkenloop Half")

@@ -52,12 +52,21 @@ def test_ten_k_a_race_tapers_race_week_only(k):
 
 
 def test_b_race_gets_a_mini_taper_and_c_race_none(k):
-    """A B race turns only its own week into race week; a C race changes nothing."""
-    b = phases(k, [{"date": str(RACE), "distance": "half", "priority": "B"}])
-    c = phases(k, [{"date": str(RACE), "distance": "half", "priority": "C"}])
+    """Beside an A race, a B race turns only its own week into race week and a C race changes
+    nothing; alone, the B (or C) race is the season's goal: build before it, its race week."""
+    a_race = {"date": str(RACE + dt.timedelta(weeks=20)), "distance": "marathon",
+              "priority": "A"}
+    b = phases(k, [{"date": str(RACE), "distance": "half", "priority": "B"}, a_race])
+    c = phases(k, [{"date": str(RACE), "distance": "half", "priority": "C"}, a_race])
     assert [w.phase for w in b].count(Phase.RACE_WEEK) == 1
     assert Phase.TAPER not in {w.phase for w in b} and Phase.RECOVERY not in {w.phase for w in b}
     assert {w.phase for w in c} == {Phase.BASE}
+    alone = phases(k, [{"date": str(RACE), "distance": "half", "priority": "B"}])
+    race_week = next(i for i, w in enumerate(alone) if w.monday <= RACE <= w.sunday)
+    assert alone[race_week].phase is Phase.RACE_WEEK
+    assert alone[race_week - 1].phase is Phase.BUILD and Phase.PEAK not in {
+        w.phase for w in alone}
+    assert Phase.RECOVERY not in {w.phase for w in alone}
 
 
 def test_deload_every_fourth_loading_week(k):

@@ -11,7 +11,7 @@ from pathlib import Path
 from runstrength import knowledge as knowledge_mod
 from runstrength.domain import Athlete, BusyBlock, Plan, PlannedSession, Race, RunWorkout, Schedule
 from runstrength.errors import InputError
-from runstrength.periodization import monday_of, periodize
+from runstrength.periodization import goal_race, monday_of, periodize
 
 #: Longest season planned at once. A race typed as 2207 instead of 2027 would otherwise
 #: ask for a model of 9,000 weeks; the ICS importer's window follows races only this far.
@@ -23,11 +23,13 @@ NO_RUNS_GAP_DAYS = 14
 
 
 def season_span(schedule: Schedule, athlete: Athlete, start: dt.date | None,
-                end: dt.date | None) -> tuple[dt.date, dt.date]:
+                end: dt.date | None, listed: list[Race] | None = None
+                ) -> tuple[dt.date, dt.date]:
     """The season's first and last day: given, else from the runs and races it holds.
 
     Raises :class:`InputError` naming the cause (a race, the runs, ``--to``) when the season
-    would be longer than :data:`MAX_SEASON_WEEKS`.
+    would be longer than :data:`MAX_SEASON_WEEKS`; ``listed`` are the profile's own races (a
+    race's field index in the message is its place there).
     """
     given_end = end
     if start is None:
@@ -47,19 +49,20 @@ def season_span(schedule: Schedule, athlete: Athlete, start: dt.date | None,
         end = max(later) if later else max(runs, default=start + dt.timedelta(days=6))
     if end < start:
         raise InputError(f"--to {end} is before --from {start}")
-    _check_length(schedule, athlete, start, end, given_end)
+    _check_length(schedule, athlete, start, end, given_end,
+                  athlete.races if listed is None else listed)
     return start, end
 
 
 def _check_length(schedule: Schedule, athlete: Athlete, start: dt.date, end: dt.date,
-                  given_end: dt.date | None) -> None:
+                  given_end: dt.date | None, listed: list[Race]) -> None:
     weeks = ((end - monday_of(start)).days + 7) // 7
     if weeks <= MAX_SEASON_WEEKS:
         return
     limit = f"plan at most {MAX_SEASON_WEEKS} weeks at a time"
     if given_end is not None:
         raise InputError(f"--to {end}: the season from {start} would be {weeks} weeks; {limit}")
-    for i, race in enumerate(athlete.races):
+    for i, race in enumerate(listed):
         if race.date == end:
             raise InputError(
                 f"{athlete.source}: field races.{i}.date: race {_one_line(race.label)} on "
@@ -174,6 +177,7 @@ def plan(
     ``diagnose`` also explains each short week as a conflict between named rules
     (``Plan.conflicts``), as ``--strict`` and ``runstrength explain`` do.
     """
+    from runstrength.importers.races import calendar_races, races_note
     from runstrength.planner import plan_season
     from runstrength.profile import load_athlete
     from runstrength.rules import Season
@@ -199,7 +203,13 @@ def plan(
             raise InputError(f"{athlete.source}: field timezone: required; add e.g. "
                              'timezone = "Europe/London" (an IANA name)')
         athlete = athlete.model_copy(update={"timezone": schedule.timezone})
-    start, end = season_span(schedule, athlete, start, end)
+    listed = list(athlete.races)
+    found = calendar_races(schedule.runs, athlete.races, k)
+    race_warnings = [races_note(found, schedule.source)] if found else []
+    if found:
+        athlete = athlete.model_copy(update={"races": sorted([*athlete.races, *found],
+                                                             key=lambda r: r.date)})
+    start, end = season_span(schedule, athlete, start, end, listed)
     _check_races(athlete, start, athlete.source)
     weeks = periodize(athlete, start, end, k)
     # A run just outside the season still matters to its first and last day (the day
@@ -216,6 +226,11 @@ def plan(
     )
     result = plan_season(athlete, weeks, season, k, stamp=source_stamp(schedule, start),
                          time_limit=time_limit, diagnose_short=diagnose)
+    goal = goal_race([r for r in athlete.races if r.date >= start])
+    if goal is not None:
+        result.goal = (f"No A race: the season builds toward {goal.label} ({goal.priority.value}) "
+                       f"on {goal.date:%d %b %Y}")
+    result.warnings.extend(race_warnings)
     result.warnings.extend(equipment_warnings)
     result.warnings.extend(schedule.warnings)
     result.warnings.extend(_no_run_warnings(schedule, athlete, start, end))

@@ -619,6 +619,7 @@ class Plan(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     key_runs: list[RunKind] = Field(
         default_factory=list, description="Run kinds the plan treated as key runs.")
+    goal: str = Field("", description="With no A race, the race the season builds toward.")
     conflicts: list[Conflict] = Field(
         default_factory=list, description="Diagnoses of weeks whose minimum cannot be met.")
     status: SolveStatus = SolveStatus.UNKNOWN

@@ -596,6 +596,10 @@ class Classify(_Strict):
     other_sport_words: list[str]
     kinds: dict[RunKind, list[str]]
     order: list[RunKind] = Field(description="First match wins, in this order.")
+    race_distance: dict[Distance, str] = Field(
+        default_factory=dict, description="Regular expression of a race title's distance.")
+    race_minutes: dict[Distance, int] = Field(
+        default_factory=dict, description="A race's distance from its planned minutes.")
 
     @model_validator(mode="after")
     def _every_kind(self) -> Classify:

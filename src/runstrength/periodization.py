@@ -15,9 +15,28 @@ def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def _race_phase(weeks_out: int, race: Race, k: Knowledge) -> Phase | None:
-    """Phase of a week ``weeks_out`` weeks before ``race``'s week, as that race sees it."""
+def goal_race(races: list[Race]) -> Race | None:
+    """The season's goal when no race is an A race: the last race of the highest priority."""
+    if not races or any(r.priority is Priority.A for r in races):
+        return None
+    best = min(r.priority for r in races)  # "B" < "C"
+    return max((r for r in races if r.priority == best), key=lambda r: r.date)
+
+
+def _race_phase(weeks_out: int, race: Race, k: Knowledge, goal: Race | None = None
+                ) -> Phase | None:
+    """Phase of a week ``weeks_out`` weeks before ``race``'s week, as that race sees it.
+
+    With no A race, the ``goal`` race (``goal_race``) gets a build before it as an A race
+    would, and its own mini-taper (``b_race_taper_weeks``), no peak.
+    """
     p = k.periodization
+    if goal is not None and race == goal:
+        if weeks_out == 0:
+            return Phase.RACE_WEEK
+        if weeks_out < p.b_race_taper_weeks:
+            return Phase.TAPER
+        return Phase.BUILD if weeks_out <= p.build_weeks_out else None
     if race.priority is Priority.A:
         taper = p.taper_weeks[race.distance]
         if weeks_out == 0:
@@ -48,10 +67,11 @@ _PRECEDENCE = {
 def phase_of_week(monday: dt.date, races: list[Race], k: Knowledge) -> Phase:
     """The phase of the week starting ``monday`` given every race of the season."""
     claims = [Phase.BASE]
+    goal = goal_race(races)
     for race in races:
         weeks_out = (monday_of(race.date) - monday).days // 7
         if weeks_out >= 0:
-            phase = _race_phase(weeks_out, race, k)
+            phase = _race_phase(weeks_out, race, k, goal)
         elif race.priority is Priority.A and -weeks_out <= k.periodization.recovery_weeks[
             race.distance
         ]:

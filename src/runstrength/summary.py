@@ -47,6 +47,8 @@ def print_summary(plan: Plan, written: list[str]) -> None:
     from rich.table import Table
 
     console = Console(highlight=False)
+    if plan.goal:
+        console.print(escape(plan.goal))
     per_week = Counter(s.week for s in plan.sessions if not s.add_on)
     add_ons = Counter(s.week for s in plan.sessions if s.add_on)
     kinds: dict[int, list[str]] = {}
@@ -75,7 +77,7 @@ def print_summary(plan: Plan, written: list[str]) -> None:
         style = "bold red" if w.index in short else None
         cell = ", ".join(kinds.get(w.index, [])) or "-"
         if add_ons.get(w.index):
-            cell += f" + {add_ons[w.index]} short core/mobility (not counted)"
+            cell += f" +{add_ons[w.index]} core block (extra)"
         table.add_row(str(w.index), f"{w.monday:%d %b %y}", phase, count, cell,
                       str(paid.get(w.index, 0)), style=style)
     console.print(table)
