@@ -367,3 +367,32 @@ def test_no_heavy_legs_in_the_two_days_before_even_a_c_race():
                            races=[{"date": str(race), "distance": "10k", "priority": "C"}])
     result = checked([], athlete)
     assert strength(result) and all(s.leg_load is not LegLoad.HEAVY for s in strength(result))
+
+
+def test_holidays_keep_sessions_off_the_days_the_profile_names():
+    """holidays (issue 9): free every day, the profile's holiday Wednesday gets no session;
+    with only the holiday free, the session still comes (the penalty is paid, by name)."""
+    athlete = make_athlete(level="beginner", holidays=[str(day(2))])
+    result = checked([], athlete)
+    assert result.sessions and all(s.day != day(2) for s in result.sessions)
+    only_that = make_athlete(level="beginner", holidays=[str(day(2))],
+                             **only(wed=["18:00-20:00"]))
+    result = checked([], only_that)
+    assert [s.day for s in strength(result)] == [day(2)]
+    assert any(p.rule == "holidays" and "holiday" in p.detail for p in result.penalties)
+
+
+def test_holidays_by_country_code():
+    """holidays: a country code takes the holidays package's days (Christmas in GB)."""
+    import pytest
+
+    christmas = dt.date(2026, 12, 21)  # a Monday
+    athlete = make_athlete(holidays="GB")
+    result = checked([], athlete, start=christmas, end=christmas + dt.timedelta(days=6))
+    assert result.sessions and all(s.day not in (dt.date(2026, 12, 25), dt.date(2026, 12, 26),
+                                                 dt.date(2026, 12, 28))
+                                   for s in result.sessions)
+    with pytest.raises(ValueError, match="'ZZ' is not a country the holidays package knows"):
+        make_athlete(holidays="ZZ")
+    with pytest.raises(ValueError, match="'XYZ' is not a subdivision of GB"):
+        make_athlete(holidays="GB-XYZ")

@@ -264,7 +264,43 @@ class Athlete(BaseModel):
     key_runs: list[RunKind] | None = Field(
         None, description="Run kinds treated as key runs; default from models/rules.toml."
     )
-    _source: str = PrivateAttr("profile")  # the file it was read from, for error messages
+    holidays: str | list[dt.date] | None = Field(
+        None, description="Days the athlete would rather not train: a country code (\"GB\", "
+        "\"US-NY\" with a subdivision; the holidays package) or a list of dates.")
+    _source: str = PrivateAttr("profile")
+
+    @field_validator("holidays")
+    @classmethod
+    def _holidays(cls, value: str | list[dt.date] | None) -> str | list[dt.date] | None:
+        if not isinstance(value, str):
+            return value
+        import difflib
+
+        import holidays as package
+
+        country, _, sub = value.strip().upper().partition("-")
+        supported = package.list_supported_countries()
+        if country not in supported:
+            close = difflib.get_close_matches(country, list(supported), n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise ValueError(f"{value!r} is not a country the holidays package knows; {hint}"
+                             "use an ISO code such as \"GB\" or \"US-NY\", or a list of dates")
+        if sub and sub not in supported[country]:
+            raise ValueError(f"{value!r}: {sub!r} is not a subdivision of {country}; use one "
+                             f"of {', '.join(supported[country][:12])}")
+        return f"{country}-{sub}" if sub else country
+
+    def holiday_days(self, years: list[int]) -> dict[dt.date, str]:
+        """The profile's holidays in ``years``: date -> name."""
+        if self.holidays is None:
+            return {}
+        if not isinstance(self.holidays, str):
+            return {d: "holiday" for d in self.holidays}
+        import holidays as package
+
+        country, _, sub = self.holidays.partition("-")
+        found = package.country_holidays(country, subdiv=sub or None, years=years)
+        return {d: str(name) for d, name in sorted(found.items())}  # the file it was read from, for error messages
 
     @property
     def source(self) -> str:

@@ -240,6 +240,7 @@ class Weights(_Strict):
     heavy_near_tempo: int = Field(0, description="Per heavy-leg session on the day or the eve "
                                   "of a tempo/threshold run.")
     core_days: int = Field(0, description="Per day short of the weekly core days.")
+    holidays: int = Field(0, description="Per session on a holiday of the profile.")
 
 
 class Rules(_Strict):

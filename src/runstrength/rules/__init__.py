@@ -10,6 +10,7 @@ from runstrength.rules.easy_days import EasyDays
 from runstrength.rules.fresh_before_key import FreshBeforeKey
 from runstrength.rules.heavy_near_tempo import HeavyNearTempo
 from runstrength.rules.heavy_spacing import HeavySpacing
+from runstrength.rules.holidays import Holidays
 from runstrength.rules.no_heavy_legs_before_key import NoHeavyLegsBeforeKey
 from runstrength.rules.no_stacking import NoStacking
 from runstrength.rules.one_per_day import OnePerDay
@@ -37,6 +38,7 @@ HARD: tuple[Rule, ...] = (
 )
 SOFT: tuple[Rule, ...] = (
     PhaseMin(),
+    Holidays(),
     VolumeBalance(),
     PosteriorEvery(),
     CoreWeekly(),

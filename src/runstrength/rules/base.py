@@ -56,6 +56,7 @@ class Season:
     busy_on: dict[dt.date, list[BusyBlock]] = field(default_factory=dict)
     week_of: dict[dt.date, Week] = field(default_factory=dict)
     _contents: dict = field(default_factory=dict, init=False, repr=False)
+    holidays: dict[dt.date, str] = field(default_factory=dict, init=False)
 
     def content(self, kind: SessionKind, week: Week, *, jumps: int = 0):
         """What a session of ``kind`` holds in ``week`` (prescription.session_content), built
@@ -117,6 +118,8 @@ class Season:
                     day += dt.timedelta(days=1)
         self.busy_on = dict(busy_on)
         self.week_of = {d: w for w in self.weeks for d in w.days()}
+        years = sorted({d.year for d in self.week_of})
+        self.holidays = self.athlete.holiday_days(years) if years else {}
 
     @property
     def days(self) -> list[dt.date]:
