@@ -181,11 +181,20 @@ def test_penalty_breakdown_by_rule_and_week():
     assert all(r["monday"] == weeks[r["week"]] for r in rows)
 
 
-def test_summary_prints_the_penalty_table(tmp_path):
+def test_summary_says_what_was_given_up_in_words(tmp_path):
+    """Issue 9: the summary says what the plan gave up in words and counts; the objective's
+    units (the "paid" column, the table of rules paid) only with --verbose; piped output does
+    not wrap at 80 columns."""
     result = invoke("plan", MARATHON / "runs.ics", "--athlete", MARATHON / "athlete.toml",
                     "-o", tmp_path / "s.ics")
-    assert "Soft rules paid" in result.output
-    assert "volume-balance" in result.output
+    assert "What the plan gave up" in result.output
+    assert re.search(r"\d+ week\(s\) (below|above) the \w+ target by \d+(-\d+)? sets",
+                     result.output)
+    assert "Soft rules paid" not in result.output and "paid" not in result.output.split("\n")[1]
+    assert any(len(line) > 80 for line in result.output.splitlines())
+    verbose = invoke("plan", MARATHON / "runs.ics", "--athlete", MARATHON / "athlete.toml",
+                     "-o", tmp_path / "s.ics", "--force", "--verbose")
+    assert "Soft rules paid" in verbose.output and "volume-balance" in verbose.output
 
 
 def test_explain_command_prints_weeks_and_writes_nothing(tmp_path, monkeypatch):

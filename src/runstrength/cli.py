@@ -162,13 +162,15 @@ def _guarded(work) -> None:
               help="Exit 3 and write nothing if a weekly minimum is missed; name the "
                    "conflicting rules.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Also print the soft rules' costs (objective units) week by week.")
 def plan_command(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir, time_limit,
                  output, csv_path, report_path, include_runs, remind, force, strict,
-                 quiet) -> None:
+                 quiet, verbose) -> None:
     """Plan strength sessions around the running schedule RUNS (.ics or .csv; - for stdin)."""
     _guarded(lambda: _plan(runs, athlete_path, output, csv_path, report_path, races, start,
                            end, busy_paths, fmt, include_runs, remind, models_dir, force, strict,
-                           time_limit, quiet))
+                           time_limit, quiet, verbose))
 
 
 @main.command("explain")
@@ -245,7 +247,8 @@ def _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir, t
 
 
 def _plan(runs, athlete_path, output, csv_path, report_path, races, start, end, busy_paths, fmt,
-          include_runs, remind, models_dir, force, strict, time_limit, quiet) -> int:
+          include_runs, remind, models_dir, force, strict, time_limit, quiet,
+          verbose=False) -> int:
     from runstrength.exporters.ics import plan_to_ics
     from runstrength.fileio import check_targets, write_outputs
 
@@ -261,8 +264,10 @@ def _plan(runs, athlete_path, output, csv_path, report_path, races, start, end, 
     check_targets(list(targets), force=force)
     result = _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir,
                     time_limit, diagnose=strict)
-    for shortfall in result.shortfalls:
-        click.echo(f"runstrength: shortfall: {shortfall.message()}", err=True)
+    from runstrength.summary import grouped_shortfalls
+
+    for line in grouped_shortfalls(result):
+        click.echo(f"runstrength: shortfall: {line}", err=True)
     if strict and result.shortfalls:
         for conflict in result.conflicts:
             click.echo(f"runstrength: conflict: {conflict.message()}", err=True)
@@ -278,7 +283,7 @@ def _plan(runs, athlete_path, output, csv_path, report_path, races, start, end, 
     if not quiet:
         from runstrength.summary import print_summary
 
-        print_summary(result, [str(p) for p in files])
+        print_summary(result, [str(p) for p in files], verbose=verbose)
     return 0
 
 

@@ -267,7 +267,7 @@ class Athlete(BaseModel):
     holidays: str | list[dt.date] | None = Field(
         None, description="Days the athlete would rather not train: a country code (\"GB\", "
         "\"US-NY\" with a subdivision; the holidays package) or a list of dates.")
-    _source: str = PrivateAttr("profile")
+    _source: str = PrivateAttr("profile")  # the file it was read from, for error messages
 
     @field_validator("holidays")
     @classmethod
@@ -300,7 +300,7 @@ class Athlete(BaseModel):
 
         country, _, sub = self.holidays.partition("-")
         found = package.country_holidays(country, subdiv=sub or None, years=years)
-        return {d: str(name) for d, name in sorted(found.items())}  # the file it was read from, for error messages
+        return {d: str(name) for d, name in sorted(found.items())}
 
     @property
     def source(self) -> str:

@@ -19,6 +19,27 @@ def week_ranges(weeks: list[int]) -> str:
     return ", ".join(out)
 
 
+def grouped_shortfalls(plan: Plan) -> list[str]:
+    """The short weeks, one line per cause: weeks with the same reasons and fixes share a line
+    ("weeks 5-9 (01 Feb 2027 on): 1 of 2 sessions placed; ...")."""
+    groups: dict[tuple, list] = {}
+    for sf in plan.shortfalls:
+        key = (sf.needed, sf.placed, tuple(sf.reasons), tuple(sf.fixes))
+        groups.setdefault(key, []).append(sf)
+    out = []
+    for (needed, placed, reasons, fixes), items in groups.items():
+        if len(items) == 1:
+            out.append(items[0].message())
+            continue
+        head = (f"weeks {week_ranges([sf.week for sf in items])} (from {items[0].monday:%d %b %Y}):"
+                f" {placed} of {needed} sessions placed each")
+        text = head + ("; " + "; ".join(reasons) if reasons else "")
+        if fixes:
+            text += "; fixes: " + "; ".join(fixes)
+        out.append(text)
+    return out
+
+
 def penalty_table(plan: Plan):
     """The soft rules the plan paid for, one row per rule with the weeks it was paid in."""
     from rich.table import Table
@@ -41,12 +62,54 @@ def penalty_table(plan: Plan):
     return table
 
 
-def print_summary(plan: Plan, written: list[str]) -> None:
+def _console():
+    """A console that wraps at the terminal's width, and not at all into a pipe or a file."""
+    import sys
+
     from rich.console import Console
+
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 240)
+
+
+def given_up(plan: Plan) -> list[str]:
+    """What the plan gave up, in words and counts, one line per soft rule it paid."""
+    from runstrength import knowledge, rules
+
+    k_weights = knowledge.load().rules.weights  # sets per volume-balance term: cost / weight
+    lines: list[str] = []
+    volume: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    counted: dict[str, list[int]] = {}
+    for p in plan.penalties:
+        if p.rule == "volume-balance":
+            cat, _, side = p.detail.partition(" sets ")
+            per = k_weights.volume_balance
+            volume.setdefault((cat, side), []).append((p.week, max(1, p.cost // max(1, per))))
+        else:
+            counted.setdefault(p.rule, []).append(p.week)
+    for rule_id, weeks in counted.items():
+        if rule_id == "phase-min":
+            continue  # the short weeks are listed on their own
+        rule = rules.BY_ID.get(rule_id)
+        text = rule.said if rule is not None and rule.said else f"{{n}} x {rule_id} ({{weeks}})"
+        where = f"week{'s' if len(set(weeks)) > 1 else ''} {week_ranges(weeks)}"
+        lines.append(text.format(n=len(weeks), weeks=where))
+    for (cat, side), rows in volume.items():
+        sets = sorted(n for _, n in rows)
+        by = f"{sets[0]}" if sets[0] == sets[-1] else f"{sets[0]}-{sets[-1]}"
+        what = "below" if side.startswith("below") else "above"
+        name = cat.replace("_", " ")
+        lines.append(f"{len(rows)} week(s) {what} the {name} target by {by} sets "
+                     f"(weeks {week_ranges([w for w, _ in rows])})")
+    return lines
+
+
+def print_summary(plan: Plan, written: list[str], *, verbose: bool = False) -> None:
+    """The season a row a week, what the plan gave up in words, and what was written;
+    ``verbose`` adds each week's soft-rule cost and the table of rules paid (objective units)."""
     from rich.markup import escape
     from rich.table import Table
 
-    console = Console(highlight=False)
+    console = _console()
     if plan.goal:
         console.print(escape(plan.goal))
     per_week = Counter(s.week for s in plan.sessions if not s.add_on)
@@ -66,7 +129,8 @@ def print_summary(plan: Plan, written: list[str]) -> None:
     paid = Counter()  # soft-rule cost per week; the table below splits it by rule
     for p in plan.penalties:
         paid[p.week] += p.cost
-    for col in ("wk", "from", "phase", "n", "sessions", "paid"):
+    columns = ("wk", "from", "phase", "n", "sessions", *(("paid",) if verbose else ()))
+    for col in columns:
         # the phase column (race names) folds first: a week stays on one line if it can
         table.add_column(col, overflow="fold", max_width=20 if col == "phase" else None)
     for w in plan.weeks:
@@ -78,10 +142,17 @@ def print_summary(plan: Plan, written: list[str]) -> None:
         cell = ", ".join(kinds.get(w.index, [])) or "-"
         if add_ons.get(w.index):
             cell += f" +{add_ons[w.index]} core block (extra)"
-        table.add_row(str(w.index), f"{w.monday:%d %b %y}", phase, count, cell,
-                      str(paid.get(w.index, 0)), style=style)
+        row = [str(w.index), f"{w.monday:%d %b %y}", phase, count, cell]
+        if verbose:
+            row.append(str(paid.get(w.index, 0)))
+        table.add_row(*row, style=style)
     console.print(table)
-    if plan.penalties:
+    lost = given_up(plan)
+    if lost:
+        console.print("What the plan gave up:")
+        for line in lost:
+            console.print(f"  - {escape(line)}")
+    if verbose and plan.penalties:
         console.print(penalty_table(plan))
     gap = "" if plan.status == "OPTIMAL" else f", gap {plan.gap:.1%}"
     console.print(structure_line(plan))

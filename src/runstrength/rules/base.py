@@ -193,6 +193,8 @@ class Rule:
     id: ClassVar[str]
     name: ClassVar[str]
     hard: ClassVar[bool]
+    #: What paying the rule means, for the terminal: {n} times, in {weeks}.
+    said: ClassVar[str] = ""
 
     def blocks(self, season: Season, day: dt.date, kind: SessionKind) -> str | None:
         return None

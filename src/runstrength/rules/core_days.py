@@ -10,6 +10,7 @@ from runstrength.rules.base import Rule, Term
 class CoreDays(Rule):
     id = "core-days"
     name = "core work on enough days a week"
+    said = "{n} week(s) with core on fewer days than planned ({weeks})"
     hard = False
 
     def apply(self, m):

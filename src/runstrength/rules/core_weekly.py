@@ -7,6 +7,7 @@ from runstrength.rules.base import Rule, Term
 class CoreWeekly(Rule):
     id = "core-weekly"
     name = "a core-stability block every week"
+    said = "{n} week(s) without a core block ({weeks})"
     hard = False
 
     def apply(self, m):

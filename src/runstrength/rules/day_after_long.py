@@ -9,6 +9,7 @@ from runstrength.rules.base import Rule, Term
 class DayAfterLong(Rule):
     id = "day-after-long"
     name = "no heavy legs the day after a long run"
+    said = "{n} heavy session(s) the day after a long run ({weeks})"
     hard = False
 
     def apply(self, m):

@@ -7,6 +7,7 @@ from runstrength.rules.base import Rule, Term
 class EasyDays(Rule):
     id = "easy-days"
     name = "strength on easy or rest days"
+    said = "{n} session(s) on a hard-run day ({weeks})"
     hard = False
 
     def apply(self, m):

@@ -9,6 +9,7 @@ from runstrength.rules.base import Rule, Term
 class FreshBeforeKey(Rule):
     id = "fresh-before-key"
     name = "legs fresh for a key run"
+    said = "{n} moderate session(s) the day before a key run ({weeks})"
     hard = False
 
     def apply(self, m):

@@ -10,6 +10,8 @@ from runstrength.rules.base import Rule, Term
 class HeavyNearTempo(Rule):
     id = "heavy-near-tempo"
     name = "no heavy legs on or the day before a tempo run"
+    said = ("{n} heavy session(s) on or the day before a tempo run, where no other day was "
+            "free ({weeks})")
     hard = False
 
     def apply(self, m):

@@ -7,6 +7,7 @@ from runstrength.rules.base import Rule, Term
 class Holidays(Rule):
     id = "holidays"
     name = "no session on holidays"
+    said = "{n} session(s) on a holiday ({weeks})"
     hard = False
 
     def apply(self, m):

@@ -6,6 +6,7 @@ from runstrength.rules.base import Rule, Term
 class PhaseMin(Rule):
     id = "phase-min"
     name = "weekly minimum for the phase and level"
+    said = "{n} session(s) below the weekly minimum ({weeks})"
     hard = False
 
     def apply(self, m):

@@ -9,6 +9,7 @@ from runstrength.rules.base import Rule, Term
 class PosteriorEvery(Rule):
     id = "posterior-every-7-10"
     name = "a posterior-chain day every 7-10 days"
+    said = "{n} ten-day stretch(es) without a posterior-chain session ({weeks})"
     hard = False
 
     def apply(self, m):

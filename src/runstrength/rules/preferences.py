@@ -7,6 +7,7 @@ from runstrength.rules.base import Rule, Term
 class Preferences(Rule):
     id = "preferences"
     name = "preferred days and times"
+    said = "{n} session(s) outside your preferred days or time ({weeks})"
     hard = False
 
     def apply(self, m):

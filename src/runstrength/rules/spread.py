@@ -9,6 +9,7 @@ from runstrength.rules.base import Rule, Term
 class Spread(Rule):
     id = "spread"
     name = "sessions spread across the week"
+    said = "{n} pair(s) of sessions on consecutive days ({weeks})"
     hard = False
 
     def apply(self, m):

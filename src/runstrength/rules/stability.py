@@ -6,6 +6,7 @@ from runstrength.rules.base import Rule, Term
 class Stability(Rule):
     id = "stability"
     name = "change as few sessions as possible when re-planning"
+    said = "{n} session(s) moved from the previous plan ({weeks})"
     hard = False
 
     def apply(self, m):
