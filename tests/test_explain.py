@@ -157,9 +157,13 @@ def test_strict_prints_the_conflict_and_writes_nothing(tmp_path):
                     "--from", MONDAY, "--to", "2027-03-14")
     assert result.exit_code == 3
     assert not out.exists()
+    # two weeks with the same cause share one line (issue 9)
     lines = [ln for ln in result.output.splitlines() if ln.startswith("runstrength: conflict: ")]
-    assert len(lines) == 2
-    assert "cannot hold 2 sessions: phase-min + availability" in lines[0]
+    assert len(lines) == 1
+    assert "weeks 1-2" in lines[0]
+    assert "cannot hold 2 sessions each: phase-min + availability" in lines[0]
+    short = [ln for ln in result.output.splitlines() if ln.startswith("runstrength: shortfall: ")]
+    assert len(short) == 1 and "weeks 1-2" in short[0]
 
 
 def test_penalty_breakdown_by_rule_and_week():

@@ -264,13 +264,13 @@ def _plan(runs, athlete_path, output, csv_path, report_path, races, start, end, 
     check_targets(list(targets), force=force)
     result = _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir,
                     time_limit, diagnose=strict)
-    from runstrength.summary import grouped_shortfalls
+    from runstrength.summary import grouped_conflicts, grouped_shortfalls
 
     for line in grouped_shortfalls(result):
         click.echo(f"runstrength: shortfall: {line}", err=True)
     if strict and result.shortfalls:
-        for conflict in result.conflicts:
-            click.echo(f"runstrength: conflict: {conflict.message()}", err=True)
+        for line in grouped_conflicts(result):
+            click.echo(f"runstrength: conflict: {line}", err=True)
         click.echo(f"runstrength: --strict: {len(result.shortfalls)} week(s) below the minimum; "
                    "nothing written", err=True)
         return EXIT_STRICT

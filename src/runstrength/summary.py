@@ -40,6 +40,23 @@ def grouped_shortfalls(plan: Plan) -> list[str]:
     return out
 
 
+def grouped_conflicts(plan: Plan) -> list[str]:
+    """The conflicts of ``--strict``, weeks with the same rules and details on one line."""
+    groups: dict[tuple, list] = {}
+    for c in plan.conflicts:
+        groups.setdefault((c.needed, tuple(c.rules), tuple(c.details)), []).append(c)
+    out = []
+    for (needed, rule_ids, details), items in groups.items():
+        if len(items) == 1:
+            out.append(items[0].message())
+            continue
+        text = (f"weeks {week_ranges([c.week for c in items])} (from {items[0].monday:%d %b %Y}) "
+                f"cannot hold {needed} session{'s' if needed != 1 else ''} each: "
+                f"{' + '.join(rule_ids)}")
+        out.append(text + ("; " + "; ".join(details) if details else ""))
+    return out
+
+
 def penalty_table(plan: Plan):
     """The soft rules the plan paid for, one row per rule with the weeks it was paid in."""
     from rich.table import Table
