@@ -34,8 +34,9 @@ from runstrength.solver import build, candidates, solve
 def _retests(chosen: list[Candidate], weeks: list[Week], season: Season) -> set[int]:
     """Candidate indices that hold their block's re-test (seed 002).
 
-    The last session of a block that can hold it takes it: in the block's final week, or
-    earlier in the block when that week has none (a blackout, say). A power session in that
+    The last session of a block that can hold it takes it: in the block's re-test week (its
+    last loading week, ``Week.block_end``), or earlier in the block when that week has none (a
+    blackout, say); never the deload week after it. A power session in that
     same week takes it instead, so the week's all-out jumps stay in one session. No re-test
     in the days after a race that allow no jumps, in the days before a race
     (``retest.clear_days_before_race``), on a key-run day, the day after a long run or on the
