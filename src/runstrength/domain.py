@@ -433,7 +433,8 @@ class Week(BaseModel):
     targets: dict[Category, int] = Field(default_factory=dict, description="Weekly working sets.")
     block: int = Field(1, description="Training block (deload cycle) of this week, 1-based.")
     block_week: int = Field(1, description="Week within its block, 1-based.")
-    block_end: bool = Field(False, description="Last week of its block: the re-test week.")
+    block_end: bool = Field(False, description="The re-test week: its block's last loading "
+                            "week (before the deload).")
     emphasis: str = Field("", description="Training emphasis, e.g. strength-endurance, strength, "
                           "power (models/prescription.toml).")
     volume_share: float = Field(1.0, description="Share of the sets kept in a week back after "
