@@ -69,8 +69,10 @@ def test_include_runs_writes_only_imported_runs_inside_the_season(k):
 
 
 def test_validator_flags_loaded_legs_just_after_an_a_race(k):
-    """race-week: the days right after an A race hold no loaded legs either."""
+    """return-after-race (which took the after-race days over from race-week): the days right
+    after an A race hold no loaded legs; race-week itself only looks before the race."""
     athlete = make_athlete(races=[{"date": str(day(6)), "distance": "marathon", "priority": "A"}])
     plan = checked([], athlete, end=day(13))
-    assert "race-week" in rules_broken(plan, [heavy(day(8), athlete, week=2)], k)
+    assert "return-after-race" in rules_broken(plan, [heavy(day(8), athlete, week=2)], k)
+    assert "race-week" not in rules_broken(plan, [heavy(day(8), athlete, week=2)], k)
     assert "race-week" not in rules_broken(plan, [heavy(day(10), athlete, week=2)], k)

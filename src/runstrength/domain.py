@@ -634,6 +634,8 @@ class Penalty(BaseModel):
     week: int
     cost: int
     detail: str = ""
+    amount: int = Field(1, description="How much was paid, in the rule's own unit (sets, "
+                        "sessions, days): cost = weight x amount.")
 
 
 class SolveStatus(StrEnum):

@@ -172,7 +172,7 @@ def solve(m: Model, *, time_limit: float | None = None) -> Solved:
         return Solved(status, [], [], 0.0, 0.0, seconds)
     chosen = [c for c in m.candidates if solver.boolean_value(m.x[c.index])]
     penalties = [
-        Penalty(rule=t.rule, week=t.week, cost=t.weight * v, detail=t.detail)
+        Penalty(rule=t.rule, week=t.week, cost=t.weight * v, detail=t.detail, amount=v)
         for t in m.terms
         if (v := solver.value(t.var)) > 0
     ]

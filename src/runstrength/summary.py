@@ -90,17 +90,15 @@ def _console():
 
 def given_up(plan: Plan) -> list[str]:
     """What the plan gave up, in words and counts, one line per soft rule it paid."""
-    from runstrength import knowledge, rules
+    from runstrength import rules
 
-    k_weights = knowledge.load().rules.weights  # sets per volume-balance term: cost / weight
     lines: list[str] = []
     volume: dict[tuple[str, str], list[tuple[int, int]]] = {}
     counted: dict[str, list[int]] = {}
     for p in plan.penalties:
         if p.rule == "volume-balance":
             cat, _, side = p.detail.partition(" sets ")
-            per = k_weights.volume_balance
-            volume.setdefault((cat, side), []).append((p.week, max(1, p.cost // max(1, per))))
+            volume.setdefault((cat, side), []).append((p.week, p.amount))  # sets
         else:
             counted.setdefault(p.rule, []).append(p.week)
     for rule_id, weeks in counted.items():

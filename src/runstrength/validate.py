@@ -121,13 +121,11 @@ def validate(plan: Plan, k: Knowledge) -> list[Violation]:
             if (race.priority is Priority.A and 0 <= before <= rules.a_race_unloaded_days
                     and s.leg_load in (LegLoad.HEAVY, LegLoad.MODERATE)):
                 bad("race-week", s, f"{label} loads the legs {before} days before {race.label}")
-            if (race.priority is Priority.A
-                    and 1 <= -before <= rules.a_race_recovery_unloaded_days
-                    and s.leg_load in (LegLoad.HEAVY, LegLoad.MODERATE)):
-                bad("race-week", s, f"{label} loads the legs {-before} days after {race.label}")
             # return-after-race
             unloaded = max(rules.race_recovery_unloaded_days,
-                           back.unloaded_days.get(race.distance, 0) if back else 0)
+                           back.unloaded_days.get(race.distance, 0) if back else 0,
+                           rules.a_race_recovery_unloaded_days
+                           if race.priority is Priority.A else 0)
             if 0 <= -before <= unloaded and s.leg_load in (LegLoad.HEAVY, LegLoad.MODERATE):
                 bad("return-after-race", s, f"{label} loads the legs {-before} days after "
                                             f"{race.label}")

@@ -1,5 +1,5 @@
-"""race-week: light or mobility only, early in race week; nothing loaded just before or just
-after an A race."""
+"""race-week: light or mobility only, early in race week; nothing loaded just before an A race,
+no heavy legs just before any race. After a race: return-after-race."""
 
 from runstrength.domain import LegLoad, Phase, Priority
 from runstrength.rules.base import Rule
@@ -10,7 +10,7 @@ _UNLOADED = {LegLoad.LIGHT, LegLoad.NONE}
 
 class RaceWeek(Rule):
     id = "race-week"
-    name = "race week: light and early; no loaded legs just before or after an A race"
+    name = "race week: light and early; no loaded legs just before an A race"
     hard = True
 
     def blocks(self, season, day, kind):
@@ -28,8 +28,4 @@ class RaceWeek(Rule):
             if (race.priority is Priority.A and 0 <= days_before <= rules.a_race_unloaded_days
                     and kind.leg_load in _LOADED):
                 return f"{days_before} days before A race {race.label}: no loaded legs"
-            if (race.priority is Priority.A
-                    and 1 <= -days_before <= rules.a_race_recovery_unloaded_days
-                    and kind.leg_load in _LOADED):
-                return f"{-days_before} days after A race {race.label}: no loaded legs"
         return None

@@ -1,7 +1,7 @@
 """return-after-race: after any race nothing loaded for a few days, no jumps for a while
 (longer after longer races), and the weeks back hold only a share of the pre-taper leg sets."""
 
-from runstrength.domain import Category, LegLoad
+from runstrength.domain import Category, LegLoad, Priority
 from runstrength.periodization import LEG_CAP_CATEGORIES
 from runstrength.prescription import no_jump_days
 from runstrength.rules.base import Rule
@@ -22,7 +22,9 @@ class ReturnAfterRace(Rule):
             if after < 0:
                 continue
             unloaded = max(rules.race_recovery_unloaded_days,
-                           back.unloaded_days.get(race.distance, 0) if back else 0)
+                           back.unloaded_days.get(race.distance, 0) if back else 0,
+                           rules.a_race_recovery_unloaded_days
+                           if race.priority is Priority.A else 0)
             if after <= unloaded and kind.leg_load in _LOADED:
                 return (f"race day of {race.label}: no loaded legs" if after == 0 else
                         f"{after} days after {race.label}: no loaded legs yet")
