@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from runstrength.domain import RunKind
+from runstrength.domain import LegLoad, RunKind
 from runstrength.errors import InputError
-from runstrength.importers.classify import classify, run_kind
+from runstrength.importers.classify import classify, own_leg_load, run_kind
 
 
 @pytest.mark.parametrize(
@@ -53,12 +53,37 @@ def test_run_titles(k, title, kind):
 
 @pytest.mark.parametrize(
     "title",
-    ["Bike: Sweet spot 3x12 min", "Swim: CSS set", "Strength: Core", "Brick: 40k bike + 5k run",
+    ["Bike: Sweet spot 3x12 min", "Swim: CSS set", "Brick: 40k bike + 5k run",
      "Rowing", "XC Ski", "Day Off", "Zwift group ride"],
 )
 def test_other_sports(k, title):
     """Other sports of a training feed are neither runs nor busy time."""
     assert classify(title, "", k.classify) == "other"
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "load"),
+    [
+        ("Gym - legs", "", LegLoad.HEAVY),
+        ("Strength", "", LegLoad.MODERATE),
+        ("Strength: Core", "", LegLoad.NONE),
+        ("Gym: upper body", "", LegLoad.NONE),
+        ("Light legs + mobility (gym)", "", LegLoad.LIGHT),
+        ("Leg day", "Workout type: Strength", LegLoad.HEAVY),
+        ("Krafttraining Beine", "", LegLoad.HEAVY),
+    ],
+)
+def test_own_strength_sessions(k, title, description, load):
+    """The athlete's own gym work is strength, with its leg load from the title (moderate when
+    the title does not say)."""
+    assert classify(title, description, k.classify) == "strength"
+    assert own_leg_load(title, k.classify) is load
+
+
+@pytest.mark.parametrize("title", ["Easy run + strength", "Kids gym class", "Tempo run to the gym"])
+def test_strength_words_do_not_take_runs_or_the_childrens_class(k, title):
+    """A run that mentions strength stays a run; the children's gym class is busy time."""
+    assert classify(title, "", k.classify) != "strength"
 
 
 @pytest.mark.parametrize(
@@ -108,8 +133,9 @@ def test_word_lists_are_complete_and_valid(k):
     rules = k.classify
     assert sorted(rules.order) == sorted(RunKind)
     assert all(rules.kinds.get(kind) for kind in RunKind)
-    words = [*rules.run_words, *rules.other_sport_words, *(w for ws in rules.kinds.values()
-                                                           for w in ws)]
+    words = [*rules.run_words, *rules.other_sport_words, *rules.strength_types,
+             *rules.strength_words, *(w for ws in rules.kinds.values() for w in ws),
+             *(w for ws in rules.own_leg_load.values() for w in ws)]
     for word in words:
         if word.startswith("re:"):
             re.compile(word[3:])

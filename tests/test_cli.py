@@ -148,3 +148,23 @@ def test_bad_race_option_is_a_usage_error(tmp_path):
     result = invoke("plan", schedule_of(folder), "--athlete", folder / "athlete.toml", "-o",
                     tmp_path / "x.ics", "--race", "2027-13-01:marathon")
     assert result.exit_code == 2
+
+
+def test_own_strength_sessions_in_the_summary_and_busy_calendars(tmp_path):
+    """The terminal lists the athlete's own gym sessions in their weeks and counts them; the
+    same title in a --busy calendar is only busy time."""
+    profile = tmp_path / "a.toml"
+    profile.write_text('id = "a"\ntimezone = "Europe/London"\nlevel = "recreational"\n'
+                       'equipment = ["dumbbells"]\n[availability]\n'
+                       'mon = ["18:00-20:00"]\nwed = ["18:00-20:00"]\nfri = ["18:00-20:00"]\n')
+    runs = tmp_path / "runs.csv"
+    runs.write_text("date,start,duration_min,title\n2027-03-02,07:00,45,Easy run\n"
+                    "2027-03-03,18:00,60,Gym - legs\n")
+    result = invoke("plan", runs, "-a", profile, "-o", tmp_path / "p.ics")
+    assert result.exit_code == 0, result.output
+    assert "Wed own: Gym - legs" in result.output
+    assert "1 of your own counted in their weeks" in result.output
+    busy = tmp_path / "busy.csv"
+    busy.write_text("date,start,duration_min,title\n2027-03-05,18:00,60,Gym - legs\n")
+    again = invoke("plan", runs, "-a", profile, "--busy", busy, "-o", tmp_path / "q.ics")
+    assert "Fri own:" not in again.output and "1 of your own" in again.output

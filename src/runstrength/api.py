@@ -40,12 +40,13 @@ def season_span(schedule: Schedule, athlete: Athlete, start: dt.date | None,
             if why:
                 raise InputError(f"{source}: no runs to plan around; first problem: {why}")
             raise InputError(f"{source}: no runs found; give the season with --from and --to")
-        start = monday_of(min(r.day for r in schedule.runs))  # whole weeks unless told
+        # whole weeks unless told; the athlete's own strength sessions are in the season too
+        start = monday_of(min([r.day for r in schedule.runs] + [o.day for o in schedule.own]))
     if end is None:
         # The season runs to the last race; with none, to the last run (recurring runs
         # without an end are cut by the importer's window).
         later = [r.date for r in athlete.races if r.date >= start]
-        runs = [r.day for r in schedule.runs]
+        runs = [r.day for r in schedule.runs] + [o.day for o in schedule.own]
         end = max(later) if later else max(runs, default=start + dt.timedelta(days=6))
     if end < start:
         raise InputError(f"--to {end} is before --from {start}")
@@ -178,6 +179,7 @@ def plan(
     (``Plan.conflicts``), as ``--strict`` and ``runstrength explain`` do.
     """
     from runstrength.importers.races import calendar_races, races_note
+    from runstrength.own_sessions import count_own, counted, own_warnings
     from runstrength.planner import plan_season
     from runstrength.profile import load_athlete
     from runstrength.rules import Season
@@ -211,7 +213,8 @@ def plan(
                                                              key=lambda r: r.date)})
     start, end = season_span(schedule, athlete, start, end, listed)
     _check_races(athlete, start, athlete.source)
-    weeks = periodize(athlete, start, end, k)
+    own = counted([o for o in schedule.own if start <= o.day <= end], k)
+    weeks = count_own(periodize(athlete, start, end, k), own)
     # A run just outside the season still matters to its first and last day (the day
     # before a key run, the day after a long run); so does any later race.
     first, last = start - dt.timedelta(days=1), end + dt.timedelta(days=1)
@@ -223,6 +226,7 @@ def plan(
         busy=[*schedule.busy, *busy],
         races=[r for r in athlete.races if r.date >= start],
         previous={(s.day, s.kind) for s in previous},
+        own=own,
     )
     result = plan_season(athlete, weeks, season, k, stamp=source_stamp(schedule, start),
                          time_limit=time_limit, diagnose_short=diagnose)
@@ -231,6 +235,7 @@ def plan(
         result.goal = (f"No A race: the season builds toward {goal.label} ({goal.priority.value}) "
                        f"on {goal.date:%d %b %Y}")
     result.warnings.extend(race_warnings)
+    result.warnings.extend(own_warnings(season))
     result.warnings.extend(equipment_warnings)
     result.warnings.extend(schedule.warnings)
     result.warnings.extend(_no_run_warnings(schedule, athlete, start, end))

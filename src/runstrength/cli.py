@@ -238,7 +238,7 @@ def _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir, t
         # Everything in a busy calendar is busy, runs included (a partner's club run, say).
         busy.extend(other.busy)
         busy.extend(BusyBlock(start=r.start, end=r.end, title=r.title, source=r.source)
-                    for r in other.runs)
+                    for r in [*other.runs, *other.own])
     result = plan(schedule, athlete, start=start, end=end, busy=busy,
                   models=models_dir, time_limit=time_limit, diagnose=diagnose)
     for warning in result.warnings:

@@ -198,10 +198,13 @@ def _weekly(plan: Plan, k: Knowledge) -> list:
             continue
         days = {s.start.astimezone(plan.athlete.zone).date() for s in here
                 if any(p.exercise.category is Category.CORE for p in s.exercises)}
+        days |= {o.start.astimezone(plan.athlete.zone).date() for o in plan.own
+                 if o.core and o.start.astimezone(plan.athlete.zone).date() in week.days()}
         need = min(rules.core_days, len(week.days()))
         if len(days) >= need or not addon_minutes:
             continue
         used = {s.start.astimezone(plan.athlete.zone).date() for s in here}
+        used |= {o.start.astimezone(plan.athlete.zone).date() for o in plan.own}  # theirs
         open_days = [d for d in week.days() if d not in used
                      and _free_slot(plan, k, d, min(addon_minutes))]
         if open_days:

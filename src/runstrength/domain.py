@@ -406,11 +406,36 @@ class BusyBlock(BaseModel):
     source: str = ""
 
 
+class OwnSession(BaseModel):
+    """A strength session the athlete already has in the running calendar ("Gym - legs", a
+    TrainingPeaks ``Strength:`` workout): kept as it is, counted in its week, and nothing of
+    ours is placed that day."""
+
+    start: dt.datetime
+    end: dt.datetime
+    title: str = ""
+    leg_load: LegLoad = LegLoad.MODERATE
+    source: str = ""
+    core: bool = Field(False, description="Holds core work (by its title): a core day.")
+    counts: bool = Field(True, description="Counts towards the week's minimum and maximum "
+                         "(long enough: rules.toml own_session_min_minutes).")
+
+    @property
+    def day(self) -> dt.date:
+        return self.start.date()
+
+    @property
+    def minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)
+
+
 class Schedule(BaseModel):
     """Everything imported from the running schedule and busy calendars."""
 
     runs: list[RunWorkout] = Field(default_factory=list)
     busy: list[BusyBlock] = Field(default_factory=list)
+    own: list[OwnSession] = Field(default_factory=list, description="The athlete's own "
+                                  "strength sessions found in the running schedule.")
     warnings: list[str] = Field(default_factory=list)
     stamp: dt.datetime | None = Field(None, description="Newest DTSTAMP/LAST-MODIFIED seen.")
     source: str = Field("schedule", description="The file it was read from.")
@@ -428,8 +453,12 @@ class Week(BaseModel):
     phase: Phase
     deload: bool = False
     race: Race | None = Field(None, description="A race in this week, if any.")
-    min_sessions: int = 0
-    max_sessions: int = 3
+    min_sessions: int = Field(0, description="Sessions to place: the phase's minimum less the "
+                              "athlete's own strength sessions that week.")
+    max_sessions: int = Field(3, description="Most sessions to place: the phase's maximum less "
+                              "the athlete's own.")
+    own_sessions: int = Field(0, description="The athlete's own strength sessions this week "
+                              "(from the running schedule).")
     targets: dict[Category, int] = Field(default_factory=dict, description="Weekly working sets.")
     block: int = Field(1, description="Training block (deload cycle) of this week, 1-based.")
     block_week: int = Field(1, description="Week within its block, 1-based.")
@@ -655,6 +684,8 @@ class Plan(BaseModel):
     penalties: list[Penalty] = Field(default_factory=list)
     runs: list[RunWorkout] = Field(default_factory=list)
     busy: list[BusyBlock] = Field(default_factory=list)
+    own: list[OwnSession] = Field(default_factory=list, description="The athlete's own "
+                                  "strength sessions, counted in their weeks.")
     warnings: list[str] = Field(default_factory=list)
     key_runs: list[RunKind] = Field(
         default_factory=list, description="Run kinds the plan treated as key runs.")

@@ -291,6 +291,7 @@ def week_alone(season: Season, week: Week) -> Season:
         runs=[r for r in season.runs if lo <= r.day <= hi],
         busy=[b for b in season.busy if b.start.date() <= hi and b.end.date() >= lo],
         races=season.races,
+        own=[o for o in season.own if lo <= o.day <= hi],
     )
 
 
@@ -331,7 +332,8 @@ class Fix:
 
 def _with(season: Season, **changes) -> Season:
     fields = {"athlete": season.athlete, "knowledge": season.knowledge, "weeks": season.weeks,
-              "runs": season.runs, "busy": season.busy, "races": season.races}
+              "runs": season.runs, "busy": season.busy, "races": season.races,
+              "own": season.own}
     fields.update(changes)
     return Season(**fields)
 

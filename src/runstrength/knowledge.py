@@ -250,6 +250,9 @@ class Rules(_Strict):
     quality_runs: list[RunKind]
     advanced_same_day_gap_hours: float = Field(ge=0, le=24)
     heavy_spacing_hours: float = Field(ge=0, le=96)
+    own_session_min_minutes: int = Field(
+        20, ge=0, le=180, description="An own strength session this long counts towards the "
+        "weekly minimum and maximum; a shorter one only holds its day.")
     race_week_quiet_days: int = Field(ge=0, le=7)
     a_race_unloaded_days: int = Field(ge=0, le=14)
     a_race_recovery_unloaded_days: int = Field(
@@ -595,6 +598,18 @@ class Classify(_Strict):
 
     run_words: list[str]
     other_sport_words: list[str]
+    strength_types: list[str] = Field(
+        default_factory=list, description="The athlete's own strength work, whatever else the "
+        "title says (a training feed's strength type).")
+    strength_words: list[str] = Field(
+        default_factory=list, description="The athlete's own strength work when the title is "
+        "not a run.")
+    own_leg_load: dict[LegLoad, list[str]] = Field(
+        default_factory=dict, description="Leg load of an own strength session by its title; "
+        "first match in this order, else moderate.")
+    own_core: list[str] = Field(
+        default_factory=list, description="An own strength session whose title says one of "
+        "these holds core work.")
     kinds: dict[RunKind, list[str]]
     order: list[RunKind] = Field(description="First match wins, in this order.")
     race_distance: dict[Distance, str] = Field(

@@ -156,6 +156,7 @@ def plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledg
         penalties=solved.penalties,
         runs=sorted(season.runs, key=lambda r: r.start),  # as imported: no assumed race runs
         busy=season.busy,
+        own=sorted(season.own, key=lambda o: o.start),
         key_runs=sorted(season.key_kinds, key=lambda r: r.value),
         conflicts=conflicts,
         status=solved.status,

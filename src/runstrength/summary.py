@@ -135,7 +135,14 @@ def print_summary(plan: Plan, written: list[str], *, verbose: bool = False) -> N
             continue
         # First word of the kind's name keeps a season to one line a week; then its length.
         kinds.setdefault(s.week, []).append(
-            f"{s.start:%a} {s.title.split()[0].lower()} {s.minutes}'")
+            (s.start, f"{s.start:%a} {s.title.split()[0].lower()} {s.minutes}'"))
+    week_of = {d: w.index for w in plan.weeks for d in w.days()}
+    own = Counter()
+    for o in plan.own:  # the athlete's own sessions, in their words
+        if o.day in week_of:
+            own[week_of[o.day]] += o.counts
+            kinds.setdefault(week_of[o.day], []).append(
+                (o.start, f"{o.start:%a} own: {o.title}{'' if o.counts else ' (extra)'}"))
     short = {sf.week for sf in plan.shortfalls}
     # Names and paths are the user's text, not rich markup: "[/]" in a name must not raise.
     who = escape(plan.athlete.name or plan.athlete.id)
@@ -152,9 +159,11 @@ def print_summary(plan: Plan, written: list[str], *, verbose: bool = False) -> N
         phase = w.phase.value + (" (deload)" if w.deload else "")
         if w.race:
             phase += f" ({escape(w.race.label)})"
-        count = f"{per_week.get(w.index, 0)}/{w.min_sessions}-{w.max_sessions}"
+        mine = w.own_sessions  # the counts include the athlete's own sessions
+        count = (f"{per_week.get(w.index, 0) + own.get(w.index, 0)}/{w.min_sessions + mine}-"
+                 f"{w.max_sessions + mine}")
         style = "bold red" if w.index in short else None
-        cell = ", ".join(kinds.get(w.index, [])) or "-"
+        cell = ", ".join(text for _, text in sorted(kinds.get(w.index, []))) or "-"
         if add_ons.get(w.index):
             cell += f" +{add_ons[w.index]} core block (extra)"
         row = [str(w.index), f"{w.monday:%d %b %y}", phase, count, cell]
@@ -171,9 +180,13 @@ def print_summary(plan: Plan, written: list[str], *, verbose: bool = False) -> N
         console.print(penalty_table(plan))
     gap = "" if plan.status == "OPTIMAL" else f", gap {plan.gap:.1%}"
     console.print(structure_line(plan))
+    extra = sum(1 for o in plan.own if not o.counts)
+    theirs = [f"{sum(own.values())} of your own counted in their weeks"] if sum(own.values()) else []
+    theirs += [f"{extra} short block(s) of your own beside them"] if extra else []
+    theirs = f" ({'; '.join(theirs)})" if theirs else ""
     console.print(
-        f"{sum(per_week.values())} strength sessions and {sum(add_ons.values())} short core "
-        f"and mobility blocks in {len(plan.weeks)} weeks; solver {plan.status.value}"
+        f"{sum(per_week.values())} strength sessions{theirs} and {sum(add_ons.values())} short "
+        f"core and mobility blocks in {len(plan.weeks)} weeks; solver {plan.status.value}"
         f"{gap}; {len(plan.shortfalls)} week(s) short of the minimum. "
         f"Wrote {escape(', '.join(written))}."
     )

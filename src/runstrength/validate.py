@@ -139,18 +139,25 @@ def validate(plan: Plan, k: Knowledge) -> list[Violation]:
                 bad("return-after-race", s, f"{label} has jumps {-before} days after "
                                             f"{race.label} (none for {quiet} days)")
 
-    # one-per-day
+    # one-per-day: the athlete's own strength sessions hold their days
     per_day = Counter(s.start.astimezone(zone).date() for s in plan.sessions)
+    own_days = {o.start.astimezone(zone).date(): o for o in plan.own
+                if o.minutes >= rules.own_session_min_minutes}
     for day, n in sorted(per_day.items()):
         if n > 1:
             bad("one-per-day", None, f"{n} sessions on {day}")
-    # heavy-spacing
-    heavy = sorted((s for s in plan.sessions if s.leg_load is LegLoad.HEAVY), key=lambda s: s.start)
+        if day in own_days:
+            bad("one-per-day", None, f"a session on {day}, the day of your own "
+                                     f"{own_days[day].title or 'strength session'}")
+    # heavy-spacing, the athlete's own heavy sessions included (two of theirs are theirs)
+    heavy = sorted([*((s.start, s) for s in plan.sessions if s.leg_load is LegLoad.HEAVY),
+                    *((o.start, None) for o in plan.own if o.leg_load is LegLoad.HEAVY)],
+                   key=lambda pair: pair[0])
     gap = dt.timedelta(hours=rules.heavy_spacing_hours)
-    for a, b in itertools.pairwise(heavy):
-        if b.start - a.start < gap:
-            bad("heavy-spacing", b, f"heavy sessions {a.start:%a %d %b %H:%M} and "
-                                    f"{b.start:%a %d %b %H:%M} are under {gap} apart")
+    for (a, sa), (b, sb) in itertools.pairwise(heavy):
+        if b - a < gap and (sa or sb):
+            bad("heavy-spacing", sb or sa, f"heavy sessions {a:%a %d %b %H:%M} and "
+                                           f"{b:%a %d %b %H:%M} are under {gap} apart")
     # return-after-race: the weeks back hold at most their share of the leg sets
     for index, cap in sorted(return_caps(plan, k).items()):
         legs = sum(s.volume.get(c, 0) for s in plan.sessions if s.week == index
@@ -163,9 +170,12 @@ def validate(plan: Plan, k: Knowledge) -> list[Violation]:
                        if s.kind not in k.sessions or k.sessions[s.kind].counts_as_strength)
     for index, n in sorted(per_week.items()):
         week = weeks[index]
-        if n > week.max_sessions:
-            bad("phase-max", None, f"week {index} ({week.phase.value}) has {n} sessions, "
-                                   f"max {week.max_sessions}")
+        own = sum(1 for o in plan.own if o.start.astimezone(zone).date() in week.days()
+                  and o.minutes >= rules.own_session_min_minutes)
+        if n + own > week.max_sessions + week.own_sessions:
+            bad("phase-max", None, f"week {index} ({week.phase.value}) has {n} sessions"
+                                   f"{f' and {own} of your own' if own else ''}, "
+                                   f"max {week.max_sessions + week.own_sessions}")
     per_kind = Counter((s.week, s.kind) for s in plan.sessions)
     for (index, kind), n in sorted(per_kind.items()):
         cap = k.sessions[kind].max_per_week

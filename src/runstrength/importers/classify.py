@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 from typing import Literal
 
-from runstrength.domain import RunKind
+from runstrength.domain import LegLoad, RunKind
 from runstrength.errors import InputError
 from runstrength.knowledge import Classify
 
@@ -51,20 +51,26 @@ def _kind(text: str, rules: Classify, extra: dict[RunKind, list[str]]) -> RunKin
     return None
 
 
+Kind = RunKind | Literal["other", "strength"] | None
+
+
 def classify(
     title: str,
     description: str,
     rules: Classify,
     extra: dict[RunKind, list[str]] | None = None,
-) -> RunKind | Literal["other"] | None:
+) -> Kind:
     """Classify a calendar event.
 
-    Returns the run kind for a run, ``"other"`` for another sport in a training feed (neither a
-    run nor busy), and ``None`` for anything else (busy time). ``extra`` are the athlete's own
-    kind keywords; they count as run words and win over the bundled ones.
+    Returns the run kind for a run, ``"strength"`` for the athlete's own strength session,
+    ``"other"`` for another sport in a training feed (neither a run nor busy), and ``None`` for
+    anything else (busy time). ``extra`` are the athlete's own kind keywords; they count as run
+    words and win over the bundled ones.
     """
     extra = extra or {}
     workout_type = "\n".join(_WORKOUT_TYPE.findall(description))
+    if _matches(rules.strength_types, title) or _matches(rules.strength_types, workout_type):
+        return "strength"
     if _matches(rules.other_sport_words, title) or _matches(
         rules.other_sport_words, workout_type
     ):
@@ -74,7 +80,23 @@ def classify(
         return kind
     if _matches(rules.run_words, title) or _matches(rules.run_words, workout_type):
         return run_kind(title, description, rules, extra)
+    if _matches(rules.strength_words, title):
+        return "strength"
     return None
+
+
+def own_core(title: str, rules: Classify) -> bool:
+    """Whether the athlete's own strength session holds core work, by its title."""
+    return _matches(rules.own_core, title)
+
+
+def own_leg_load(title: str, rules: Classify) -> LegLoad:
+    """The leg load of the athlete's own strength session, read from its title (models/
+    classify.toml [own_leg_load]); moderate when the title does not say."""
+    for load in (LegLoad.LIGHT, LegLoad.HEAVY, LegLoad.NONE):
+        if _matches(rules.own_leg_load.get(load, []), title):
+            return load
+    return LegLoad.MODERATE
 
 
 def run_kind(

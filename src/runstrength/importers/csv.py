@@ -1,14 +1,16 @@
 """Read a running schedule from CSV: a TrainingPeaks workouts export or a plain table.
 
 TrainingPeaks (recognised by its ``WorkoutDay`` column): one row per workout, a day but no
-time. ``WorkoutType`` Run rows are runs (kind from the title, else the description); Bike,
-Swim, Strength, Day Off, Other... are skipped; a row without a type is a run when its title
-names one. Length: ``PlannedDuration`` (decimal hours), else ``TimeTotalInHours``, else the
+time. ``WorkoutType`` Run rows are runs (kind from the title, else the description);
+Strength rows are the athlete's own strength sessions; Bike, Swim, Day Off, Other... are
+skipped; a row without a type is a run (or own strength session) when its title names one. Length: ``PlannedDuration`` (decimal hours), else ``TimeTotalInHours``, else the
 profile's ``run_minutes``. The file is a training feed, so nothing in it is busy time.
 
 Plain (``date,start,duration_min,title`` and an optional ``type``; header names are matched
 loosely, e.g. ``day``, ``time``, ``minutes``, ``name``): every row is a run unless its title
-names another sport, or its type is another sport (skipped) or busy time (``busy``, ``work``).
+names another sport, or its type is another sport (skipped) or busy time (``busy``, ``work``);
+a row whose title or type names strength work ("Gym - legs", type ``strength``) is the
+athlete's own strength session.
 A row without a start time starts at the profile's ``run_time``.
 """
 
@@ -19,10 +21,10 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from runstrength.domain import Athlete, BusyBlock, RunKind, RunWorkout, Schedule
+from runstrength.domain import Athlete, BusyBlock, OwnSession, RunKind, RunWorkout, Schedule
 from runstrength.errors import InputError
 from runstrength.importers import decode
-from runstrength.importers.classify import classify, run_kind
+from runstrength.importers.classify import classify, own_core, own_leg_load, run_kind
 from runstrength.knowledge import Knowledge
 
 #: Plain-CSV columns: our name -> accepted header names (lower case, letters and digits only).
@@ -66,7 +68,7 @@ def read_csv(
     is_tp = any(name in TP_MARKERS for name in map(_norm, header))
     parse = _trainingpeaks if is_tp else _plain
     row_to_item = parse(header, source, athlete, knowledge)
-    items: list[RunWorkout | BusyBlock] = []
+    items: list[RunWorkout | BusyBlock | OwnSession] = []
     line = reader.line_num + 1
     try:
         for row in reader:
@@ -80,10 +82,11 @@ def read_csv(
     return Schedule(
         runs=sorted((i for i in items if isinstance(i, RunWorkout)), key=lambda r: r.start),
         busy=sorted((i for i in items if isinstance(i, BusyBlock)), key=lambda b: b.start),
+        own=sorted((i for i in items if isinstance(i, OwnSession)), key=lambda o: o.start),
     )
 
 
-_Row = Callable[[dict[str, str], int], RunWorkout | BusyBlock | None]
+_Row = Callable[[dict[str, str], int], RunWorkout | BusyBlock | OwnSession | None]
 
 
 def _trainingpeaks(header: list[str], source: str, athlete: Athlete, k: Knowledge) -> _Row:
@@ -96,12 +99,14 @@ def _trainingpeaks(header: list[str], source: str, athlete: Athlete, k: Knowledg
         header_name = col.get(_norm(name))
         return (row.get(header_name) or "").strip() if header_name is not None else ""
 
-    def to_item(row: dict[str, str], line: int) -> RunWorkout | None:
+    def to_item(row: dict[str, str], line: int) -> RunWorkout | OwnSession | None:
         where = f"{source}: line {line}"
         title, description = cell(row, "Title"), cell(row, "WorkoutDescription")
         sport = cell(row, "WorkoutType").lower()
-        if sport != "run" and (sport or classify(title, description, k.classify,
-                                                 athlete.keywords) in (None, "other")):
+        untyped = None if sport else classify(title, description, k.classify, athlete.keywords)
+        strength = sport == "strength" or untyped == "strength"
+        if sport not in ("run", "strength") and untyped in (None, "other", "strength") \
+                and not strength:
             return None
         day = _date(cell(row, "WorkoutDay"), f"{where}: column WorkoutDay")
         hours = 0.0
@@ -111,6 +116,11 @@ def _trainingpeaks(header: list[str], source: str, athlete: Athlete, k: Knowledg
                 break
         minutes = hours * 60 or athlete.run_minutes
         begin = dt.datetime.combine(day, athlete.run_time, tzinfo=athlete.zone)
+        if strength:
+            return OwnSession(start=begin, end=begin + dt.timedelta(minutes=minutes),
+                              title=title or "Strength", source=where,
+                              leg_load=own_leg_load(title, k.classify),
+                              core=own_core(title, k.classify))
         return RunWorkout(
             start=begin,
             end=begin + dt.timedelta(minutes=minutes),
@@ -140,13 +150,15 @@ def _plain(header: list[str], source: str, athlete: Athlete, k: Knowledge) -> _R
         header_name = col[name]
         return (row.get(header_name) or "").strip() if header_name is not None else ""
 
-    def to_item(row: dict[str, str], line: int) -> RunWorkout | BusyBlock | None:
+    def to_item(row: dict[str, str], line: int) -> RunWorkout | BusyBlock | OwnSession | None:
         where = f"{source}: line {line}"
         title, sport = cell(row, "title"), cell(row, "type").lower()
         title_kind = classify(title, "", k.classify, athlete.keywords)
         sport_kind = classify(sport, "", k.classify, athlete.keywords) if sport else None
         busy = sport in BUSY_TYPES
-        if title_kind == "other" or (sport and not busy and not isinstance(sport_kind, RunKind)):
+        strength = "strength" in (sport_kind, title_kind if not sport else None)
+        if not strength and (title_kind == "other" or (
+                sport and not busy and not isinstance(sport_kind, RunKind))):
             return None
         day = _date(cell(row, "date"), f"{where}: column {col['date']}")
         clock = cell(row, "start")
@@ -161,6 +173,11 @@ def _plain(header: list[str], source: str, athlete: Athlete, k: Knowledge) -> _R
             return BusyBlock(start=begin, end=begin + dt.timedelta(minutes=minutes),
                              title=title, source=where)
         begin = dt.datetime.combine(day, at or athlete.run_time, tzinfo=athlete.zone)
+        if strength:
+            return OwnSession(start=begin, end=begin + dt.timedelta(
+                minutes=minutes or athlete.run_minutes), title=title or "Strength",
+                source=where, leg_load=own_leg_load(title, k.classify),
+                              core=own_core(title, k.classify))
         kind = next((x for x in (title_kind, sport_kind) if isinstance(x, RunKind)), RunKind.EASY)
         return RunWorkout(
             start=begin,
@@ -183,7 +200,7 @@ def _delimiter(first_line: str) -> str:
     return max((",", ";", "\t"), key=first_line.count)
 
 
-def _within(item: RunWorkout | BusyBlock, start: dt.date | None, end: dt.date | None) -> bool:
+def _within(item: RunWorkout | BusyBlock | OwnSession, start: dt.date | None, end: dt.date | None) -> bool:
     return (start is None or item.end.date() >= start) and (end is None or item.start.date() <= end)
 
 

@@ -23,18 +23,17 @@ import re
 import warnings
 from collections.abc import Callable
 from functools import cache
-from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
 import recurring_ical_events
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
-from runstrength.domain import Athlete, BusyBlock, RunKind, RunWorkout, Schedule
+from runstrength.domain import Athlete, BusyBlock, OwnSession, RunKind, RunWorkout, Schedule
 from runstrength.errors import InputError
 from runstrength.importers import decode
-from runstrength.importers.classify import classify
-from runstrength.knowledge import Knowledge
+from runstrength.importers.classify import Kind, classify, own_core, own_leg_load
+from runstrength.knowledge import Classify, Knowledge
 
 #: Longest default window for open-ended recurrences: a season plus a week.
 SPAN_CAP = dt.timedelta(days=371)
@@ -109,23 +108,27 @@ def _read(
     after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone)
     runs: list[RunWorkout] = []
     busy: list[BusyBlock] = []
+    own: list[OwnSession] = []
 
     @cache  # the occurrences of a series share title and description
-    def kind_of(title: str, description: str) -> RunKind | Literal["other"] | None:
+    def kind_of(title: str, description: str) -> Kind:
         return classify(title, description, knowledge.classify, athlete.keywords)
 
     for cal in calendars:
         for event in _occurrences(cal, start, end, source, problems):
-            item = _item(event, source, athlete, kind_of, problems)
+            item = _item(event, source, athlete, kind_of, problems, knowledge.classify)
             if item is None or item.end <= first or item.start >= after:
                 continue
             if isinstance(item, RunWorkout):
                 runs.append(item)
+            elif isinstance(item, OwnSession):
+                own.append(item)
             else:
                 busy.append(item)
     runs.sort(key=lambda r: (r.start, r.source))
     busy.sort(key=lambda b: (b.start, b.source))
-    return Schedule(runs=runs, busy=busy, warnings=problems, stamp=stamp)
+    own.sort(key=lambda o: (o.start, o.source))
+    return Schedule(runs=runs, busy=busy, own=own, warnings=problems, stamp=stamp)
 
 
 def default_span(
@@ -427,9 +430,10 @@ def _item(
     event: icalendar.Event,
     source: str,
     athlete: Athlete,
-    kind_of: Callable[[str, str], RunKind | Literal["other"] | None],
+    kind_of: Callable[[str, str], Kind],
     problems: list[str],
-) -> RunWorkout | BusyBlock | None:
+    words: Classify,
+) -> RunWorkout | BusyBlock | OwnSession | None:
     if str(event.get("STATUS", "")).upper() == "CANCELLED":
         return None
     title = str(event.get("SUMMARY", "")).strip()
@@ -464,6 +468,10 @@ def _item(
     if finish <= begin:
         default = dt.timedelta(minutes=athlete.run_minutes)
         finish = begin + (_stated_duration(description) or default)
+    if kind == "strength":
+        return OwnSession(start=begin, end=finish, title=title, source=label,
+                          leg_load=own_leg_load(title, words),
+                          core=own_core(title, words))
     return RunWorkout(
         start=begin, end=finish, kind=RunKind(kind), title=title, all_day=not timed, source=label
     )

@@ -9,7 +9,16 @@ from typing import ClassVar
 
 from ortools.sat.python import cp_model
 
-from runstrength.domain import Athlete, BusyBlock, LegLoad, Race, RunKind, RunWorkout, Week
+from runstrength.domain import (
+    Athlete,
+    BusyBlock,
+    LegLoad,
+    OwnSession,
+    Race,
+    RunKind,
+    RunWorkout,
+    Week,
+)
 from runstrength.knowledge import Knowledge, SessionKind
 
 
@@ -52,6 +61,8 @@ class Season:
     busy: list[BusyBlock]
     races: list[Race]
     previous: set[tuple[dt.date, str]] = field(default_factory=set)
+    own: list[OwnSession] = field(default_factory=list)
+    own_on: dict[dt.date, list[OwnSession]] = field(default_factory=dict)
     runs_on: dict[dt.date, list[RunWorkout]] = field(default_factory=dict)
     busy_on: dict[dt.date, list[BusyBlock]] = field(default_factory=dict)
     week_of: dict[dt.date, Week] = field(default_factory=dict)
@@ -107,6 +118,10 @@ class Season:
                     )
                 )
         self.runs_on = dict(runs_on)
+        own_on: dict[dt.date, list[OwnSession]] = defaultdict(list)
+        for session in sorted(self.own, key=lambda o: o.start):
+            own_on[session.day].append(session)
+        self.own_on = dict(own_on)
         busy_on: dict[dt.date, list[BusyBlock]] = defaultdict(list)
         days = [d for w in self.weeks for d in w.days()]
         if days:  # index only the season's days (and one each side): a block may span years

@@ -1,4 +1,5 @@
-"""core-weekly: at least one core-stability block every week (race week excepted)."""
+"""core-weekly: at least one core-stability block every week (race week excepted); the
+athlete's own core session is one."""
 
 from runstrength.domain import Phase
 from runstrength.rules.base import Rule, Term
@@ -13,7 +14,8 @@ class CoreWeekly(Rule):
     def apply(self, m):
         weight = m.season.knowledge.rules.weights.core_weekly
         for week in m.season.weeks:
-            if week.phase is Phase.RACE_WEEK:
+            if week.phase is Phase.RACE_WEEK or any(
+                    o.core for d in week.days() for o in m.season.own_on.get(d, [])):
                 continue
             core = [c for c in m.in_week(week) if c.kind.core_block]
             missed = m.cp.new_bool_var(f"no_core_w{week.index}")
