@@ -190,6 +190,17 @@ def test_days_outside_the_season_are_greyed() -> None:
     assert f'class="day" data-date="{day(2).isoformat()}"' in page
 
 
+def test_own_sessions_shown_and_counted() -> None:
+    """The athlete's own gym session is on its day, its title escaped, and the week says how
+    many of the phase's sessions are theirs."""
+    from test_own_sessions import own, planned
+
+    result = planned([run(day(1), RunKind.EASY)], [own(day(3), "Gym <legs>")])
+    page = plan_to_html(result).decode("utf-8")
+    assert "your own: Gym &lt;legs&gt;" in page and "heavy legs" in page
+    assert re.search(r"\d sessions? \+ 1 of your own \(min 2, max 3\)", page)
+
+
 def test_blackout_days_marked() -> None:
     athlete = make_athlete(blackouts=[{"start": day(2).isoformat(), "end": day(3).isoformat(),
                                        "reason": "trip <Paris>"}])

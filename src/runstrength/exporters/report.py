@@ -123,6 +123,8 @@ td.day.blackout { background: #f3f0f0; }
 .run, .session, .race, .blackout-note { margin: .15rem 0; padding: .15rem .3rem;
   border-radius: 4px; }
 .run { border-left: 3px solid #9aa3ad; background: #f4f6f8; }
+.own { margin: .15rem 0; padding: .1rem .3rem; border: 1px solid #7a5aa6; border-radius: 3px;
+        background: #f3eefa; font-size: .8rem; }
 .busy { margin: .15rem 0; padding: .1rem .3rem; border: 1px dashed #b8bec5; border-radius: 3px;
         color: var(--muted); font-size: .85em; }
 .avail { margin-top: .2rem; color: #2f7d4f; font-size: .8em; }
@@ -255,6 +257,14 @@ class _Report:
         for n, r in enumerate(runs):
             start = to_local(r.start, self.zone)
             self._add(start.date(), (1, start.astimezone(dt.UTC).isoformat(), 0, n), self._run(r))
+        for n, o in enumerate(sorted(self.plan.own, key=lambda o: (o.start, o.title))):
+            start = to_local(o.start, self.zone)
+            legs = "no leg load" if o.leg_load == "none" else f"{o.leg_load} legs"
+            counted = "" if o.counts else ", not counted"
+            self._add(start.date(), (1, start.astimezone(dt.UTC).isoformat(), 0, len(runs) + n),
+                      f'<div class="own"><span class="time">{start:%H:%M}</span> your own: '
+                      f'{_e(" ".join(o.title.split()))} <span class="tag">{_e(legs)}'
+                      f'{counted}</span></div>')
         for n, (uid, s) in enumerate(ordered_sessions(self.plan)):
             start = to_local(s.start, self.zone)
             self.session_days.add(start.date())
@@ -492,7 +502,8 @@ class _Report:
         meta = [f"block {row['block']} · week {row['block_week']}"]
         if row["emphasis"]:
             meta.insert(0, f'<span class="emphasis">{_e(row["emphasis"])}</span>')
-        placed = (f"{row['sessions']} session{'s' if row['sessions'] != 1 else ''} "
+        own = f" + {row['own_sessions']} of your own" if row["own_sessions"] else ""
+        placed = (f"{row['sessions']} session{'s' if row['sessions'] != 1 else ''}{own} "
                   f"(min {row['min_sessions']}, max {row['max_sessions']})")
         cells = [
             f'<th scope="row" class="week-head">'
@@ -537,8 +548,9 @@ class _Report:
             parts.append(f'<p class="conflict"><strong>Rules in conflict:</strong> '
                          f"{_e(c.message())}</p>")
         if not parts:
-            parts.append(f'<p class="message"><strong>Short:</strong> {row["sessions"]} of '
-                         f'{row["min_sessions"]} sessions placed</p>')
+            parts.append(f'<p class="message"><strong>Short:</strong> '
+                         f'{row["sessions"] + row["own_sessions"]} of '
+                         f'{row["min_sessions"]} sessions</p>')
         return (f'<tr class="shortfall" data-week="{week}"><td colspan="8">'
                 f'{"".join(parts)}</td></tr>')
 

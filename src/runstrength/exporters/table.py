@@ -119,6 +119,7 @@ WEEK_COLUMNS = (
     "min_sessions",
     "max_sessions",
     "sessions",
+    "own_sessions",
     "add_ons",
     "short",
     "core_days",
@@ -134,7 +135,8 @@ WEEK_COLUMNS = (
     "penalty",
 )
 _WEEK_INT_COLUMNS = (
-    "week", "block", "block_week", "min_sessions", "max_sessions", "sessions", "add_ons",
+    "week", "block", "block_week", "min_sessions", "max_sessions", "sessions", "own_sessions",
+    "add_ons",
     "core_days", "calf_sessions", "contacts", "minutes", "posterior_sets", "unilateral_sets",
     "core_sets",
     "posterior_target", "unilateral_target", "core_target", "penalty",
@@ -191,9 +193,11 @@ def plan_week_rows(plan: Plan) -> list[dict[str, Any]]:
             "block": w.block,
             "block_week": w.block_week,
             "race": w.race.label if w.race is not None else "",
-            "min_sessions": w.min_sessions,
-            "max_sessions": w.max_sessions,
+            # the phase's minimum and maximum; the athlete's own sessions fill part of them
+            "min_sessions": w.min_sessions + w.own_sessions,
+            "max_sessions": w.max_sessions + w.own_sessions,
             "sessions": placed.get(w.index, 0),
+            "own_sessions": w.own_sessions,
             "add_ons": add_ons.get(w.index, 0),
             "short": w.index in short,
             "core_days": len(core_days.get(w.index, ())),
