@@ -493,6 +493,9 @@ def test_two_profiles_or_two_schedules_are_a_usage_error(tmp_path):
     assert "one athlete at a time" in twice.output
     both = invoke(runs, runs, "--athlete", profile, "-o", out)
     assert both.exit_code == 2 and "2 running schedules given" in both.output
+    forgot = invoke(runs, profile, "-o", out)  # the profile without --athlete
+    assert forgot.exit_code == 2
+    assert f"{profile} looks like an athlete profile: give it with --athlete" in forgot.output
     assert not out.exists()
 
 

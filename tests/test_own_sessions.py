@@ -115,13 +115,14 @@ def test_an_own_core_session_is_a_core_week():
 
 def test_an_own_session_that_breaks_a_hard_rule_is_a_warning():
     """'Gym - legs' the evening before the long run stays, with one warning line naming it,
-    the rule, and every week it happens."""
+    the rule, and every week it happens (same weekday and time: one line)."""
     runs = [run(day(6), "long", "08:00", 120), run(day(13), "long", "08:00", 120)]
-    gym = [own(day(5), at="17:30"), own(day(12), at="17:30")]
+    gym = [own(day(5), at="17:30"),  # two separate events, not one series
+           own(day(12), at="17:30").model_copy(update={"source": "runs.ics: event h"})]
     result = planned(runs, gym, end=day(13))
     lines = [w for w in result.warnings if "your own session" in w]
     assert len(lines) == 1, result.warnings
-    assert lines[0].startswith("runs.ics: event g: Sat 17:30 Gym - legs (2 times: 06 Mar, 13 Mar)")
+    assert lines[0].startswith("runs.ics: Sat 17:30 Gym - legs (2 times: 06 Mar, 13 Mar)")
     assert "day before long run" in lines[0] and "[no-heavy-legs-before-key]" in lines[0]
 
 
@@ -139,3 +140,22 @@ def test_validator_sees_own_sessions(k):
                                         "end": same_day.end + dt.timedelta(days=1)})
     rules = {v.rule for v in validate(result.model_copy(update={"sessions": [heavy]}), k)}
     assert "heavy-spacing" in rules
+
+
+def test_the_week_shows_the_phase_range_with_own_sessions_beyond_it():
+    """Two own sessions in a week whose phase allows 2-3: nothing of ours is needed, and the
+    week still reads 2-3 (not 0-1 or 4-5)."""
+    result = planned([], [own(day(1)), own(day(4), "Strength", LegLoad.MODERATE)])
+    week = result.weeks[0]
+    assert (week.min_sessions, week.max_sessions, week.sessions_range()) == (0, 1, (2, 3))
+
+
+def test_an_own_heavy_leg_session_counts_for_the_posterior_chain_day():
+    """'Gym - legs' every week keeps posterior-every-7-10 from being paid, where no session of
+    ours fits."""
+    athlete = make_athlete(availability={"wed": ["18:00-18:10"]})
+    sessions = [own(day(d)) for d in (1, 8, 15)]
+    result = planned([], sessions, athlete, end=day(20))
+    assert not [p for p in result.penalties if p.rule == "posterior-every-7-10"]
+    alone = planned([], [], athlete, end=day(20))
+    assert [p for p in alone.penalties if p.rule == "posterior-every-7-10"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -54,6 +55,10 @@ _ONE_AT_A_TIME = "plan one athlete at a time: one RUNS file and one --athlete pr
 
 def _one_runs(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> str:
     if len(values) > 1:
+        profiles = [v for v in values if v != "-" and _sniff(v) == "profile"]
+        if profiles and len(values) - len(profiles) == 1:
+            raise click.UsageError(f"{profiles[0]} looks like an athlete profile: give it "
+                                   f"with --athlete {profiles[0]}")
         raise click.UsageError(f"{len(values)} running schedules given ({', '.join(values)}); "
                                f"{_ONE_AT_A_TIME}")
     return values[0]
@@ -131,9 +136,18 @@ def _inputs(command):
 
 
 def _guarded(work) -> None:
-    """Run ``work``; bad input is one line and exit 1, never a traceback."""
+    """Run ``work``; bad input is one line and exit 1, never a traceback; Ctrl-C and SIGTERM
+    are one line and exit 130 / 143 (the outputs are all the earlier files or all new)."""
+    from runstrength.stopping import Interrupted, install
+
+    install()
     try:
         code = work()
+    except (Interrupted, KeyboardInterrupt) as exc:
+        stop = exc if isinstance(exc, Interrupted) else Interrupted(signal.SIGINT)
+        click.echo(f"runstrength: interrupted ({stop.name}); any earlier output files are as "
+                   "they were", err=True)
+        sys.exit(stop.exit_code)
     except InputError as exc:
         click.echo(f"runstrength: error: {exc}", err=True)
         sys.exit(EXIT_INPUT)
@@ -243,7 +257,21 @@ def _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir, t
                   models=models_dir, time_limit=time_limit, diagnose=diagnose)
     for warning in result.warnings:
         click.echo(f"runstrength: warning: {warning}", err=True)
+    _check_solved(result, time_limit)
     return result
+
+
+def _check_solved(result, time_limit) -> None:
+    """No solution is never a plan (exit 1); a plan not proven best says its gap."""
+    status = result.status.value
+    if status not in ("OPTIMAL", "FEASIBLE"):
+        seconds = f"{time_limit:g} s" if time_limit else "the default time limit"
+        raise InputError(f"the solver found no plan within {seconds} (status {status}); "
+                         "nothing written; try a longer --time-limit, e.g. --time-limit 120")
+    if status == "FEASIBLE":
+        click.echo(f"runstrength: warning: the solver stopped at the time limit before proving "
+                   f"this plan the best (gap {result.gap:.1%}); a longer --time-limit may find "
+                   "a better one", err=True)
 
 
 def _plan(runs, athlete_path, output, csv_path, report_path, races, start, end, busy_paths, fmt,
@@ -268,6 +296,11 @@ def _plan(runs, athlete_path, output, csv_path, report_path, races, start, end, 
 
     for line in grouped_shortfalls(result):
         click.echo(f"runstrength: shortfall: {line}", err=True)
+    if strict and result.status.value != "OPTIMAL":
+        click.echo(f"runstrength: --strict: the plan is not proven best (solver "
+                   f"{result.status.value}, gap {result.gap:.1%}); nothing written; give a longer "
+                   "--time-limit", err=True)
+        return EXIT_STRICT
     if strict and result.shortfalls:
         for line in grouped_conflicts(result):
             click.echo(f"runstrength: conflict: {line}", err=True)

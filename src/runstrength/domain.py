@@ -459,6 +459,9 @@ class Week(BaseModel):
                               "the athlete's own.")
     own_sessions: int = Field(0, description="The athlete's own strength sessions this week "
                               "(from the running schedule).")
+    phase_sessions: tuple[int, int] | None = Field(
+        None, description="The phase's minimum and maximum before the athlete's own sessions "
+        "were taken off (None: as min_sessions, max_sessions).")
     targets: dict[Category, int] = Field(default_factory=dict, description="Weekly working sets.")
     block: int = Field(1, description="Training block (deload cycle) of this week, 1-based.")
     block_week: int = Field(1, description="Week within its block, 1-based.")
@@ -478,6 +481,10 @@ class Week(BaseModel):
     @property
     def sunday(self) -> dt.date:
         return self.monday + dt.timedelta(days=6)
+
+    def sessions_range(self) -> tuple[int, int]:
+        """The phase's weekly minimum and maximum, the athlete's own sessions included."""
+        return self.phase_sessions or (self.min_sessions, self.max_sessions)
 
     def days(self) -> list[dt.date]:
         """The days of this week that lie inside the season."""

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from runstrength import rules
+from runstrength import rules, stopping
 from runstrength.domain import Conflict, LegLoad, Phase, RunKind, Week, Window
 from runstrength.knowledge import SessionKind
 from runstrength.rules import Candidate, Model, Season
@@ -311,8 +311,8 @@ def max_sessions(mini: Season) -> int:
     cp.maximize(m.count(strength))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = FIX_SOLVE_SECONDS
-    if solver.solve(cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if stopping.solve(solver, cp, cap=FIX_SOLVE_SECONDS) not in (cp_model.OPTIMAL,
+                                                                 cp_model.FEASIBLE):
         return 0
     return round(solver.objective_value)
 
@@ -487,14 +487,20 @@ class Measured:
     gains: tuple[int, ...]
     combo: tuple[int, ...]
     combo_gain: int
+    cut: bool = False  # the time limit came first: some fixes were not tried
 
 
 def _measure(season: Season, week: Week, candidates: list[Fix], need: int) -> Measured:
+    if stopping.expired():
+        return Measured(0, (0,) * len(candidates), (), 0, cut=True)
     mini = week_alone(season, week)  # each fix is tried on the week alone
     base = max_sessions(mini)
-    gains = tuple(min(max_sessions(f.apply(mini)) - base, need) for f in candidates)
-    combo, combo_gain = _combine(mini, base, need, candidates, gains)
-    return Measured(base, gains, combo, combo_gain)
+    gains = []
+    for f in candidates:  # the command's deadline bounds the diagnosis too
+        gains.append(0 if stopping.expired() else min(max_sessions(f.apply(mini)) - base, need))
+    cut = stopping.expired()
+    combo, combo_gain = ((), 0) if cut else _combine(mini, base, need, candidates, tuple(gains))
+    return Measured(base, tuple(gains), combo, combo_gain, cut=cut)
 
 
 def week_shape(season: Season, week: Week, used: set[dt.date], placed: int) -> tuple:
@@ -514,6 +520,8 @@ def week_shape(season: Season, week: Week, used: set[dt.date], placed: int) -> t
                   for r in season.runs_on.get(d, [])),
             tuple((clock(b.start, d), clock(b.end, d)) for b in season.busy_on.get(d, [])),
             tuple(i for i, b in enumerate(season.athlete.blackouts) if b.covers(d)),
+            tuple((o.leg_load.value, o.counts, clock(o.start, d), clock(o.end, d))
+                  for o in season.own_on.get(d, [])),
         ))
     races = tuple(((r.date - days[0]).days, r.priority.value) for r in season.races
                   if -7 <= (r.date - days[0]).days <= 21)
@@ -536,7 +544,7 @@ def why_short(season: Season, week: Week, found, chosen: list[Candidate],
     measured = cache.get(key) if cache is not None else None
     if measured is None or len(measured.gains) != len(candidates):
         measured = _measure(season, week, candidates, need)
-        if cache is not None:
+        if cache is not None and not measured.cut:
             cache[key] = measured
     return reasons, _render(week, candidates, measured, placed)
 
@@ -580,7 +588,10 @@ def _render(week: Week, candidates: list[Fix], measured: Measured, placed: int) 
             fixes.append(f"{text} ({_plural(gain)} with any one)")
         else:
             fixes.append(f"{text} ({_plural(gain)})")
-    if not fixes:
+    if measured.cut:
+        fixes.append("not every fix was tried: the time limit came first (a longer "
+                     "--time-limit tries them all)")
+    elif not fixes:
         fixes.append(_no_fix(week, measured.base, placed))
     return fixes
 
@@ -681,8 +692,8 @@ def _infeasible(cp: cp_model.CpModel, assume: list[cp_model.IntVar]) -> list[int
     cp.add_assumptions(assume)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = FIX_SOLVE_SECONDS
-    if solver.solve(cp) != cp_model.INFEASIBLE:
+    if stopping.expired() or stopping.solve(solver, cp, cap=FIX_SOLVE_SECONDS) != \
+            cp_model.INFEASIBLE:
         return None
     return list(solver.sufficient_assumptions_for_infeasibility())
 

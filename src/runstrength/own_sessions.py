@@ -42,6 +42,7 @@ def count_own(weeks: list[Week], own: list[OwnSession]) -> list[Week]:
         if n:
             week = week.model_copy(update={
                 "own_sessions": n,
+                "phase_sessions": (week.min_sessions, week.max_sessions),
                 "min_sessions": max(0, week.min_sessions - n),
                 "max_sessions": max(0, week.max_sessions - n),
             })
@@ -59,11 +60,11 @@ def label(session: OwnSession) -> str:
 
 
 def own_warnings(season: Season) -> list[str]:
-    """One line for each own session that breaks a hard rule about the running around it (a
-    weekly session that does so each week is one line with its dates), and for two own
-    heavy-leg sessions closer than the heavy spacing."""
+    """One line for each own session that breaks a hard rule about the running around it (the
+    same session on the same weekday and time each week is one line with its dates), and for
+    two own heavy-leg sessions closer than the heavy spacing."""
     out = []
-    broken: dict[tuple[str, str, str, str], list[OwnSession]] = {}
+    broken: dict[tuple[str, str, str, str, str], list[OwnSession]] = {}
     own = [o for day in sorted(season.own_on) if day in season.week_of
            for o in season.own_on[day]]
     for session in own:
@@ -75,21 +76,26 @@ def own_warnings(season: Season) -> list[str]:
                 why = f"under {season.knowledge.rules.advanced_same_day_gap_hours} h after " \
                       "the key run that day"
             if why:
-                key = (session.source, session.title, why, rule.id)
+                key = (_file(session), session.title, f"{session.start:%a %H:%M}", why, rule.id)
                 broken.setdefault(key, []).append(session)
                 break
-    for (source, title, why, rule_id), sessions in broken.items():
+    for (source, title, when, why, rule_id), sessions in broken.items():
         first = sessions[0]
-        when = label(first) if len(sessions) == 1 else (
-            f"{first.start:%a %H:%M} {title or 'strength'} ({len(sessions)} times: "
-            f"{', '.join(f'{o.start:%d %b}' for o in sessions)})")
-        out.append(f"{source}: {when} ({first.leg_load.value} legs, your own session): {why}; "
+        what = (label(first) if len(sessions) == 1 else
+                f"{when} {title or 'strength'} ({len(sessions)} times: "
+                f"{', '.join(f'{o.start:%d %b}' for o in sessions)})")
+        out.append(f"{source}: {what} ({first.leg_load.value} legs, your own session): {why}; "
                    f"it is kept as you planned it [{rule_id}]")
     gap = dt.timedelta(hours=season.knowledge.rules.heavy_spacing_hours)
     heavy = [o for o in own if o.leg_load is LegLoad.HEAVY]
     for a, b in itertools.pairwise(heavy):
         if b.start - a.start < gap:
-            out.append(f"{b.source}: {label(b)} (heavy legs, your own session) is under "
+            out.append(f"{_file(b)}: {label(b)} (heavy legs, your own session) is under "
                        f"{gap.total_seconds() / 3600:g} h after {label(a)}; it is kept as you "
                        "planned it [heavy-spacing]")
     return out
+
+
+def _file(session: OwnSession) -> str:
+    """The file a session came from, without the event's id or the CSV line."""
+    return session.source.split(": ", 1)[0] or "schedule"

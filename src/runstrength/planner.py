@@ -7,6 +7,7 @@ import datetime as dt
 import time
 from dataclasses import replace
 
+from runstrength import stopping
 from runstrength.domain import (
     Athlete,
     Category,
@@ -14,6 +15,7 @@ from runstrength.domain import (
     PlannedSession,
     RunKind,
     Shortfall,
+    SolveStatus,
     Week,
 )
 from runstrength.explain import diagnose, why_here, why_short
@@ -77,11 +79,30 @@ def _retests(chosen: list[Candidate], weeks: list[Week], season: Season) -> set[
 def plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledge, *,
                 stamp: dt.datetime, time_limit: float | None = None,
                 diagnose_short: bool = False) -> Plan:
-    """Place the season's sessions and return the finished Plan."""
+    """Place the season's sessions and return the finished Plan.
+
+    ``time_limit`` (else the models' ``max_time_in_seconds``) bounds the solve and the
+    diagnosis of short weeks together."""
+    limit = time_limit or k.rules.solver.get("max_time_in_seconds")
+    with stopping.deadline(limit):
+        return _plan_season(athlete, weeks, season, k, stamp=stamp, time_limit=time_limit,
+                            diagnose_short=diagnose_short)
+
+
+def _plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledge, *,
+                 stamp: dt.datetime, time_limit: float | None,
+                 diagnose_short: bool) -> Plan:
     t0 = time.perf_counter()
     found = candidates(season)
     model = build(season, found)
     solved = solve(model, time_limit=time_limit)
+    if solved.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+        # no solution (the time limit, an interruption): no sessions, and no short weeks to
+        # explain either; callers must not take it for a plan (the CLI exits 1)
+        return Plan(athlete=athlete, weeks=weeks, status=solved.status, stamp=stamp,
+                    runs=sorted(season.runs, key=lambda r: r.start), busy=season.busy,
+                    own=sorted(season.own, key=lambda o: o.start),
+                    wall_seconds=time.perf_counter() - t0)
     chosen = sorted(solved.chosen, key=lambda c: c.start)
     retests = _retests(chosen, weeks, season)
     placed: list[tuple[Candidate, Week, PlannedSession]] = []

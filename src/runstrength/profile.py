@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -21,7 +22,7 @@ def parse_athlete(data: bytes, source: str, default_id: str = "athlete") -> Athl
         raise InputError(f"{source}: line {line}: not UTF-8 text (byte {exc.start}); "
                          "save the profile as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{source}: {exc}") from None
+        raise InputError(f"{source}: {_toml_message(exc)}") from None
     if raw.get("id") in (None, ""):  # a blank id would give every athlete the same UIDs
         raw["id"] = default_id
     try:
@@ -44,3 +45,13 @@ def load_athlete(path: str | Path) -> Athlete:
 
     path = Path(path)
     return parse_athlete(read_input(path), str(path), default_id=path.stem)
+
+
+def _toml_message(exc: Exception) -> str:
+    """tomllib's message with the line first and its jargon in plain words."""
+    text = str(exc)
+    found = re.search(r"\(at line (\d+), column \d+\)", text)
+    what = re.sub(r"\s*\(at line \d+, column \d+\)", "", text)
+    if what == "Cannot overwrite a value":
+        what = "a key given twice (each key once per table)"
+    return f"line {found[1]}: {what}" if found else what

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from runstrength import rules
+from runstrength import rules, stopping
 from runstrength.domain import Penalty, SolveStatus
 from runstrength.knowledge import SessionKind
 from runstrength.rules import Candidate, Model, Season
@@ -162,10 +162,8 @@ def solve(m: Model, *, time_limit: float | None = None) -> Solved:
     solver = cp_model.CpSolver()
     for name, value in m.season.knowledge.rules.solver.items():
         setattr(solver.parameters, name, value)
-    if time_limit:
-        solver.parameters.max_time_in_seconds = time_limit
     t0 = time.perf_counter()
-    code = solver.solve(m.cp)
+    code = stopping.solve(solver, m.cp, cap=time_limit)
     seconds = time.perf_counter() - t0
     status = _STATUS.get(code, SolveStatus.UNKNOWN)
     if status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):

@@ -159,9 +159,8 @@ def print_summary(plan: Plan, written: list[str], *, verbose: bool = False) -> N
         phase = w.phase.value + (" (deload)" if w.deload else "")
         if w.race:
             phase += f" ({escape(w.race.label)})"
-        mine = w.own_sessions  # the counts include the athlete's own sessions
-        count = (f"{per_week.get(w.index, 0) + own.get(w.index, 0)}/{w.min_sessions + mine}-"
-                 f"{w.max_sessions + mine}")
+        low, high = w.sessions_range()  # the athlete's own sessions included
+        count = f"{per_week.get(w.index, 0) + own.get(w.index, 0)}/{low}-{high}"
         style = "bold red" if w.index in short else None
         cell = ", ".join(text for _, text in sorted(kinds.get(w.index, []))) or "-"
         if add_ons.get(w.index):
@@ -238,7 +237,8 @@ def print_explanation(plan: Plan, *, weeks: set[int] = frozenset(),
             phase += f", {w.emphasis}"
         race = f", {escape(w.race.label)}" if w.race else ""
         console.print(f"\n[bold]Week {w.index}[/bold] ({w.monday:%a %d %b %Y}; {phase}{race}; "
-                      f"{w.min_sessions}-{w.max_sessions} sessions)")
+                      f"{'-'.join(map(str, w.sessions_range()))} sessions"
+                      f"{f', {w.own_sessions} of them your own' if w.own_sessions else ''})")
         for s in plan.sessions:
             if s.week != w.index:
                 continue

@@ -172,10 +172,12 @@ def validate(plan: Plan, k: Knowledge) -> list[Violation]:
         week = weeks[index]
         own = sum(1 for o in plan.own if o.start.astimezone(zone).date() in week.days()
                   and o.minutes >= rules.own_session_min_minutes)
-        if n + own > week.max_sessions + week.own_sessions:
+        # the athlete's own sessions fill the phase's maximum first; ours take what is left
+        room = max(0, week.sessions_range()[1] - own)
+        if n > room:
             bad("phase-max", None, f"week {index} ({week.phase.value}) has {n} sessions"
-                                   f"{f' and {own} of your own' if own else ''}, "
-                                   f"max {week.max_sessions + week.own_sessions}")
+                                   f"{f' beside {own} of your own' if own else ''}, "
+                                   f"max {week.sessions_range()[1]}")
     per_kind = Counter((s.week, s.kind) for s in plan.sessions)
     for (index, kind), n in sorted(per_kind.items()):
         cap = k.sessions[kind].max_per_week

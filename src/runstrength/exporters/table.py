@@ -194,8 +194,8 @@ def plan_week_rows(plan: Plan) -> list[dict[str, Any]]:
             "block_week": w.block_week,
             "race": w.race.label if w.race is not None else "",
             # the phase's minimum and maximum; the athlete's own sessions fill part of them
-            "min_sessions": w.min_sessions + w.own_sessions,
-            "max_sessions": w.max_sessions + w.own_sessions,
+            "min_sessions": w.sessions_range()[0],
+            "max_sessions": w.sessions_range()[1],
             "sessions": placed.get(w.index, 0),
             "own_sessions": w.own_sessions,
             "add_ons": add_ons.get(w.index, 0),

@@ -1,8 +1,9 @@
-"""posterior-every-7-10: in base and build, a posterior-chain session at least every 10 days."""
+"""posterior-every-7-10: in base and build, a posterior-chain session at least every 10 days;
+the athlete's own heavy-leg session ("Gym - legs") counts as one."""
 
 import datetime as dt
 
-from runstrength.domain import Category
+from runstrength.domain import Category, LegLoad
 from runstrength.rules.base import Rule, Term
 
 
@@ -20,7 +21,9 @@ class PosteriorEvery(Rule):
         eligible = {d for d in days if season.week_of[d].phase in rules.posterior_phases}
         for i in range(len(days) - span + 1):
             window = days[i:i + span]
-            if not all(d in eligible for d in window):
+            if not all(d in eligible for d in window) or any(
+                    o.leg_load is LegLoad.HEAVY and o.counts
+                    for d in window for o in season.own_on.get(d, [])):
                 continue
             posterior = [c for d in window for c in m.on_day(d)
                          if c.kind.emphasis is Category.POSTERIOR]
