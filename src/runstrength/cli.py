@@ -1,7 +1,8 @@
 """Command line: a thin layer over ``runstrength.plan``.
 
 Exit codes: 0 plan written; 1 bad input (one line naming the file and field, nothing
-written); 2 usage error; 3 ``--strict`` and a weekly minimum was not met.
+written) or no solution in the time limit; 2 usage error; 3 ``--strict`` and a weekly minimum
+was not met or the plan is not proven best; 130 Ctrl-C; 143 SIGTERM.
 """
 
 from __future__ import annotations
@@ -138,20 +139,26 @@ def _inputs(command):
 def _guarded(work) -> None:
     """Run ``work``; bad input is one line and exit 1, never a traceback; Ctrl-C and SIGTERM
     are one line and exit 130 / 143 (the outputs are all the earlier files or all new)."""
-    from runstrength.stopping import Interrupted, install
+    from runstrength import stopping
 
-    install()
+    stopping.install()
+
+    def interrupted(stop: stopping.Interrupted) -> None:
+        click.echo(f"runstrength: interrupted ({stop.name}); the output files are all the "
+                   "earlier ones or all new, none half-written", err=True)
+        sys.exit(stop.exit_code)
+
     try:
         code = work()
-    except (Interrupted, KeyboardInterrupt) as exc:
-        stop = exc if isinstance(exc, Interrupted) else Interrupted(signal.SIGINT)
-        click.echo(f"runstrength: interrupted ({stop.name}); any earlier output files are as "
-                   "they were", err=True)
-        sys.exit(stop.exit_code)
+    except KeyboardInterrupt as exc:
+        interrupted(exc if isinstance(exc, stopping.Interrupted)
+                    else stopping.Interrupted(signal.SIGINT))
     except InputError as exc:
         click.echo(f"runstrength: error: {exc}", err=True)
         sys.exit(EXIT_INPUT)
     except Exception as exc:  # a bug, not bad input: still one line unless debugging
+        if stopping.received() is not None:  # an import the signal cut short
+            interrupted(stopping.Interrupted(stopping.received()))
         if os.environ.get("RUNSTRENGTH_DEBUG"):
             raise
         click.echo(f"runstrength: internal error: {type(exc).__name__}: {exc} "
@@ -294,13 +301,13 @@ def _plan(runs, athlete_path, output, csv_path, report_path, races, start, end, 
                     time_limit, diagnose=strict)
     from runstrength.summary import grouped_conflicts, grouped_shortfalls
 
-    for line in grouped_shortfalls(result):
-        click.echo(f"runstrength: shortfall: {line}", err=True)
     if strict and result.status.value != "OPTIMAL":
         click.echo(f"runstrength: --strict: the plan is not proven best (solver "
                    f"{result.status.value}, gap {result.gap:.1%}); nothing written; give a longer "
                    "--time-limit", err=True)
         return EXIT_STRICT
+    for line in grouped_shortfalls(result):
+        click.echo(f"runstrength: shortfall: {line}", err=True)
     if strict and result.shortfalls:
         for line in grouped_conflicts(result):
             click.echo(f"runstrength: conflict: {line}", err=True)

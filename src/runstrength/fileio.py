@@ -53,6 +53,13 @@ def write_outputs(files: dict[Path, bytes], *, force: bool) -> None:
     false), is a directory, appears twice, or its folder is missing; and after cleaning up
     when the disk refuses a write.
     """
+    from runstrength.stopping import held
+
+    with held():  # a Ctrl-C now waits until the files are all in place or all rolled back
+        _write_all(files, force=force)
+
+
+def _write_all(files: dict[Path, bytes], *, force: bool) -> None:
     targets = [Path(p) for p in files]
     check_targets(targets, force=force)
 

@@ -22,13 +22,15 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from ortools.sat.python import cp_model
+if TYPE_CHECKING:  # fileio uses this module too; a CSV import need not load ortools
+    from ortools.sat.python import cp_model
 
 EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 143}
 
 
-class Interrupted(BaseException):  # noqa: N818 - like KeyboardInterrupt, not an error
+class Interrupted(KeyboardInterrupt):  # noqa: N818 - a KeyboardInterrupt that knows its signal
     """The user stopped the command (Ctrl-C or SIGTERM)."""
 
     def __init__(self, signum: int) -> None:
@@ -45,6 +47,9 @@ class Interrupted(BaseException):  # noqa: N818 - like KeyboardInterrupt, not an
 
 
 _solvers: set[cp_model.CpSolver] = set()
+_held = 0  # inside held(): a signal waits for the end of the block
+_pending: int | None = None
+_received: int | None = None  # the last signal seen: an import it cut may fail otherwise
 _lock = threading.Lock()
 _installed = False
 _keep: list[socket.socket] = []  # the wakeup sockets live as long as the process
@@ -53,7 +58,33 @@ _deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("deadli
 
 
 def _raise(signum: int, frame: object) -> None:
+    global _pending, _received
+    _received = signum
+    if _held:
+        _pending = signum
+        return
     raise Interrupted(signum)
+
+
+def received() -> int | None:
+    """The signal that stopped the command, if one did (C extensions being imported turn the
+    interrupt into an ImportError)."""
+    return _received
+
+
+@contextlib.contextmanager
+def held() -> Iterator[None]:
+    """A block a signal must not cut (renaming the outputs into place): a Ctrl-C or SIGTERM
+    that comes meanwhile is raised when the block ends."""
+    global _held, _pending
+    _held += 1
+    try:
+        yield
+    finally:
+        _held -= 1
+        if not _held and _pending is not None:
+            signum, _pending = _pending, None
+            raise Interrupted(signum)
 
 
 def _watch(sock: socket.socket) -> None:
