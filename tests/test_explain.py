@@ -103,6 +103,22 @@ def test_why_short_lists_each_day_and_ranks_fixes_by_gain():
     assert "fixes: " in sf.message()
 
 
+def test_diagnosis_obeys_the_deadline(monkeypatch):
+    """Regression (issue 10, item 4): the per-week diagnosis ignored --time-limit. Once the
+    command's deadline has passed no fix is measured, and the short week says so (its
+    day-by-day reasons still come from the data)."""
+    from runstrength import stopping
+
+    monkeypatch.setattr(stopping, "expired", lambda: True)
+    athlete = make_athlete(**only(tue=["18:00-19:00"], thu=["18:00-19:00"]))
+    result = checked([run(day(1), "easy", at="18:00", minutes=40),
+                      run(day(3), "easy", at="18:00", minutes=40)], athlete)
+    [sf] = result.shortfalls
+    assert "Mon, Wed, Fri, Sat, Sun: no availability that day [availability]" in sf.reasons
+    assert sf.fixes == ["not every fix was tried: the time limit came first (a longer "
+                        "--time-limit tries them all)"]
+
+
 def test_why_short_suggests_moving_a_key_run(heavy_only_models):
     """With only heavy sessions in base, Mon and Wed sit before intervals: moving Tue's
     intervals is measured to add a session."""

@@ -272,3 +272,26 @@ def test_busy_status_and_transparency_decide_busy_time(k):
         ("Meeting", local("2027-03-02", "14:00"), local("2027-03-02", "15:00")),
         ("Hamburg weekend", local("2027-03-06", "00:00"), local("2027-03-08", "00:00")),
     ]
+
+
+def test_work_that_explodes_is_bounded(k):
+    """Regression (issue 10, item 4): FREQ=DAILY with every BYHOUR/BYMINUTE hung; hundreds of
+    open-ended FREQ=HOURLY series ran out of memory. The first is skipped with a warning naming
+    it; past the calendar's bound the import is one error naming the busiest series."""
+    every = ",".join(map(str, range(60)))
+    text = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+            + _event("run", "SUMMARY:Easy run\r\nDTSTART:20270301T070000\r\n"
+                            "DTEND:20270301T080000\r\n")
+            + _event("minutes", "SUMMARY:Ping\r\nDTSTART:20270301T000000\r\n"
+                                f"RRULE:FREQ=DAILY;BYHOUR=0,1,2,3;BYMINUTE={every}\r\n")
+            + "END:VCALENDAR\r\n")
+    s = read_ics(text.encode(), "t.ics", athlete(), k, dt.date(2027, 3, 1), dt.date(2027, 3, 7))
+    assert any("event minutes: skipped: repeats 240 times a day" in w for w in s.warnings)
+    hourly = "".join(_event(f"h{i}", f"SUMMARY:Ping\r\nDTSTART:20270301T{i % 24:02d}0000\r\n"
+                                     "DTEND:20270301T003000\r\nRRULE:FREQ=HOURLY\r\n")
+                     for i in range(200))
+    text = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" + hourly
+            + "END:VCALENDAR\r\n")
+    with pytest.raises(InputError, match=r"^t\.ics: more than 20,000 events in the season "
+                                         r"\(the most: event h\d+"):
+        read_ics(text.encode(), "t.ics", athlete(), k, dt.date(2027, 3, 1), dt.date(2027, 9, 1))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from runstrength.domain import Athlete
 from runstrength.errors import InputError
 from runstrength.profile import parse_athlete
 
@@ -105,3 +106,27 @@ def test_weekday_keys_are_exact_names_not_prefixes(tmp_path):
                                                  "Friday": ["18:00-19:00"]}})
     with pytest.raises(ValueError, match="'tues' is not a weekday"):
         Athlete.model_validate({"preferences": {"days": ["tues"]}})
+
+
+def test_overlapping_and_repeated_blackouts_are_merged():
+    """Regression (issue 10, item 3): two overlapping blackouts over a week crashed the fix
+    combination. Overlapping, touching and repeated blackouts are one, reasons joined."""
+    athlete = Athlete.model_validate({"timezone": "UTC", "blackouts": [
+        {"start": "2027-03-10", "end": "2027-03-14", "reason": "conference"},
+        {"start": "2027-03-08", "end": "2027-03-12", "reason": "trip"},
+        {"start": "2027-03-08", "end": "2027-03-12", "reason": "trip"},
+        {"start": "2027-03-15", "end": "2027-03-15"},
+        {"start": "2027-04-01", "end": "2027-04-02", "reason": "Easter"}]})
+    assert [(str(b.start), str(b.end), b.reason) for b in athlete.blackouts] == [
+        ("2027-03-08", "2027-03-15", "trip; conference"), ("2027-04-01", "2027-04-02", "Easter")]
+
+
+def test_overlapping_windows_are_merged():
+    """Regression (issue 10, item 4): 200 windows a day hung the planner. Overlapping and
+    touching windows of a day are one."""
+    windows = [f"{6 + i // 12:02d}:{i % 12 * 5:02d}-{6 + (i + 3) // 12:02d}:{(i + 3) % 12 * 5:02d}"
+               for i in range(200)]
+    athlete = Athlete.model_validate({"timezone": "UTC", "availability": {
+        "mon": windows, "tue": ["18:00-19:00", "06:00-07:00", "18:30-20:00"]}})
+    assert [str(w) for w in athlete.availability["mon"]] == ["06:00-22:50"]
+    assert [str(w) for w in athlete.availability["tue"]] == ["06:00-07:00", "18:00-20:00"]

@@ -129,7 +129,8 @@ def _inputs(command):
         click.option("--models", "models_dir", type=click.Path(file_okay=False, exists=True),
                      help="Directory of coaching models to use instead of the bundled ones."),
         click.option("--time-limit", type=click.FloatRange(min=0.1),
-                     help="Solver time limit (seconds)."),
+                     help="Seconds for the solve and the diagnosis of short weeks together "
+                          "(default 20)."),
     ]
     for option in reversed(options):
         command = option(command)

@@ -193,6 +193,18 @@ class Race(BaseModel):
         return self.name or f"{self.distance} ({self.priority})"
 
 
+def merge_windows(windows: list[Window]) -> list[Window]:
+    """Windows of one day in order, overlapping or touching ones as one (a profile with 200
+    windows a day is a few windows to the planner)."""
+    out: list[Window] = []
+    for w in sorted(windows, key=lambda w: (w.start, w.end)):
+        if out and w.start <= out[-1].end:
+            out[-1] = Window(start=out[-1].start, end=max(out[-1].end, w.end))
+        else:
+            out.append(w)
+    return out
+
+
 class Blackout(BaseModel):
     """Dates with no strength session at all (travel, illness)."""
 
@@ -363,9 +375,25 @@ class Athlete(BaseModel):
                 raise ValueError(f"{day}: {windows!r} is not a list of windows; "
                                  'write e.g. ["06:00-07:30", "18:00-20:30"]')
             try:
-                out[day] = [w if isinstance(w, Window) else Window.parse(str(w)) for w in windows]
+                out[day] = merge_windows(
+                    [w if isinstance(w, Window) else Window.parse(str(w)) for w in windows])
             except ValueError as exc:
                 raise ValueError(f"{day}: {exc}") from None
+        return out
+
+    @field_validator("blackouts")
+    @classmethod
+    def _blackouts(cls, value: list[Blackout]) -> list[Blackout]:
+        """Overlapping, touching and repeated blackouts as one each (their reasons joined)."""
+        out: list[Blackout] = []
+        for b in sorted(value, key=lambda b: (b.start, b.end)):
+            if out and b.start <= out[-1].end + dt.timedelta(days=1):
+                last = out[-1]
+                reasons = list(dict.fromkeys(r for r in (*last.reason.split("; "), b.reason) if r))
+                out[-1] = Blackout(start=last.start, end=max(last.end, b.end),
+                                   reason="; ".join(reasons))
+            else:
+                out.append(b)
         return out
 
     @property

@@ -64,7 +64,10 @@ def _placements(season: Season, day: dt.date, kind: SessionKind,
     floors = [t for r in rules.HARD if (t := r.not_before(season, day, kind)) is not None]
     wanted = season.at(day, athlete.preferences.time) if athlete.preferences.time else None
     out = []
+    need = dt.timedelta(minutes=minutes)
     for lo, hi in free:
+        if hi - lo < need:  # too short whatever the grid (many small windows: skip fast)
+            continue
         lo = max([lo, *floors])
         start = _grid_start(lo, hi, minutes, grid, wanted)
         if start is not None:
@@ -100,7 +103,8 @@ def _no_slot(season: Season, day: dt.date, kind: SessionKind, free: list[Interva
     """The rule to blame when ``kind`` finds no start on ``day``: a late floor, or the time."""
     minutes = season.slot_minutes(kind, season.week_of[day])
     grid = season.knowledge.rules.grid_minutes
-    if any(_grid_start(lo, hi, minutes, grid, None) for lo, hi in free):
+    need = dt.timedelta(minutes=minutes)
+    if any(hi - lo >= need and _grid_start(lo, hi, minutes, grid, None) for lo, hi in free):
         for rule in rules.HARD:
             floor = rule.not_before(season, day, kind)
             if floor is not None:

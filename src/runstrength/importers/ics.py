@@ -19,6 +19,7 @@ are expanded by recurring-ical-events only. Decisions:
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import warnings
 from collections.abc import Callable
@@ -41,6 +42,10 @@ SPAN_CAP = dt.timedelta(days=371)
 #: (``api.MAX_SEASON_WEEKS``, 104), which refuses a longer one naming its cause (a race
 #: typed as 2207, ``--to 2999-12-31``); expanding it first would take minutes.
 WINDOW_CAP = dt.timedelta(weeks=106)
+#: Most occurrences one series may have in the season window (a run twice a day for two years
+#: is 1,500), and all events of one calendar together.
+SERIES_CAP = 5_000
+CALENDAR_CAP = 20_000
 
 # "Planned Time: 1:30:00" (TrainingPeaks), "Duration: 45 min", "Moving time: 1.5 h"
 _STATED_DURATION = re.compile(
@@ -378,8 +383,14 @@ def _unsafe_rule(event: icalendar.Event) -> str | None:
     for rule in event.rrules:
         if not isinstance(rule, icalendar.vRecur):  # unreadable: reported by _problems
             continue
-        if str(rule.get("FREQ", [""])[0]).upper() in _TOO_OFTEN:
+        freq = str(rule.get("FREQ", [""])[0]).upper()
+        if freq in _TOO_OFTEN:
             return "repeats more often than hourly"
+        # FREQ=DAILY with every BYHOUR and BYMINUTE is a rule for each minute
+        per_day = (24 if freq == "HOURLY" else len(rule.get("BYHOUR", [0]))) * len(
+            rule.get("BYMINUTE", [0])) * len(rule.get("BYSECOND", [0]))
+        if per_day > 24:
+            return f"repeats {per_day:,} times a day (more often than hourly)"
         interval = rule.get("INTERVAL", [1])[0]
         if isinstance(interval, int) and interval < 1:
             return f"RRULE INTERVAL={interval}: the interval must be 1 or more"
@@ -389,29 +400,68 @@ def _unsafe_rule(event: icalendar.Event) -> str | None:
 def _occurrences(
     cal: icalendar.Calendar, start: dt.date, end: dt.date, source: str, problems: list[str]
 ) -> list[icalendar.Event]:
+    """The events of ``cal`` between ``start`` and ``end``, series expanded, within the bounds:
+    a series with more than :data:`SERIES_CAP` occurrences in the window is skipped with a
+    warning, a calendar with more than :data:`CALENDAR_CAP` is an error naming its busiest
+    series. A series that cannot be expanded is skipped with a warning (all of them: an
+    error)."""
     # one day of margin each side: the query is in the calendar's zones, the filter in ours
     window = (start - dt.timedelta(days=1), end + dt.timedelta(days=2))
+    counts: dict[str, int] = {}
+    events: list[icalendar.Event] = []
     try:
-        return recurring_ical_events.of(cal).between(*window)
+        parts = [cal]
+        series = list(recurring_ical_events.of(cal).series)
     except Exception:  # library failures on user data are bad input, handled below
-        pass
-    # Some series is broken: expand each UID on its own so one bad event does not sink the file.
-    groups: dict[str, list[icalendar.cal.Component]] = {}
-    others = []
-    for component in cal.subcomponents:
-        if component.name == "VEVENT":
-            groups.setdefault(str(component.get("UID", id(component))), []).append(component)
-        else:
-            others.append(component)
-    events, failures = [], []
-    for group in groups.values():
-        part = icalendar.Calendar(cal)  # the calendar's properties (X-WR-TIMEZONE) and no events
-        part.subcomponents = [*others, *group]
+        # Some series is broken: expand each UID on its own so one bad event does not sink
+        # the file.
+        groups: dict[str, list[icalendar.cal.Component]] = {}
+        others = []
+        for component in cal.subcomponents:
+            if component.name == "VEVENT":
+                groups.setdefault(str(component.get("UID", id(component))), []).append(component)
+            else:
+                others.append(component)
+        parts = []
+        for group in groups.values():
+            part = icalendar.Calendar(cal)  # the calendar's properties and no events
+            part.subcomponents = [*others, *group]
+            parts.append(part)
+        series = None
+    failures = []
+    tried = 0
+    for part in parts:
         try:
-            events += recurring_ical_events.of(part).between(*window)
+            query = recurring_ical_events.of(part)
+            lo, hi = query.to_datetime(window[0]), query.to_datetime(window[1])
+            found_series = series if series is not None else list(query.series)
         except Exception as exc:
-            failures.append(f"{source}: {_label(group[0])}: skipped: {_one_line(_explain(exc))}")
-    if groups and len(failures) == len(groups):
+            tried += 1
+            events_of = [c for c in part.subcomponents if c.name == "VEVENT"]
+            label = _label(events_of[0]) if events_of else "event"
+            failures.append(f"{source}: {label}: skipped: {_one_line(_explain(exc))}")
+            continue
+        for one in found_series:
+            tried += 1
+            label = f"event {' '.join(str(one.uid).split()) or '(no UID)'}"
+            try:
+                found = list(itertools.islice(one.between(lo, hi), SERIES_CAP + 1))
+                if len(found) > SERIES_CAP:
+                    problems.append(f"{source}: {label}: skipped: more than {SERIES_CAP:,} "
+                                    "occurrences in the season; no training or busy series "
+                                    "needs that many")
+                    continue
+                events += [o.as_component(query.keep_recurrence_attributes) for o in found]
+            except Exception as exc:
+                failures.append(f"{source}: {label}: skipped: {_one_line(_explain(exc))}")
+                continue
+            counts[label] = len(found)
+            if len(events) > CALENDAR_CAP:
+                busiest = max(counts, key=counts.__getitem__)
+                raise InputError(f"{source}: more than {CALENDAR_CAP:,} events in the season "
+                                 f"(the most: {busiest}, {counts[busiest]:,}); split the "
+                                 "calendar or give a shorter season with --from/--to")
+    if tried and len(failures) == tried:
         raise InputError(failures[0].replace(": skipped: ", ": ", 1))
     problems += failures
     return events

@@ -31,10 +31,12 @@ class Availability(Rule):
     hard = True
 
     def windows(self, season: Season, day: dt.date) -> list[Interval]:
-        """The athlete's availability on ``day`` as aware datetimes."""
-        return [
-            (season.at(day, w.start), season.at(day, w.end)) for w in season.athlete.windows_on(day)
-        ]
+        """The athlete's availability on ``day`` as aware datetimes (once per season and day)."""
+        cache = season.cache.setdefault("windows", {})
+        if day not in cache:
+            cache[day] = [(season.at(day, w.start), season.at(day, w.end))
+                          for w in season.athlete.windows_on(day)]
+        return cache[day]
 
     def taken(self, season: Season, day: dt.date) -> list[Interval]:
         """Runs (with the buffer) and busy events touching ``day``."""

@@ -67,6 +67,7 @@ class Season:
     busy_on: dict[dt.date, list[BusyBlock]] = field(default_factory=dict)
     week_of: dict[dt.date, Week] = field(default_factory=dict)
     _contents: dict = field(default_factory=dict, init=False, repr=False)
+    cache: dict = field(default_factory=dict, init=False, repr=False)  # per-day lookups
     holidays: dict[dt.date, str] = field(default_factory=dict, init=False)
 
     def content(self, kind: SessionKind, week: Week, *, jumps: int = 0):
