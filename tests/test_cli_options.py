@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -546,3 +547,53 @@ def test_a_profile_without_timezone_and_a_calendar_without_one_is_refused(tmp_pa
         line = one_line(result)
         assert f"{profile}: field timezone: required" in line
         assert not out.exists()
+
+
+# --- hostile text (issue 10) -----------------------------------------------------------------
+
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]")
+
+
+def test_control_characters_never_reach_an_output(tmp_path):
+    """Regression (issue 10, item 5): NUL, BEL, ESC, DEL in a run title, a race name or a
+    blackout reason reached DESCRIPTION raw and made the .ics invalid for ical (strict) and
+    ics.py. No output (ics, csv, html, the terminal) holds a control character now, and the
+    four parsers accept the calendar."""
+    profile = tmp_path / "athlete.toml"
+    text = (PLAIN / "athlete.toml").read_text(encoding="utf-8")
+    text = text.replace('name = "Priya Natarajan"', 'name = "Priya\\u0007 \\u001b[31mN"')
+    text += ('\n[[races]]\ndate = "2027-02-27"\ndistance = "10k"\npriority = "C"\n'
+             'name = "Bay\\u0007 10K\\u007f"\n'
+             '[[blackouts]]\nstart = "2027-02-18"\nend = "2027-02-18"\n'
+             'reason = "flu\\u001b[2J\\u2028again"\n')
+    profile.write_text(text, encoding="utf-8")
+    runs = tmp_path / "runs.csv"
+    runs.write_bytes(b"date,start,duration_min,title\n"
+                     b"2027-02-15,05:30,55,Easy\x01 10 km\x1b[0m\n"
+                     b"2027-02-16,05:30,60,Hills\x07 8x30s\x7f\n"
+                     b"2027-02-20,05:30,120,Long run\xc2\x85 24 km\n")
+    out, table, page = tmp_path / "p.ics", tmp_path / "p.csv", tmp_path / "p.html"
+    result = invoke(runs, "-a", profile, "-o", out, "--csv", table, "--report", page,
+                    "--include-runs", "--from", "2027-02-15", "--to", "2027-02-28")
+    assert result.exit_code == 0, result.output
+    for path in (out, table, page):
+        assert not _CONTROL.search(path.read_bytes()), path.name
+    assert not _CONTROL.search(result.output.encode())
+    assert_four_parsers_accept(out)
+    assert "Bay 10K" in page.read_text(encoding="utf-8")
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_escaped(tmp_path):
+    """Regression (issue 10, item 8): a cell beginning with =, +, - or @ (an athlete id
+    '=HYPERLINK(...)') is written with a leading apostrophe so a spreadsheet shows it as
+    text."""
+    profile = tmp_path / "athlete.toml"
+    text = (PLAIN / "athlete.toml").read_text(encoding="utf-8")
+    profile.write_text(text.replace('id = "priya"', 'id = "=HYPERLINK(1)"'), encoding="utf-8")
+    table = tmp_path / "p.csv"
+    result = invoke(PLAIN / "runs.csv", "-a", profile, "-o", tmp_path / "p.ics", "--csv", table,
+                    *WEEKS)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(table.read_text(encoding="utf-8"))))
+    assert rows and all(r["athlete"] == "'=HYPERLINK(1)" for r in rows)
+    assert all(r["week"].isdigit() for r in rows)

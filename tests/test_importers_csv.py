@@ -153,3 +153,25 @@ def test_binary_csv_is_not_text(k):
     """Binary bytes with a .csv name are reported as not a CSV text file."""
     with pytest.raises(InputError, match=r"^bin\.csv: not a CSV text file"):
         read_csv(bytes(range(256)) * 4, "bin.csv", athlete(), k, None, None)
+
+
+def test_an_unclosed_quote_is_an_error_naming_its_line(k):
+    """Regression (issue 10, item 8): an unclosed quote silently swallowed the rest of the
+    runs (exit 0). It is one error naming the line where the quote opens."""
+    data = (b"date,start,duration_min,title\n2027-03-01,07:00,45,Easy\n"
+            b'2027-03-02,07:00,45,"Tempo 3x10 min\n2027-03-03,07:00,45,Easy\n'
+            b"2027-03-04,07:00,90,Long run\n")
+    with pytest.raises(InputError, match=r"^x\.csv: line 3: a quote opens here and is never "
+                                         r"closed"):
+        read_csv(data, "x.csv", athlete(), k, None, None)
+
+
+def test_line_separators_inside_a_title_are_text(k):
+    """Regression (issue 10, item 8): U+2028, a form feed or U+0085 in an unquoted title was
+    taken as a line end (wrong line, bogus value). They are text, and the title is one
+    printable line."""
+    data = ("date,start,duration_min,title\n2027-03-01,07:00,45,Easy\u2028run\n"
+            "2027-03-02,07:00,45,Hills\x0c8x30s\n2027-03-03,07:00,45,Long\x85run\n").encode()
+    s = read_csv(data, "x.csv", athlete(), k, None, None)
+    assert [r.title for r in s.runs] == ["Easy run", "Hills 8x30s", "Long run"]
+    assert [r.kind for r in s.runs] == [RunKind.EASY, RunKind.HILLS, RunKind.LONG]

@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from runstrength import __version__
+from runstrength.text import one_line
 from runstrength.errors import InputError
 
 EXIT_INPUT = 1
@@ -155,7 +156,7 @@ def _guarded(work) -> None:
         interrupted(exc if isinstance(exc, stopping.Interrupted)
                     else stopping.Interrupted(signal.SIGINT))
     except InputError as exc:
-        click.echo(f"runstrength: error: {exc}", err=True)
+        click.echo(f"runstrength: error: {one_line(str(exc))}", err=True)
         sys.exit(EXIT_INPUT)
     except Exception as exc:  # a bug, not bad input: still one line unless debugging
         if stopping.received() is not None:  # an import the signal cut short
@@ -264,7 +265,7 @@ def _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir, t
     result = plan(schedule, athlete, start=start, end=end, busy=busy,
                   models=models_dir, time_limit=time_limit, diagnose=diagnose)
     for warning in result.warnings:
-        click.echo(f"runstrength: warning: {warning}", err=True)
+        click.echo(f"runstrength: warning: {one_line(warning)}", err=True)
     _check_solved(result, time_limit)
     return result
 
@@ -308,10 +309,10 @@ def _plan(runs, athlete_path, output, csv_path, report_path, races, start, end, 
                    "--time-limit", err=True)
         return EXIT_STRICT
     for line in grouped_shortfalls(result):
-        click.echo(f"runstrength: shortfall: {line}", err=True)
+        click.echo(f"runstrength: shortfall: {one_line(line)}", err=True)
     if strict and result.shortfalls:
         for line in grouped_conflicts(result):
-            click.echo(f"runstrength: conflict: {line}", err=True)
+            click.echo(f"runstrength: conflict: {one_line(line)}", err=True)
         click.echo(f"runstrength: --strict: {len(result.shortfalls)} week(s) below the minimum; "
                    "nothing written", err=True)
         return EXIT_STRICT

@@ -10,10 +10,11 @@ import datetime as dt
 import re
 from enum import StrEnum
 from functools import cache
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -21,6 +22,11 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from runstrength.text import one_line
+
+#: A name, title or reason from the user's files, made one printable line on the way in.
+Line = Annotated[str, AfterValidator(one_line)]
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -186,7 +192,7 @@ class Race(BaseModel):
     date: dt.date = Field(description="Race day (local).")
     distance: Distance = Field(description="5k | 10k | half | marathon | ultra.")
     priority: Priority = Field(Priority.A, description="A (full taper), B (race week), C (none).")
-    name: str = Field("", description="Name shown in summaries.")
+    name: Line = Field("", description="Name shown in summaries.")
 
     @property
     def label(self) -> str:
@@ -212,7 +218,7 @@ class Blackout(BaseModel):
 
     start: dt.date
     end: dt.date
-    reason: str = ""
+    reason: Line = ""
 
     @model_validator(mode="after")
     def _ordered(self) -> Blackout:
@@ -255,7 +261,7 @@ class Athlete(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field("", description="Identifier used in UIDs; defaults to the profile's stem.")
-    name: str = Field("", description="Display name.")
+    name: Line = Field("", description="Display name.")
     level: Level = Field(Level.RECREATIONAL, description="beginner|recreational|marathon|advanced")
     timezone: str | None = Field(
         None, description="IANA zone of the athlete's local times; required unless the running "
@@ -416,9 +422,9 @@ class RunWorkout(BaseModel):
     start: dt.datetime = Field(description="Aware local start.")
     end: dt.datetime = Field(description="Aware local end.")
     kind: RunKind
-    title: str = ""
+    title: Line = ""
     all_day: bool = Field(False, description="Imported as an all-day event (time assumed).")
-    source: str = Field("", description="Where it came from: file and line or event UID.")
+    source: Line = Field("", description="Where it came from: file and line or event UID.")
 
     @property
     def day(self) -> dt.date:
@@ -430,8 +436,8 @@ class BusyBlock(BaseModel):
 
     start: dt.datetime
     end: dt.datetime
-    title: str = ""
-    source: str = ""
+    title: Line = ""
+    source: Line = ""
 
 
 class OwnSession(BaseModel):
@@ -441,9 +447,9 @@ class OwnSession(BaseModel):
 
     start: dt.datetime
     end: dt.datetime
-    title: str = ""
+    title: Line = ""
     leg_load: LegLoad = LegLoad.MODERATE
-    source: str = ""
+    source: Line = ""
     core: bool = Field(False, description="Holds core work (by its title): a core day.")
     counts: bool = Field(True, description="Counts towards the week's minimum and maximum "
                          "(long enough: rules.toml own_session_min_minutes).")

@@ -7,11 +7,11 @@ athlete, date and kind, events are sorted, and no clock or random source is read
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 
 from icalendar import Alarm, Calendar, Event
 
 from runstrength.domain import BALANCED, Plan, PlannedSession, RunWorkout
+from runstrength.text import one_line
 from runstrength.exporters.common import ordered_sessions, run_uid, session_uid, to_local
 
 __all__ = ["PRODID", "plan_to_ics", "session_description", "session_uid"]
@@ -183,13 +183,9 @@ def _run_event(run: RunWorkout, plan: Plan, stamp: dt.datetime) -> Event:
 
 
 def _one_line(text: str) -> str:
-    """User text for a one-line value: no control characters, whitespace runs as one space.
-
-    X-WR-CALNAME is written raw (a line break would end the content line), and control
-    characters are not allowed in any iCalendar value (RFC 5545 3.1).
-    """
-    kept = "".join(" " if unicodedata.category(c) == "Cc" else c for c in text)
-    return " ".join(kept.split())
+    """User text for a one-line value (X-WR-CALNAME is written raw, and RFC 5545 3.1 allows
+    no control character in any value)."""
+    return one_line(text)
 
 
 def _token(value: str) -> str:

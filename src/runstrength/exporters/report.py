@@ -191,8 +191,12 @@ _SCRIPT = """
 
 
 def _e(value: object) -> str:
-    """``value`` as text safe in HTML content and in quoted attributes."""
-    return html.escape(str(value), quote=True)
+    """``value`` as text safe in HTML content and in quoted attributes (no control
+    characters: HTML forbids them)."""
+    text = str(value)
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() or c in "\n\t" else " " for c in text)
+    return html.escape(text, quote=True)
 
 
 def _phase_style(phase: str) -> tuple[str, str, str]:

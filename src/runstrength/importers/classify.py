@@ -9,6 +9,7 @@ from typing import Literal
 from runstrength.domain import LegLoad, RunKind
 from runstrength.errors import InputError
 from runstrength.knowledge import Classify
+from runstrength.text import one_line
 
 # TrainingPeaks puts the sport on its own description line; the rest of a description is
 # free text ("we will run through the budget"), so only these lines are matched for the sport.
@@ -68,6 +69,7 @@ def classify(
     words and win over the bundled ones.
     """
     extra = extra or {}
+    title = one_line(title)  # "Long\x85run" is "Long run", as the plan will show it
     workout_type = "\n".join(_WORKOUT_TYPE.findall(description))
     if _matches(rules.strength_types, title) or _matches(rules.strength_types, workout_type):
         return "strength"
@@ -87,12 +89,13 @@ def classify(
 
 def own_core(title: str, rules: Classify) -> bool:
     """Whether the athlete's own strength session holds core work, by its title."""
-    return _matches(rules.own_core, title)
+    return _matches(rules.own_core, one_line(title))
 
 
 def own_leg_load(title: str, rules: Classify) -> LegLoad:
     """The leg load of the athlete's own strength session, read from its title (models/
     classify.toml [own_leg_load]); moderate when the title does not say."""
+    title = one_line(title)
     for load in (LegLoad.LIGHT, LegLoad.HEAVY, LegLoad.NONE):
         if _matches(rules.own_leg_load.get(load, []), title):
             return load
@@ -108,4 +111,5 @@ def run_kind(
     """The kind of an event already known to be a run: named by the title, else by the
     description, else easy."""
     extra = extra or {}
+    title = one_line(title)
     return _kind(title, rules, extra) or _kind(description, rules, extra) or RunKind.EASY

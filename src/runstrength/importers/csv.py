@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import re
 from collections.abc import Callable
 
@@ -59,8 +60,10 @@ def read_csv(
         raise InputError(f"{source}: the file is empty")
     if "\x00" in text:
         raise InputError(f"{source}: not a CSV text file (it holds binary data)")
-    lines = text.splitlines(keepends=True)
-    reader = csv.reader(lines, delimiter=_delimiter(lines[0]))
+    # Lines end at \n, \r\n or \r only: U+2028, U+0085 or a form feed in a title is text
+    # (str.splitlines would end the line there and read the rest as a bogus row).
+    lines = list(io.StringIO(text, newline=""))
+    reader = csv.reader(lines, delimiter=_delimiter(lines[0]), strict=True)
     try:
         header = [h.strip() for h in next(reader)]
     except csv.Error as exc:
@@ -78,6 +81,9 @@ def read_csv(
                     items.append(item)
             line = reader.line_num + 1
     except csv.Error as exc:
+        if "unexpected end of data" in str(exc):  # a quote that never closes
+            raise InputError(f"{source}: line {line}: a quote opens here and is never closed "
+                             "(the rest of the file would be one cell)") from None
         raise InputError(f"{source}: line {line}: {exc}") from None
     return Schedule(
         runs=sorted((i for i in items if isinstance(i, RunWorkout)), key=lambda r: r.start),
