@@ -192,6 +192,20 @@ def test_uids_deterministic_and_unique() -> None:
     )
 
 
+def test_two_all_day_runs_of_one_kind_on_one_day_get_two_uids() -> None:
+    """Regression (issue 10, item 7): with --include-runs, two all-day runs of one kind on one
+    day (both start at run_time) shared a UID; imported, one overwrote the other."""
+    plan = make_plan()
+    run = plan.runs[0]
+    twin = run.model_copy(update={"title": "Second easy run", "all_day": True})
+    plan = plan.model_copy(update={"runs": [run.model_copy(update={"all_day": True}), twin,
+                                            *plan.runs[1:]]})
+    uids = [str(e["UID"]) for e in events(plan_to_ics(plan, include_runs=True))]
+    assert len(set(uids)) == len(uids)
+    again = [str(e["UID"]) for e in events(plan_to_ics(plan, include_runs=True))]
+    assert again == uids
+
+
 def test_uid_survives_moving_within_the_day() -> None:
     """Moving a session to another time on the same day keeps its UID (update in place)."""
     plan = make_plan()

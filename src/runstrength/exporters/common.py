@@ -27,9 +27,12 @@ def session_uid(athlete_id: str, day: dt.date, kind: str) -> str:
     return f"{uuid.uuid5(NAMESPACE, f'{athlete_id}|{day.isoformat()}|{kind}')}{DOMAIN}"
 
 
-def run_uid(athlete_id: str, start: dt.datetime, kind: str) -> str:
-    """UID of an exported run. Runners do doubles, so the start time is part of the key."""
+def run_uid(athlete_id: str, start: dt.datetime, kind: str, nth: int = 1) -> str:
+    """UID of an exported run. Runners do doubles, so the start time is part of the key; two
+    runs of one kind at one start (two all-day runs that day) are told apart by ``nth``."""
     key = f"{athlete_id}|{start.strftime('%Y-%m-%dT%H:%M')}|run:{kind}"
+    if nth > 1:
+        key += f"|{nth}"
     return f"{uuid.uuid5(NAMESPACE, key)}{DOMAIN}"
 
 

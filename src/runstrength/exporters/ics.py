@@ -47,7 +47,13 @@ def plan_to_ics(
     ]
     if include_runs:
         first, last = plan.weeks[0].days()[0], plan.weeks[-1].days()[-1]
-        events += [_run_event(r, plan, stamp) for r in plan.runs if first <= r.day <= last]
+        seen: dict[tuple, int] = {}
+        for r in sorted((r for r in plan.runs if first <= r.day <= last),
+                        key=lambda r: (r.start.astimezone(dt.UTC), str(r.kind), r.title,
+                                       r.source)):
+            key = (to_local(r.start, plan.athlete.zone), r.kind)
+            seen[key] = seen.get(key, 0) + 1
+            events.append(_run_event(r, plan, stamp, seen[key]))
     events.sort(key=lambda e: (e.start.astimezone(dt.UTC), str(e["UID"])))
     for event in events:
         cal.add_component(event)
@@ -160,11 +166,11 @@ def _session_event(
     return event
 
 
-def _run_event(run: RunWorkout, plan: Plan, stamp: dt.datetime) -> Event:
+def _run_event(run: RunWorkout, plan: Plan, stamp: dt.datetime, nth: int = 1) -> Event:
     zone = plan.athlete.zone
     start = to_local(run.start, zone)
     event = Event()
-    event.add("uid", run_uid(plan.athlete.id, start, run.kind))
+    event.add("uid", run_uid(plan.athlete.id, start, run.kind, nth))
     event.add("dtstamp", stamp)
     event.add("dtstart", start)
     event.add("dtend", to_local(run.end, zone))
