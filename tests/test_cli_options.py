@@ -597,3 +597,30 @@ def test_csv_cells_a_spreadsheet_would_run_are_escaped(tmp_path):
     rows = list(csv.DictReader(io.StringIO(table.read_text(encoding="utf-8"))))
     assert rows and all(r["athlete"] == "'=HYPERLINK(1)" for r in rows)
     assert all(r["week"].isdigit() for r in rows)
+
+
+def test_the_report_does_not_depend_on_how_the_files_were_named(tmp_path, monkeypatch):
+    """Regression (issue 10, item 11): the HTML embedded the input path as typed. The same
+    files by a relative path, an absolute path or stdin give the same bytes."""
+    import shutil
+
+    folder = tmp_path / "in"
+    shutil.copytree(GOOGLE, folder)
+    calendar = folder / "runs.ics"  # an event the import skips: a warning naming the file
+    text = calendar.read_text(encoding="utf-8").replace(
+        "END:VCALENDAR", "BEGIN:VEVENT\r\nUID:tick\r\nDTSTAMP:20270101T000000Z\r\n"
+        "DTSTART:20270301T000000Z\r\nRRULE:FREQ=SECONDLY\r\nSUMMARY:Tick\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR")
+    calendar.write_bytes(text.encode("utf-8"))
+    monkeypatch.chdir(folder)
+    pages = []
+    for n, runs in enumerate(("runs.ics", str(folder / "runs.ics"), "-")):
+        page = tmp_path / f"p{n}.html"
+        data = (folder / "runs.ics").read_bytes() if runs == "-" else None
+        extra = ("--format", "ics") if runs == "-" else ()
+        result = invoke(runs, "-a", "athlete.toml" if n != 1 else str(folder / "athlete.toml"),
+                        "-o", tmp_path / f"p{n}.ics", "--report", page, *extra, input=data)
+        assert result.exit_code == 0, result.output
+        pages.append(page.read_bytes())
+    assert b"the schedule: event tick: skipped" in pages[0]
+    assert pages[0] == pages[1] == pages[2]

@@ -234,6 +234,7 @@ def plan(
     if goal is not None:
         result.goal = (f"No A race: the season builds toward {goal.label} ({goal.priority.value}) "
                        f"on {goal.date:%d %b %Y}")
+    result.inputs = {schedule.source: "the schedule", athlete.source: "the profile"}
     result.warnings.extend(race_warnings)
     result.warnings.extend(own_warnings(season))
     result.warnings.extend(equipment_warnings)

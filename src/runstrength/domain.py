@@ -731,6 +731,10 @@ class Plan(BaseModel):
     key_runs: list[RunKind] = Field(
         default_factory=list, description="Run kinds the plan treated as key runs.")
     goal: str = Field("", description="With no A race, the race the season builds toward.")
+    inputs: dict[str, str] = Field(
+        default_factory=dict, exclude=True, description="The input files as named on the "
+        "command line -> their role (schedule, profile): the report names roles, so the same "
+        "files by another path or stdin give the same bytes.")
     conflicts: list[Conflict] = Field(
         default_factory=list, description="Diagnoses of weeks whose minimum cannot be met.")
     status: SolveStatus = SolveStatus.UNKNOWN

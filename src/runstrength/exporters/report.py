@@ -190,6 +190,15 @@ _SCRIPT = """
 """
 
 
+def _roles(text: str, inputs: dict[str, str]) -> str:
+    """``text`` with the input files named by their role, longest name first (the page must
+    not depend on the path the file was given by)."""
+    for name in sorted(inputs, key=len, reverse=True):
+        if name:
+            text = text.replace(name, inputs[name])
+    return text
+
+
 def _e(value: object) -> str:
     """``value`` as text safe in HTML content and in quoted attributes (no control
     characters: HTML forbids them)."""
@@ -430,7 +439,7 @@ class _Report:
             links = ", ".join(f'<a href="#week-{w}">week {w}</a>' for w in short)
             parts.append(f'<p class="note">Short of the minimum: {links}.</p>')
         if plan.warnings:
-            items = "".join(f"<li>{_e(w)}</li>" for w in plan.warnings)
+            items = "".join(f"<li>{_e(_roles(w, plan.inputs))}</li>" for w in plan.warnings)
             parts.append(f'<details class="warnings"><summary>{len(plan.warnings)} '
                          f"warning{'s' if len(plan.warnings) != 1 else ''} from the import"
                          f"</summary><ul>{items}</ul></details>")
