@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 from click.testing import CliRunner
-from conftest import SCENARIOS
+from conftest import ROOT, SCENARIOS
 
 from runstrength.cli import main
 
@@ -28,6 +28,7 @@ CSV_COLUMNS = ["athlete", "date", "start", "end", "session", "leg_load", "phase"
                "posterior_sets", "unilateral_sets", "core_sets", "minutes", "uid"]
 # Two weeks of the plain-csv scenario: enough sessions to move around, quick to solve.
 WEEKS = ("--from", "2027-02-15", "--to", "2027-02-28")
+ROOT_MODELS = ROOT / "models"
 
 
 def invoke(*args, input: bytes | None = None):
@@ -624,3 +625,44 @@ def test_the_report_does_not_depend_on_how_the_files_were_named(tmp_path, monkey
         pages.append(page.read_bytes())
     assert b"the schedule: event tick: skipped" in pages[0]
     assert pages[0] == pages[1] == pages[2]
+
+
+def test_inputs_are_never_outputs_models_included(tmp_path):
+    """Regression (issue 10, item 9): --report or --csv into the --models folder overwrote a
+    model file. An output inside the models folder is refused, nothing is written."""
+    import shutil
+
+    models = tmp_path / "models"
+    shutil.copytree(ROOT_MODELS, models)
+    before = (models / "rules.toml").read_bytes()
+    result = invoke(PLAIN / "runs.csv", "-a", PLAIN / "athlete.toml", "-o", tmp_path / "p.ics",
+                    "--csv", models / "rules.toml", "--models", models, "--force", *WEEKS)
+    assert result.exit_code == 1
+    assert "inside the models folder" in one_line(result)
+    assert (models / "rules.toml").read_bytes() == before and not (tmp_path / "p.ics").exists()
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (("--race", "2026-01-01:10k:B"), "--race 2026-01-01:10k:B: race 10k (B) on 2026-01-01 is "
+                                     "before the season starts"),
+    (("--to", "2027-01-01"), "--to 2027-01-01: the schedule has no run up to that day"),
+    (("--models", "/nonexistent/models"), "/nonexistent/models: models folder not found"),
+])
+def test_each_mistake_has_its_own_message(tmp_path, args, says):
+    """Regression (issue 10, item 10): a --race before the season was blamed on the profile's
+    races.0, --to before the first run gave another message, a missing --models folder was a
+    usage error. Each is one line naming the option, exit 1."""
+    result = invoke(PLAIN / "runs.csv", "-a", PLAIN / "athlete.toml", "-o", tmp_path / "p.ics",
+                    *args)
+    assert result.exit_code == 1, result.output
+    assert one_line(result).startswith(f"runstrength: error: {says}")
+
+
+def test_a_deeply_nested_profile_is_one_line(tmp_path):
+    """Regression (issue 10, item 10): [[[[...]]]] thousands deep was an internal
+    RecursionError."""
+    profile = tmp_path / "deep.toml"
+    profile.write_text('id = "x"\ntimezone = "UTC"\nlevel = ' + "[" * 5000 + "]" * 5000 + "\n")
+    result = invoke(PLAIN / "runs.csv", "-a", profile, "-o", tmp_path / "p.ics")
+    assert result.exit_code == 1
+    assert one_line(result) == f"runstrength: error: {profile}: values nested too deeply"

@@ -249,3 +249,51 @@ def test_read_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(Path, "read_bytes", denied)
     with pytest.raises(InputError, match=r"runs\.csv: permission denied"):
         read_input(path)
+
+
+# --- paths (issue 10, item 9) ----------------------------------------------------------------
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFOs")
+def test_a_fifo_is_neither_an_output_nor_an_input(tmp_path: Path) -> None:
+    """Regression: a FIFO given as output was replaced by a regular file with --force; read
+    as input it would block. Both are one clear error."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match=r"pipe: not a regular file"):
+        write_outputs({fifo: b"x"}, force=True)
+    assert not fifo.is_file() and fifo.exists()
+    with pytest.raises(InputError, match=r"pipe: not a regular file"):
+        read_input(fifo)
+
+
+def test_a_dangling_symlink_needs_force_and_is_written_through(tmp_path: Path) -> None:
+    """Regression: a dangling symlink was replaced without --force. It counts as existing;
+    with --force the link stays and its target gets the bytes."""
+    link = tmp_path / "plan.ics"
+    link.symlink_to("elsewhere.ics")
+    with pytest.raises(InputError, match="exists; use --force"):
+        write_outputs({link: b"new"}, force=False)
+    write_outputs({link: b"new"}, force=True)
+    assert link.is_symlink() and (tmp_path / "elsewhere.ics").read_bytes() == b"new"
+
+
+def test_a_symlink_output_writes_its_target(tmp_path: Path) -> None:
+    """Regression: -o a symlink replaced the link instead of writing its target."""
+    real = tmp_path / "real.ics"
+    real.write_bytes(b"old")
+    link = tmp_path / "link.ics"
+    link.symlink_to(real)
+    write_outputs({link: b"new"}, force=True)
+    assert link.is_symlink() and real.read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.ics", "real.ics"]
+
+
+def test_long_names(tmp_path: Path) -> None:
+    """Regression: a 250-character name was refused (the temp name was longer) and a
+    256-character one was an internal OSError. The first is written, the second refused."""
+    ok = tmp_path / ("a" * 246 + ".ics")
+    write_outputs({ok: b"x"}, force=False)
+    assert ok.read_bytes() == b"x"
+    too_long = tmp_path / ("b" * 252 + ".ics")
+    with pytest.raises(InputError, match=r"file name too long \(256 bytes"):
+        write_outputs({too_long: b"x"}, force=False)

@@ -33,6 +33,9 @@ def season_span(schedule: Schedule, athlete: Athlete, start: dt.date | None,
     """
     given_end = end
     if start is None:
+        if not schedule.runs and end is not None:
+            raise InputError(f"--to {end}: the schedule has no run up to that day; give a "
+                             "later --to, or --from as well")
         if not schedule.runs:
             # The season cannot be dated without runs: say which file, and why when we know.
             source = schedule.source
@@ -91,13 +94,19 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _check_races(athlete: Athlete, start: dt.date, source: str) -> None:
-    for i, race in enumerate(athlete.races):
-        if race.date < monday_of(start):
-            raise InputError(
-                f"{source}: field races.{i}.date: race {_one_line(race.label)} on {race.date} "
-                f"is before the season starts ({start}); drop it or plan from an earlier --from"
-            )
+def _check_races(athlete: Athlete, start: dt.date, source: str,
+                 listed: list[Race] | None = None) -> None:
+    """A race before the season is an error naming where it came from: the profile's field
+    (``listed`` are the profile's own races), else the ``--race`` option."""
+    listed = athlete.races if listed is None else listed
+    for race in athlete.races:
+        if race.date >= monday_of(start):
+            continue
+        where = next((f"{source}: field races.{i}.date" for i, r in enumerate(listed)
+                      if r is race), None) or (
+            f"--race {race.date}:{race.distance}:{race.priority}")
+        raise InputError(f"{where}: race {_one_line(race.label)} on {race.date} is before the "
+                         f"season starts ({start}); drop it or plan from an earlier --from")
 
 
 #: Equipment a profile may name besides what the exercise catalogue uses: "gym" (everything)
@@ -188,6 +197,7 @@ def plan(
     if not isinstance(athlete, Athlete):
         athlete = load_athlete(athlete)
     equipment_warnings = _check_equipment(athlete, k)
+    profile_races = list(athlete.races)
     extra = list(races)
     if extra:
         athlete = athlete.model_copy(update={"races": sorted([*athlete.races, *extra],
@@ -212,7 +222,7 @@ def plan(
         athlete = athlete.model_copy(update={"races": sorted([*athlete.races, *found],
                                                              key=lambda r: r.date)})
     start, end = season_span(schedule, athlete, start, end, listed)
-    _check_races(athlete, start, athlete.source)
+    _check_races(athlete, start, athlete.source, profile_races)
     own = counted([o for o in schedule.own if start <= o.day <= end], k)
     weeks = count_own(periodize(athlete, start, end, k), own)
     # A run just outside the season still matters to its first and last day (the day

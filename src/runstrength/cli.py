@@ -7,6 +7,7 @@ was not met or the plan is not proven best; 130 Ctrl-C; 143 SIGTERM.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import signal
@@ -76,6 +77,8 @@ def _one_athlete(ctx: click.Context, param: click.Parameter, values: tuple[str, 
 def _sniff(path: str) -> str | None:
     """ "calendar", "profile" or None: what a file's first bytes look like."""
     try:
+        if not Path(path).is_file():  # a FIFO would block here; its reader refuses it
+            return None
         with open(path, "rb") as fh:
             head = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     except OSError:
@@ -127,7 +130,7 @@ def _inputs(command):
                      help="Another calendar whose events are busy time (repeatable)."),
         click.option("--format", "fmt", type=click.Choice(["ics", "csv"]),
                      help="Format of RUNS when it is read from standard input (-)."),
-        click.option("--models", "models_dir", type=click.Path(file_okay=False, exists=True),
+        click.option("--models", "models_dir", type=click.Path(),
                      help="Directory of coaching models to use instead of the bundled ones."),
         click.option("--time-limit", type=click.FloatRange(min=0.1),
                      help="Seconds for the solve and the diagnosis of short weeks together "
@@ -248,11 +251,12 @@ def _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir, t
     _check_roles(runs, athlete_path)
     k = knowledge.load(Path(models_dir) if models_dir else None)
     athlete = load_athlete(athlete_path)
-    if races:
-        athlete = athlete.model_copy(update={"races": sorted([*athlete.races, *races],
-                                                             key=lambda r: r.date)})
+    # the import sees the --race races too (they bound the season); plan() gets them apart, so
+    # a problem with one is blamed on the option, not on the profile
+    with_races = athlete.model_copy(update={"races": sorted([*athlete.races, *races],
+                                                            key=lambda r: r.date)})
     data = sys.stdin.buffer.read() if runs == "-" else None
-    schedule = load_schedule(runs, athlete, k, start=start, end=end, fmt=fmt, data=data)
+    schedule = load_schedule(runs, with_races, k, start=start, end=end, fmt=fmt, data=data)
     if athlete.timezone is None:  # taken from the calendar (and said so in a warning)
         athlete = athlete.model_copy(update={"timezone": schedule.timezone})
     busy = []
@@ -262,7 +266,7 @@ def _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir, t
         busy.extend(other.busy)
         busy.extend(BusyBlock(start=r.start, end=r.end, title=r.title, source=r.source)
                     for r in [*other.runs, *other.own])
-    result = plan(schedule, athlete, start=start, end=end, busy=busy,
+    result = plan(schedule, athlete, start=start, end=end, busy=busy, races=races,
                   models=models_dir, time_limit=time_limit, diagnose=diagnose)
     for warning in result.warnings:
         click.echo(f"runstrength: warning: {one_line(warning)}", err=True)
@@ -297,8 +301,8 @@ def _plan(runs, athlete_path, output, csv_path, report_path, races, start, end, 
                 raise InputError(f"{extra}: the .ics, --csv and --report outputs must be "
                                  "different files")
             targets[Path(extra)] = kind
-    _check_not_an_input(list(targets), [runs, athlete_path, *busy_paths])
     check_targets(list(targets), force=force)
+    _check_not_an_input(list(targets), [runs, athlete_path, *busy_paths], models_dir)
     result = _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir,
                     time_limit, diagnose=strict)
     from runstrength.summary import grouped_conflicts, grouped_shortfalls
@@ -329,8 +333,18 @@ def _plan(runs, athlete_path, output, csv_path, report_path, races, start, end, 
     return 0
 
 
-def _check_not_an_input(targets: list[Path], inputs: list[str]) -> None:
-    """Refuse an output that is one of the inputs: --force must not eat the schedule."""
+def _check_not_an_input(targets: list[Path], inputs: list[str], models_dir=None) -> None:
+    """Refuse an output that is one of the inputs or inside the models folder: --force must
+    not eat the schedule or a model file."""
+    from runstrength.fileio import real_target
+    from runstrength.knowledge import default_models_dir
+
+    models = Path(models_dir) if models_dir else default_models_dir()
+    for target in targets:
+        with contextlib.suppress(OSError):
+            if models.resolve() in real_target(target).resolve().parents:
+                raise InputError(f"{target}: inside the models folder {models}; write the "
+                                 "plan elsewhere")
     for target in targets:
         for given in inputs:
             if given == "-" or not target.exists():

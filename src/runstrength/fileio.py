@@ -35,6 +35,10 @@ def read_input(path: str | os.PathLike[str]) -> bytes:
     if str(path) == "-":
         return sys.stdin.buffer.read()
     try:
+        if Path(path).exists() and not Path(path).is_file() and not Path(path).is_dir():
+            # a FIFO would block, /dev/zero never ends: read stdin with "-" instead
+            raise InputError(f"{path}: not a regular file (a pipe or a device); give a file, "
+                             "or - for standard input")
         return Path(path).read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: file not found") from None
@@ -60,8 +64,9 @@ def write_outputs(files: dict[Path, bytes], *, force: bool) -> None:
 
 
 def _write_all(files: dict[Path, bytes], *, force: bool) -> None:
-    targets = [Path(p) for p in files]
-    check_targets(targets, force=force)
+    check_targets(list(files), force=force)
+    # a symlink is written through: its target gets the new bytes, the link stays
+    targets = [real_target(Path(p)) for p in files]
 
     temps: dict[Path, Path] = {}  # target -> its finished temp file
     backups: dict[Path, Path] = {}  # target -> second name of the file it replaces
@@ -88,30 +93,59 @@ def _write_all(files: dict[Path, bytes], *, force: bool) -> None:
                 leftover.unlink()
 
 
+def real_target(target: Path) -> Path:
+    """The file a write to ``target`` goes to: a symlink's target (followed to the end), else
+    ``target`` itself."""
+    return Path(os.path.realpath(target)) if target.is_symlink() else target
+
+
 def check_targets(targets: Iterable[str | os.PathLike[str]], *, force: bool) -> None:
     """Raise `InputError` unless every target could be written.
 
     The CLI calls this before a long solve as well, so a bad ``-o`` fails at once;
-    `write_outputs` calls it again because files may have appeared meanwhile.
+    `write_outputs` calls it again because files may have appeared meanwhile. A symlink
+    counts as an existing file (even one pointing nowhere) and is written through; anything
+    but a regular file (a folder, a FIFO, a device) is refused; so is a name longer than the
+    file system allows.
     """
     seen: dict[Path, Path] = {}
     for target in map(Path, targets):
-        key = target.resolve()
+        _check_name(target)
+        real = real_target(target)
+        _check_name(real)
+        key = real.resolve()
         if key in seen:
             raise InputError(f"{target}: given twice (also as {seen[key]})")
         seen[key] = target
-        if target.is_dir():
+        if real.is_dir():
             raise InputError(f"{target}: is a directory")
-        if target.exists() and not force:
+        if real.exists() and not real.is_file():
+            raise InputError(f"{target}: not a regular file (a pipe or a device); write the "
+                             "plan to a file")
+        if (target.is_symlink() or real.exists()) and not force:
             raise InputError(f"{target}: exists; use --force to overwrite")
-        parent = target.parent
+        parent = real.parent
         if not parent.is_dir():
             raise InputError(f"{parent}: directory not found (for {target})")
 
 
+def _check_name(target: Path) -> None:
+    """A file name the file system takes (checked before any look at the file: a name too
+    long makes even ``exists()`` fail)."""
+    try:
+        longest = os.pathconf(target.parent if str(target.parent) else ".", "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):  # not POSIX, a missing folder, unknown
+        longest = 255
+    size = len(os.fsencode(target.name))
+    if size > longest:
+        raise InputError(f"{target.name[:40]}...: file name too long ({size} bytes; the "
+                         f"folder allows {longest})")
+
+
 def _write_temp(target: Path, data: bytes) -> Path:
     # Same directory as the target so os.replace is a rename on one file system (atomic).
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    # a short name: the target's own name may already be as long as the file system allows
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=".runstrength-", suffix=".tmp")
     temp = Path(name)
     try:
         with os.fdopen(fd, "wb") as out:
@@ -128,7 +162,7 @@ def _write_temp(target: Path, data: bytes) -> Path:
 
 def _backup(target: Path) -> Path:
     """A second name for the current target, so a failed later rename can restore it."""
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".bak")
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=".runstrength-", suffix=".bak")
     os.close(fd)
     backup = Path(name)
     backup.unlink()
@@ -146,8 +180,8 @@ def _backup(target: Path) -> Path:
 def _roll_back(done: list[Path], backups: dict[Path, Path]) -> None:
     """Undo renames already made: restore replaced files, remove files that were new.
 
-    A backup that cannot be restored stays in the folder (``.NAME.*.bak``): it is the only
-    copy of the user's old file.
+    A backup that cannot be restored stays in the folder (``.runstrength-*.bak``): it is the
+    only copy of the user's old file.
     """
     for target in reversed(done):
         with contextlib.suppress(OSError):

@@ -700,8 +700,14 @@ def _read(path: Path) -> dict:
             return tomllib.load(fh)
     except FileNotFoundError:
         raise InputError(f"{path}: file not found") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: {exc}") from None
+    except RecursionError:
+        raise InputError(f"{path}: values nested too deeply") from None
 
 
 def field_path(error: dict) -> str:
@@ -730,6 +736,9 @@ def _keyed(path: Path, items: list[dict], model: type[BaseModel], table: str) ->
 def load(models_dir: Path | None = None) -> Knowledge:
     """Load and validate every file of ``models_dir`` (default: the bundled models)."""
     root = Path(models_dir) if models_dir else default_models_dir()
+    if not root.is_dir():
+        raise InputError(f"{root}: models folder not found" if not root.exists() else
+                         f"{root}: not a folder (--models takes the folder of the .toml files)")
     raw = {name: _read(root / f"{name}.toml") for name in MODEL_FILES}
     exercises = _keyed(root / "exercises.toml", raw["exercises"].get("exercise", []),
                        Exercise, "exercise")

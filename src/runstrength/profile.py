@@ -23,6 +23,8 @@ def parse_athlete(data: bytes, source: str, default_id: str = "athlete") -> Athl
                          "save the profile as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{source}: {_toml_message(exc)}") from None
+    except RecursionError:  # [[[[...]]]] thousands deep
+        raise InputError(f"{source}: values nested too deeply") from None
     if raw.get("id") in (None, ""):  # a blank id would give every athlete the same UIDs
         raw["id"] = default_id
     try:
