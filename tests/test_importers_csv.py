@@ -175,3 +175,15 @@ def test_line_separators_inside_a_title_are_text(k):
     s = read_csv(data, "x.csv", athlete(), k, None, None)
     assert [r.title for r in s.runs] == ["Easy run", "Hills 8x30s", "Long run"]
     assert [r.kind for r in s.runs] == [RunKind.EASY, RunKind.HILLS, RunKind.LONG]
+
+
+def test_durations_are_real_elapsed_time_over_a_clock_change(k):
+    """Regression (issue 10, item 6): a 180-minute busy block over the spring-forward night
+    was counted as 120 minutes (wall-clock arithmetic). It lasts 180 real minutes."""
+    data = (b"date,start,duration_min,title,type\n2027-03-28,00:30,180,Night shift,busy\n"
+            b"2027-03-28,07:00,60,Easy,run\n")
+    s = read_csv(data, "x.csv", athlete(), k, None, None)
+    [block] = s.busy
+    assert block.end.astimezone(dt.UTC) - block.start.astimezone(dt.UTC) == dt.timedelta(
+        minutes=180)
+    assert block.end.strftime("%H:%M %Z") == "04:30 BST"

@@ -295,3 +295,33 @@ def test_work_that_explodes_is_bounded(k):
     with pytest.raises(InputError, match=r"^t\.ics: more than 20,000 events in the season "
                                          r"\(the most: event h\d+"):
         read_ics(text.encode(), "t.ics", athlete(), k, dt.date(2027, 3, 1), dt.date(2027, 9, 1))
+
+
+def test_a_calendars_own_vtimezone_is_used_beside_x_wr_timezone(k):
+    """Regression (issue 10, item 6): a calendar's VTIMEZONE was ignored when it also named
+    an X-WR-TIMEZONE. A 07:00 run at +05:30 is 20:30 the evening before in New York."""
+    text = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+            "X-WR-TIMEZONE:America/New_York\r\n"
+            "BEGIN:VTIMEZONE\r\nTZID:India Time\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n"
+            "TZOFFSETFROM:+0530\r\nTZOFFSETTO:+0530\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+            + _event("a", "SUMMARY:Easy run\r\nDTSTART;TZID=India Time:20270302T070000\r\n"
+                          "DTEND;TZID=India Time:20270302T080000\r\n")
+            + "END:VCALENDAR\r\n")
+    ny = ZoneInfo("America/New_York")
+    s = read_ics(text.encode(), "t.ics", athlete("America/New_York"), k, dt.date(2027, 3, 1),
+                 dt.date(2027, 3, 7))
+    assert [(r.start, r.end) for r in s.runs] == [
+        (local("2027-03-01", "20:30", ny), local("2027-03-01", "21:30", ny))]
+
+
+def test_floating_times_the_clocks_skip_exist_after_import(k):
+    """Regression (issue 10, item 6): a floating 01:30 on the London spring-forward night is
+    not a time; it is read as 02:30 BST, and its hour lasts an hour of real time."""
+    text = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+            + _event("a", "SUMMARY:Night shift\r\nDTSTART:20270328T013000\r\n"
+                          "DTEND:20270328T033000\r\n")
+            + "END:VCALENDAR\r\n")
+    s = read_ics(text.encode(), "t.ics", athlete(), k, dt.date(2027, 3, 22), dt.date(2027, 3, 28))
+    [block] = s.busy
+    assert block.start.astimezone(dt.UTC) == dt.datetime(2027, 3, 28, 1, 30, tzinfo=dt.UTC)
+    assert block.start.strftime("%H:%M %Z") == "02:30 BST"

@@ -396,3 +396,20 @@ def test_holidays_by_country_code():
         make_athlete(holidays="ZZ")
     with pytest.raises(ValueError, match="'XYZ' is not a subdivision of GB"):
         make_athlete(holidays="GB-XYZ")
+
+
+def test_sessions_start_at_times_that_exist_and_last_real_time():
+    """Regression (issue 10, item 6): a session was placed at 01:00 on the London
+    spring-forward night, a time that does not exist. The window 01:00-03:00 that night is one
+    real hour, 02:00-03:00 BST: a session there starts at a real time and ends by 03:00."""
+    sunday = dt.date(2027, 3, 28)
+    athlete = make_athlete(availability={"sun": ["01:00-03:00"]}, session_minutes=45)
+    result = checked([], athlete, start=sunday - dt.timedelta(days=6), end=sunday)
+    for s in result.sessions:
+        back = s.start.astimezone(dt.UTC).astimezone(athlete.zone)
+        assert back.replace(tzinfo=None) == s.start.replace(tzinfo=None), s.start
+        assert s.start.astimezone(dt.UTC) >= dt.datetime(2027, 3, 28, 1, 0, tzinfo=dt.UTC)
+        assert s.end.astimezone(dt.UTC) <= dt.datetime(2027, 3, 28, 2, 0, tzinfo=dt.UTC)
+        assert s.end.astimezone(dt.UTC) - s.start.astimezone(dt.UTC) == dt.timedelta(
+            minutes=s.minutes)
+    assert result.sessions, "the real hour holds a session"

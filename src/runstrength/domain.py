@@ -28,6 +28,22 @@ from runstrength.text import one_line
 #: A name, title or reason from the user's files, made one printable line on the way in.
 Line = Annotated[str, AfterValidator(one_line)]
 
+def local_at(day: dt.date, clock: dt.time, zone: ZoneInfo) -> dt.datetime:
+    """``clock`` on ``day`` in ``zone`` as a time that exists: one the clocks skip (01:30 on
+    the spring-forward night in London) is moved on by the gap (02:30)."""
+    wall = dt.datetime.combine(day, clock, zone)
+    return wall.astimezone(dt.UTC).astimezone(zone)
+
+
+def after(moment: dt.datetime, delta: dt.timedelta) -> dt.datetime:
+    """``moment`` plus ``delta`` of real elapsed time, in ``moment``'s zone (plain ``+`` on an
+    aware datetime adds wall-clock time: a 180-minute block over a clock change would end
+    an hour off)."""
+    if moment.tzinfo is None:
+        return moment + delta
+    return (moment.astimezone(dt.UTC) + delta).astimezone(moment.tzinfo)
+
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 #: The weekday spellings a profile may use: mon..sun and the full English names, any case.

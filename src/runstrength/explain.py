@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from runstrength import rules, stopping
-from runstrength.domain import Conflict, LegLoad, Phase, RunKind, Week, Window
+from runstrength.domain import Conflict, LegLoad, Phase, RunKind, Week, Window, after
 from runstrength.knowledge import SessionKind
 from runstrength.rules import Candidate, Model, Season
 from runstrength.rules.base import Block
@@ -662,12 +662,12 @@ def _slot(season: Season, day: dt.date, kind: SessionKind) -> tuple[dt.datetime,
     if not spots:
         blocked.add("availability")
         start = season.at(day, _usual_window(season).start)
-        return start, start + dt.timedelta(minutes=minutes), blocked
+        return start, after(start, dt.timedelta(minutes=minutes)), blocked
     placed = _placements(season, day, kind, free)  # the same starts the planner would try
     if not placed:  # a window left, but only before a rule's earliest start
         blocked |= {r.id for r in rules.HARD if r.not_before(season, day, kind)}
     start = placed[0][0] if placed else spots[0]
-    return start, start + dt.timedelta(minutes=minutes), blocked
+    return start, after(start, dt.timedelta(minutes=minutes)), blocked
 
 
 def _enforce(cp: cp_model.CpModel, first: int, lit: cp_model.IntVar) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from runstrength import rules, stopping
-from runstrength.domain import Penalty, SolveStatus
+from runstrength.domain import Penalty, SolveStatus, after
 from runstrength.knowledge import SessionKind
 from runstrength.rules import Candidate, Model, Season
 from runstrength.rules.availability import Interval
@@ -65,14 +65,25 @@ def _placements(season: Season, day: dt.date, kind: SessionKind,
     wanted = season.at(day, athlete.preferences.time) if athlete.preferences.time else None
     out = []
     need = dt.timedelta(minutes=minutes)
+    step = dt.timedelta(minutes=grid)
     for lo, hi in free:
-        if hi - lo < need:  # too short whatever the grid (many small windows: skip fast)
+        if _real(hi) - _real(lo) < need:  # too short whatever the grid: skip fast
             continue
-        lo = max([lo, *floors])
+        lo = max([lo, *floors], key=_real)
         start = _grid_start(lo, hi, minutes, grid, wanted)
-        if start is not None:
-            out.append((start, start + dt.timedelta(minutes=minutes)))
+        # the grid is wall-clock time; a start must exist and the session fit in real time
+        while start is not None and _real(start) >= _real(lo):
+            start = start.astimezone(dt.UTC).astimezone(start.tzinfo)  # a skipped time: on
+            end = after(start, need)
+            if _real(end) <= _real(hi) and _real(start) >= _real(lo):
+                out.append((start, end))
+                break
+            start -= step
     return out
+
+
+def _real(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.UTC)
 
 
 def candidates(season: Season) -> Candidates:

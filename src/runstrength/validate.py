@@ -23,6 +23,8 @@ from runstrength.domain import (
     Priority,
     RunKind,
     RunWorkout,
+    after,
+    local_at,
 )
 from runstrength.knowledge import Knowledge
 
@@ -52,9 +54,9 @@ def validate(plan: Plan, k: Knowledge) -> list[Violation]:
     # all-day run it starts at the profile's run_time and lasts run_minutes.
     for race in athlete.races:
         if not any(r.kind is RunKind.RACE and r.day == race.date for r in runs):
-            start = dt.datetime.combine(race.date, athlete.run_time, zone)
+            start = local_at(race.date, athlete.run_time, zone)
             runs.append(RunWorkout(start=start, kind=RunKind.RACE, title=race.label,
-                                   end=start + dt.timedelta(minutes=athlete.run_minutes)))
+                                   end=after(start, dt.timedelta(minutes=athlete.run_minutes))))
     key_days: dict[dt.date, list] = {}
     for run in runs:
         if run.kind in key_kinds:

@@ -22,7 +22,16 @@ import io
 import re
 from collections.abc import Callable
 
-from runstrength.domain import Athlete, BusyBlock, OwnSession, RunKind, RunWorkout, Schedule
+from runstrength.domain import (
+    Athlete,
+    BusyBlock,
+    OwnSession,
+    RunKind,
+    RunWorkout,
+    Schedule,
+    after,
+    local_at,
+)
 from runstrength.errors import InputError
 from runstrength.importers import decode
 from runstrength.importers.classify import classify, own_core, own_leg_load, run_kind
@@ -121,15 +130,15 @@ def _trainingpeaks(header: list[str], source: str, athlete: Athlete, k: Knowledg
                 hours = _length(cell(row, column), f"{where}: column {column}", "hours", 24)
                 break
         minutes = hours * 60 or athlete.run_minutes
-        begin = dt.datetime.combine(day, athlete.run_time, tzinfo=athlete.zone)
+        begin = local_at(day, athlete.run_time, athlete.zone)
         if strength:
-            return OwnSession(start=begin, end=begin + dt.timedelta(minutes=minutes),
+            return OwnSession(start=begin, end=after(begin, dt.timedelta(minutes=minutes)),
                               title=title or "Strength", source=where,
                               leg_load=own_leg_load(title, k.classify),
                               core=own_core(title, k.classify))
         return RunWorkout(
             start=begin,
-            end=begin + dt.timedelta(minutes=minutes),
+            end=after(begin, dt.timedelta(minutes=minutes)),
             kind=run_kind(title, description, k.classify, athlete.keywords),
             title=title or "Run",
             all_day=True,
@@ -175,19 +184,19 @@ def _plain(header: list[str], source: str, athlete: Athlete, k: Knowledge) -> _R
         if busy:
             if at is None or not minutes:
                 return None  # all-day or open-ended busy rows are not busy time, as in .ics
-            begin = dt.datetime.combine(day, at, tzinfo=athlete.zone)
-            return BusyBlock(start=begin, end=begin + dt.timedelta(minutes=minutes),
+            begin = local_at(day, at, athlete.zone)
+            return BusyBlock(start=begin, end=after(begin, dt.timedelta(minutes=minutes)),
                              title=title, source=where)
-        begin = dt.datetime.combine(day, at or athlete.run_time, tzinfo=athlete.zone)
+        begin = local_at(day, at or athlete.run_time, athlete.zone)
         if strength:
-            return OwnSession(start=begin, end=begin + dt.timedelta(
-                minutes=minutes or athlete.run_minutes), title=title or "Strength",
+            return OwnSession(start=begin, end=after(begin, dt.timedelta(
+                minutes=minutes or athlete.run_minutes)), title=title or "Strength",
                 source=where, leg_load=own_leg_load(title, k.classify),
                               core=own_core(title, k.classify))
         kind = next((x for x in (title_kind, sport_kind) if isinstance(x, RunKind)), RunKind.EASY)
         return RunWorkout(
             start=begin,
-            end=begin + dt.timedelta(minutes=minutes or athlete.run_minutes),
+            end=after(begin, dt.timedelta(minutes=minutes or athlete.run_minutes)),
             kind=kind,
             title=title,
             all_day=at is None,

@@ -28,9 +28,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
 import recurring_ical_events
+import x_wr_timezone
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
-from runstrength.domain import Athlete, BusyBlock, OwnSession, RunKind, RunWorkout, Schedule
+from runstrength.domain import (
+    Athlete,
+    BusyBlock,
+    OwnSession,
+    RunKind,
+    RunWorkout,
+    Schedule,
+    after,
+    local_at,
+)
 from runstrength.errors import InputError
 from runstrength.importers import decode
 from runstrength.importers.classify import Kind, classify, own_core, own_leg_load
@@ -99,6 +109,7 @@ def _read(
     calendars = _parse(text, source)
     problems = [w for cal in calendars for w in _problems(cal, source, text)]
     problems += [w for cal in calendars for w in _tidy(cal, source)]
+    calendars = [_standard(cal) for cal in calendars]
     stamp = _stamp(calendars)
     if start is None or end is None:
         span = default_span(calendars, athlete, knowledge)
@@ -110,7 +121,7 @@ def _read(
         end = start + WINDOW_CAP
     zone = athlete.zone
     first = dt.datetime.combine(start, dt.time(), tzinfo=zone)
-    after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    past = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone)
     runs: list[RunWorkout] = []
     busy: list[BusyBlock] = []
     own: list[OwnSession] = []
@@ -122,7 +133,7 @@ def _read(
     for cal in calendars:
         for event in _occurrences(cal, start, end, source, problems):
             item = _item(event, source, athlete, kind_of, problems, knowledge.classify)
-            if item is None or item.end <= first or item.start >= after:
+            if item is None or item.end <= first or item.start >= past:
                 continue
             if isinstance(item, RunWorkout):
                 runs.append(item)
@@ -339,6 +350,25 @@ def _tidy_x_wr_timezone(cal: icalendar.Calendar, source: str) -> list[str]:
     return out
 
 
+class _XWRWalker(x_wr_timezone.UTCChangingWalker):
+    """X-WR-TIMEZONE applied as Google means it: UTC and floating times are in that zone. A
+    time with its own zone keeps it, even a VTIMEZONE that names no TZNAME (which the library
+    takes for floating, so a 07:00 +05:30 run became 07:00 New York)."""
+
+    def is_Floating(self, dt):  # noqa: N802 - the library's name
+        return dt.tzinfo is None
+
+
+def _standard(cal: icalendar.Calendar) -> icalendar.Calendar:
+    """``cal`` without X-WR-TIMEZONE, its times moved into that zone (see ``_XWRWalker``)."""
+    name = cal.get("X-WR-TIMEZONE")
+    if name is None:
+        return cal
+    out = _XWRWalker(ZoneInfo(str(name))).walk(cal)  # a new calendar when a time changed
+    del out["X-WR-TIMEZONE"]
+    return out
+
+
 def _length(start: object, end: object) -> dt.timedelta | None:
     """DTEND minus DTSTART (by day for a date against a time, by the clock for a floating
     time against a zoned one); ``None`` when either is not a date."""
@@ -514,10 +544,10 @@ def _item(
     if timed:
         begin, finish = _local(begin, zone), _local(finish, zone)
     else:
-        begin = finish = dt.datetime.combine(begin, athlete.run_time, tzinfo=zone)
+        begin = finish = local_at(begin, athlete.run_time, zone)
     if finish <= begin:
         default = dt.timedelta(minutes=athlete.run_minutes)
-        finish = begin + (_stated_duration(description) or default)
+        finish = after(begin, _stated_duration(description) or default)
     if kind == "strength":
         return OwnSession(start=begin, end=finish, title=title, source=label,
                           leg_load=own_leg_load(title, words),
@@ -560,7 +590,11 @@ def _stated_duration(description: str) -> dt.timedelta | None:
 
 
 def _local(value: dt.datetime, zone: ZoneInfo) -> dt.datetime:
-    return value.replace(tzinfo=zone) if value.tzinfo is None else value.astimezone(zone)
+    """An event time in the athlete's zone; a floating time is read there (one the clocks skip
+    moves on by the gap)."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=zone).astimezone(dt.UTC).astimezone(zone)
+    return value.astimezone(zone)
 
 
 def _date(value: dt.date) -> dt.date:

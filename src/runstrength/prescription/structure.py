@@ -484,11 +484,13 @@ def apply_content(session: PlannedSession, content: Content) -> PlannedSession:
     """``session`` holding ``content``: exercises, drills, volume, and the event's length."""
     from datetime import timedelta
 
+    from runstrength.domain import after
+
     return session.model_copy(update={
         "exercises": content.main, "warmup": content.warmup, "cooldown": content.cooldown,
         "volume": content.volume, "week_load": content.week_load,
         "structure": content.structure,
-        "end": session.start + timedelta(minutes=content.minutes)})
+        "end": after(session.start, timedelta(minutes=content.minutes))})
 
 
 __all__ = ["Content", "apply_content", "budget_minutes", "max_jumps", "prescribe",

@@ -48,7 +48,15 @@ class Availability(Rule):
         return runs + [(b.start, b.end) for b in season.busy_on.get(day, [])]
 
     def free(self, season: Season, day: dt.date) -> list[Interval]:
-        return subtract(self.windows(season, day), self.taken(season, day))
+        """The free time of ``day``, compared by real instants (over a clock change, wall
+        times of one zone compare wrong), in the athlete's zone."""
+        zone = season.athlete.zone
+
+        def utc(spans: list[Interval]) -> list[Interval]:
+            return [(a.astimezone(dt.UTC), b.astimezone(dt.UTC)) for a, b in spans]
+
+        free = subtract(utc(self.windows(season, day)), utc(self.taken(season, day)))
+        return [(a.astimezone(zone), b.astimezone(zone)) for a, b in free]
 
     def blocks(self, season, day, kind):
         if not season.athlete.windows_on(day):

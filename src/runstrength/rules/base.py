@@ -18,6 +18,8 @@ from runstrength.domain import (
     RunKind,
     RunWorkout,
     Week,
+    after,
+    local_at,
 )
 from runstrength.knowledge import Knowledge, SessionKind
 
@@ -108,11 +110,11 @@ class Season:
         for race in self.races:
             # A race from the profile counts as a key run even when the schedule lacks it.
             if not any(r.kind is RunKind.RACE for r in runs_on.get(race.date, [])):
-                start = dt.datetime.combine(race.date, self.athlete.run_time, self.athlete.zone)
+                start = local_at(race.date, self.athlete.run_time, self.athlete.zone)
                 runs_on[race.date].append(
                     RunWorkout(
                         start=start,
-                        end=start + dt.timedelta(minutes=self.athlete.run_minutes),
+                        end=after(start, dt.timedelta(minutes=self.athlete.run_minutes)),
                         kind=RunKind.RACE,
                         title=race.label,
                         source="profile race",
@@ -156,7 +158,8 @@ class Season:
         return [r for r in self.runs_on.get(day, []) if r.kind in self.quality_kinds]
 
     def at(self, day: dt.date, clock: dt.time) -> dt.datetime:
-        return dt.datetime.combine(day, clock, self.athlete.zone)
+        """``clock`` on ``day`` in the athlete's zone, as a time that exists."""
+        return local_at(day, clock, self.athlete.zone)
 
 
 @dataclass
