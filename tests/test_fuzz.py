@@ -732,3 +732,64 @@ def test_regression_event_without_dtstart_does_not_sink_the_file(tmp_path):
     assert result.exit_code == 0
     assert "event multi-work: skipped: no DTSTART" in result.stderr
     assert "holds no runs" not in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# (c) mangled CSV text, over earlier outputs (issue 10)
+
+CSV_SEEDS = sorted([*DATA.glob("import_*.csv"), *SCENARIOS.glob("*/runs.csv")])
+_NASTY = st.sampled_from(['"', ",", ";", "\n", "\r", "\r\n", "\x00", "\x07", "\x1b[2J",
+                          "\x7f", "\x85", "\u2028", "\x0c", "\ufeff", "=HYPERLINK(1)", "@",
+                          "2027-13-45", "25:99", "-5", "1e309", "nan", "Long run", "RACE: 10K",
+                          "Gym - legs", "\t"])
+_EARLIER = {".ics": b"BEGIN:VCALENDAR\r\nX-MINE:earlier\r\nEND:VCALENDAR\r\n",
+            ".csv": b"athlete,date\r\nme,2027-01-01\r\n", ".html": b"<p>earlier</p>\n"}
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]")
+
+
+def _splice(data: bytes, where: float, text: str, cut: int) -> bytes:
+    at = int(where * len(data))
+    return data[:at] + text.encode("utf-8") + data[at + cut:]
+
+
+@FUZZ
+@given(seed=st.sampled_from(CSV_SEEDS),
+       edits=st.lists(st.tuples(st.floats(0.15, 1), st.lists(_NASTY, min_size=1, max_size=3)
+                                .map("".join), st.integers(0, 12)), min_size=1, max_size=4))
+def test_mangled_csv_plans_or_fails_and_outputs_are_all_old_or_all_new(seed, edits):
+    """Quotes, separators, control characters, line separators, formulas and bad values
+    spliced into CSV schedules, planned with --force over earlier outputs: exit 0 with every
+    output new and no control character in any, or exit 1 with one line naming the file and
+    every earlier output as it was; never a temp file left."""
+    data = seed.read_bytes()
+    for where, text, cut in edits:
+        data = _splice(data, where, text, cut)
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        mangled = tmp / "mangled.csv"
+        mangled.write_bytes(data)
+        athlete = tmp / "athlete.toml"
+        athlete.write_text(PROFILE_BASE_TEXT, encoding="utf-8")
+        outs = {suffix: tmp / f"out{suffix}" for suffix in _EARLIER}
+        for suffix, path in outs.items():
+            path.write_bytes(_EARLIER[suffix])
+        result = run_cli(["plan", str(mangled), "--athlete", str(athlete), "-o",
+                          str(outs[".ics"]), "--csv", str(outs[".csv"]), "--report",
+                          str(outs[".html"]), "--force", "-q", "--from", "2027-02-15",
+                          "--to", "2027-02-28"])
+        event(f"exit {result.exit_code}")
+        assert "Traceback" not in result.output and "internal error" not in result.stderr
+        assert sorted(p.name for p in tmp.iterdir() if p.name.startswith(".")) == []
+        now = {s: p.read_bytes() for s, p in outs.items()}
+        if result.exit_code == 1:
+            [line] = result.stderr.splitlines()
+            assert line.startswith(f"runstrength: error: {mangled}: "), line
+            assert now == _EARLIER
+            return
+        assert result.exit_code == 0, result.output
+        assert all(now[s] != _EARLIER[s] for s in now)
+        for suffix, body in now.items():
+            assert not _CONTROL.search(body), suffix
+        assert not _CONTROL.search(result.stderr.encode())
+        cal = icalendar.Calendar.from_ical(now[".ics"])
+        assert all(not c.errors for c in cal.walk())

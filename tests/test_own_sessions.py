@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from conftest import MONDAY, ZONE, day, make_athlete, run, strength
+
 from runstrength import knowledge
 from runstrength.api import plan
 from runstrength.domain import LegLoad, OwnSession, RunKind, Schedule

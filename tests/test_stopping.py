@@ -161,3 +161,19 @@ def test_one_deadline_for_every_solve():
         time.sleep(0.25)
         assert stopping.left() == 0 and stopping.expired()
     assert stopping.left() is None
+
+
+@pytest.mark.parametrize("delay", [0.12, 0.25])
+def test_ctrl_c_during_the_imports_is_one_line(tmp_path, delay):
+    """Regression (issue 10, item 10): Ctrl-C while the program was still importing printed a
+    traceback. It is one line and exit 130."""
+    proc = _start(tmp_path)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    text = err.decode()
+    assert "Traceback" not in text, text
+    if proc.returncode == 0:  # a fast machine was done importing: nothing to see
+        return
+    assert proc.returncode == 130, text
+    assert text.strip().splitlines()[-1].startswith("runstrength: interrupted")

@@ -1,28 +1,63 @@
-"""``runstrength`` and ``python -m runstrength``: the CLI, with Ctrl-C during start-up (the
-imports take a moment) one line and exit 130 instead of a traceback, and no interpreter
-teardown after the work is done (a Ctrl-C there would kill the process by the signal)."""
+"""``runstrength`` and ``python -m runstrength``: the CLI, with Ctrl-C or SIGTERM at any moment
+(the imports, click's parsing, the work) one line and exit 130 / 143 instead of a traceback or
+click's "Aborted!", and no interpreter teardown once the work is done (a signal there would
+kill the process by the signal)."""
 
 import os
+import signal
 import sys
 
 
-def run() -> None:
+def _interrupted(signum: int) -> int:
+    name = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+    sys.stderr.write(f"runstrength: interrupted ({name}); the output files are all the earlier "
+                     "ones or all new, none half-written\n")
+    return 130 if signum == signal.SIGINT else 128 + signum
+
+
+def _signum(exc: BaseException) -> int:
+    while exc is not None and not hasattr(exc, "signum"):
+        exc = exc.__cause__ or exc.__context__
+    return getattr(exc, "signum", signal.SIGINT)
+
+
+def _main() -> int:
     try:
+        from runstrength import stopping
+
+        stopping.install()  # from here a signal is an Interrupted (a KeyboardInterrupt)
+        import click
+
         from runstrength.cli import main
-    except KeyboardInterrupt:
-        sys.stderr.write("runstrength: interrupted (Ctrl-C)\n")
-        sys.exit(130)
+    except KeyboardInterrupt as exc:
+        return _interrupted(_signum(exc))
     try:
-        main()
-        code = 0
+        main(standalone_mode=False)
+        return 0
     except SystemExit as exc:
         code = exc.code
-    if not isinstance(code, int):  # sys.exit("message") or sys.exit(None)
-        if code is not None:
-            sys.stderr.write(f"{code}\n")
-        code = 0 if code is None else 1
-    sys.stdout.flush()
-    sys.stderr.flush()
+        if code is None or isinstance(code, int):
+            return code or 0
+        sys.stderr.write(f"{code}\n")
+        return 1
+    except click.exceptions.Abort as exc:  # click's name for a KeyboardInterrupt
+        return _interrupted(_signum(exc))
+    except KeyboardInterrupt as exc:
+        return _interrupted(_signum(exc))
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:  # usage errors: click's own message, exit 2
+        exc.show()
+        return exc.exit_code
+
+
+def run() -> None:
+    code = _main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (KeyboardInterrupt, OSError):
+        pass
     os._exit(code)  # outputs are written and flushed: skip the teardown
 
 

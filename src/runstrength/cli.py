@@ -17,8 +17,8 @@ from pathlib import Path
 import click
 
 from runstrength import __version__
-from runstrength.text import one_line
 from runstrength.errors import InputError
+from runstrength.text import one_line
 
 EXIT_INPUT = 1
 EXIT_STRICT = 3

@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from runstrength.text import one_line
+from runstrength.writers import WRITERS  # Plan's writers, registered by runstrength.exporters
 
 #: A name, title or reason from the user's files, made one printable line on the way in.
 Line = Annotated[str, AfterValidator(one_line)]
@@ -812,7 +813,3 @@ class Plan(BaseModel):
 
     def to_csv(self) -> bytes:
         return WRITERS["csv"](self)
-
-
-#: Format -> writer of a Plan, filled in by runstrength.exporters when the package loads.
-WRITERS: dict[str, Any] = {}

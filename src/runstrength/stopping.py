@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # fileio uses this module too; a CSV import need not load ort
 EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 143}
 
 
-class Interrupted(KeyboardInterrupt):  # noqa: N818 - a KeyboardInterrupt that knows its signal
+class Interrupted(KeyboardInterrupt):
     """The user stopped the command (Ctrl-C or SIGTERM)."""
 
     def __init__(self, signum: int) -> None:

@@ -179,8 +179,8 @@ def print_summary(plan: Plan, written: list[str], *, verbose: bool = False) -> N
         console.print(penalty_table(plan))
     gap = "" if plan.status == "OPTIMAL" else f", gap {plan.gap:.1%}"
     console.print(structure_line(plan))
-    extra = sum(1 for o in plan.own if not o.counts)
-    theirs = [f"{sum(own.values())} of your own counted in their weeks"] if sum(own.values()) else []
+    extra, counted = sum(1 for o in plan.own if not o.counts), sum(own.values())
+    theirs = [f"{counted} of your own counted in their weeks"] if counted else []
     theirs += [f"{extra} short block(s) of your own beside them"] if extra else []
     theirs = f" ({'; '.join(theirs)})" if theirs else ""
     console.print(

@@ -1,14 +1,17 @@
 """Writers of a Plan: .ics, CSV/JSON/DataFrame tables, the HTML season report.
 
-Each registers in ``domain.WRITERS`` so that ``Plan.to_ics()`` and friends work while the
+Each registers in ``writers.WRITERS`` so that ``Plan.to_ics()`` and friends work while the
 domain layer imports nothing from here. The writers' modules load on first use.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from runstrength.domain import WRITERS, Plan
+from runstrength.writers import WRITERS
+
+if TYPE_CHECKING:  # loading the package must not load pydantic (Ctrl-C at start-up, speed)
+    from runstrength.domain import Plan
 
 
 def _ics(plan: Plan, **options: Any) -> bytes:

@@ -11,8 +11,8 @@ import datetime as dt
 from icalendar import Alarm, Calendar, Event
 
 from runstrength.domain import BALANCED, Plan, PlannedSession, RunWorkout
-from runstrength.text import one_line
 from runstrength.exporters.common import ordered_sessions, run_uid, session_uid, to_local
+from runstrength.text import one_line
 
 __all__ = ["PRODID", "plan_to_ics", "session_description", "session_uid"]
 

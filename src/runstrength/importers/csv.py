@@ -3,8 +3,9 @@
 TrainingPeaks (recognised by its ``WorkoutDay`` column): one row per workout, a day but no
 time. ``WorkoutType`` Run rows are runs (kind from the title, else the description);
 Strength rows are the athlete's own strength sessions; Bike, Swim, Day Off, Other... are
-skipped; a row without a type is a run (or own strength session) when its title names one. Length: ``PlannedDuration`` (decimal hours), else ``TimeTotalInHours``, else the
-profile's ``run_minutes``. The file is a training feed, so nothing in it is busy time.
+skipped; a row without a type is a run (or own strength session) when its title names one.
+Length: ``PlannedDuration`` (decimal hours), else ``TimeTotalInHours``, else the profile's
+``run_minutes``. The file is a training feed, so nothing in it is busy time.
 
 Plain (``date,start,duration_min,title`` and an optional ``type``; header names are matched
 loosely, e.g. ``day``, ``time``, ``minutes``, ``name``): every row is a run unless its title
@@ -215,7 +216,8 @@ def _delimiter(first_line: str) -> str:
     return max((",", ";", "\t"), key=first_line.count)
 
 
-def _within(item: RunWorkout | BusyBlock | OwnSession, start: dt.date | None, end: dt.date | None) -> bool:
+def _within(item: RunWorkout | BusyBlock | OwnSession, start: dt.date | None,
+            end: dt.date | None) -> bool:
     return (start is None or item.end.date() >= start) and (end is None or item.start.date() <= end)
 
 

@@ -355,7 +355,7 @@ class _XWRWalker(x_wr_timezone.UTCChangingWalker):
     time with its own zone keeps it, even a VTIMEZONE that names no TZNAME (which the library
     takes for floating, so a 07:00 +05:30 run became 07:00 New York)."""
 
-    def is_Floating(self, dt):  # noqa: N802 - the library's name
+    def is_Floating(self, dt):
         return dt.tzinfo is None
 
 
