@@ -438,10 +438,15 @@ def _occurrences(
     # one day of margin each side: the query is in the calendar's zones, the filter in ours
     window = (start - dt.timedelta(days=1), end + dt.timedelta(days=2))
     counts: dict[str, int] = {}
-    events: list[icalendar.Event] = []
+    events, cal = _singles(cal, window)  # the expansion is for series only
+    if len(events) > CALENDAR_CAP:
+        raise InputError(f"{source}: more than {CALENDAR_CAP:,} events in the season; split "
+                         "the calendar or give a shorter season with --from/--to")
+    if not any(c.name == "VEVENT" for c in cal.subcomponents):
+        return events
     try:
-        parts = [cal]
-        series = list(recurring_ical_events.of(cal).series)
+        whole = recurring_ical_events.of(cal)
+        parts, series = [(cal, whole)], list(whole.series)
     except Exception:  # library failures on user data are bad input, handled below
         # Some series is broken: expand each UID on its own so one bad event does not sink
         # the file.
@@ -456,13 +461,13 @@ def _occurrences(
         for group in groups.values():
             part = icalendar.Calendar(cal)  # the calendar's properties and no events
             part.subcomponents = [*others, *group]
-            parts.append(part)
+            parts.append((part, None))
         series = None
     failures = []
     tried = 0
-    for part in parts:
+    for part, query in parts:
         try:
-            query = recurring_ical_events.of(part)
+            query = query or recurring_ical_events.of(part)
             lo, hi = query.to_datetime(window[0]), query.to_datetime(window[1])
             found_series = series if series is not None else list(query.series)
         except Exception as exc:
@@ -491,10 +496,44 @@ def _occurrences(
                 raise InputError(f"{source}: more than {CALENDAR_CAP:,} events in the season "
                                  f"(the most: {busiest}, {counts[busiest]:,}); split the "
                                  "calendar or give a shorter season with --from/--to")
-    if tried and len(failures) == tried:
+    if tried and len(failures) == tried and not events:
         raise InputError(failures[0].replace(": skipped: ", ": ", 1))
     problems += failures
     return events
+
+
+_REPEATS = ("RRULE", "RDATE", "EXRULE", "RECURRENCE-ID")
+
+
+def _singles(cal: icalendar.Calendar, window: tuple[dt.date, dt.date]
+             ) -> tuple[list[icalendar.Event], icalendar.Calendar]:
+    """The events that are no series (no RRULE, RDATE or RECURRENCE-ID, a UID of their own)
+    and touch ``window``, and the calendar of everything else (a TrainingPeaks feed is all
+    single events: nothing is left to expand)."""
+    if str(cal.get("CALSCALE", "GREGORIAN")).upper() != "GREGORIAN":
+        return [], cal  # the expansion refuses other calendar scales, naming the event
+    uids: dict[str, int] = {}
+    for c in cal.subcomponents:
+        if c.name == "VEVENT":
+            uid = str(c.get("UID", ""))
+            uids[uid] = uids.get(uid, 0) + 1
+    singles, rest = [], []
+    for c in cal.subcomponents:
+        if c.name != "VEVENT" or any(k in c for k in _REPEATS) or uids[str(c.get("UID", ""))] > 1:
+            rest.append(c)
+            continue
+        try:
+            first, last = _date(c.start), _date(c.end)
+        except Exception:  # an unreadable time: the expansion reports it
+            rest.append(c)
+            continue
+        if first <= window[1] and max(first, last) >= window[0]:
+            singles.append(c)
+    if len(rest) == len(cal.subcomponents):
+        return [], cal
+    left = icalendar.Calendar(cal)  # the calendar's properties, no components
+    left.subcomponents = rest
+    return singles, left
 
 
 def _explain(exc: Exception) -> str:
