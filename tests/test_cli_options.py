@@ -552,7 +552,8 @@ def test_a_profile_without_timezone_and_a_calendar_without_one_is_refused(tmp_pa
 
 # --- hostile text (issue 10) -----------------------------------------------------------------
 
-_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]")
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]"
+                      rb"|\xe2\x81[\xa6-\xa9]")
 
 
 def test_control_characters_never_reach_an_output(tmp_path):
@@ -563,6 +564,7 @@ def test_control_characters_never_reach_an_output(tmp_path):
     profile = tmp_path / "athlete.toml"
     text = (PLAIN / "athlete.toml").read_text(encoding="utf-8")
     text = text.replace('name = "Priya Natarajan"', 'name = "Priya\\u0007 \\u001b[31mN"')
+    text = text.replace('id = "priya"', 'id = "pri\\u001bya\\u202e"')
     text += ('\n[[races]]\ndate = "2027-02-27"\ndistance = "10k"\npriority = "C"\n'
              'name = "Bay\\u0007 10K\\u007f"\n'
              '[[blackouts]]\nstart = "2027-02-18"\nend = "2027-02-18"\n'
@@ -571,7 +573,7 @@ def test_control_characters_never_reach_an_output(tmp_path):
     runs = tmp_path / "runs.csv"
     runs.write_bytes(b"date,start,duration_min,title\n"
                      b"2027-02-15,05:30,55,Easy\x01 10 km\x1b[0m\n"
-                     b"2027-02-16,05:30,60,Hills\x07 8x30s\x7f\n"
+                     b"2027-02-16,05:30,60,Hills\x07 8x30s\x7f\xe2\x80\xae\n"
                      b"2027-02-20,05:30,120,Long run\xc2\x85 24 km\n")
     out, table, page = tmp_path / "p.ics", tmp_path / "p.csv", tmp_path / "p.html"
     result = invoke(runs, "-a", profile, "-o", out, "--csv", table, "--report", page,
@@ -666,3 +668,86 @@ def test_a_deeply_nested_profile_is_one_line(tmp_path):
     result = invoke(PLAIN / "runs.csv", "-a", profile, "-o", tmp_path / "p.ics")
     assert result.exit_code == 1
     assert one_line(result) == f"runstrength: error: {profile}: values nested too deeply"
+
+
+@pytest.mark.parametrize(("make", "says"), [
+    (lambda d: ("athlete", 'id = "x"\ntimezone = "UTC"\nsession_minutes = 1' + "9" * 5000 + "\n"),
+     "Exceeds the limit"),
+    (lambda d: ("runs", "date,title\n9999-12-31,Easy run\n"),
+     "line 2: column date: 9999-12-31 is not a date a season can hold"),
+])
+def test_odd_values_are_one_line_naming_the_file(tmp_path, make, says):
+    """Regression (issue 10, adversarial pass): a 5,000-digit number in a profile and a CSV
+    date in year 9999 were internal errors. Each is one line naming the file."""
+    role, text = make(tmp_path)
+    path = tmp_path / ("athlete.toml" if role == "athlete" else "runs.csv")
+    path.write_text(text, encoding="utf-8")
+    runs = path if role == "runs" else PLAIN / "runs.csv"
+    profile = path if role == "athlete" else PLAIN / "athlete.toml"
+    result = invoke(runs, "-a", profile, "-o", tmp_path / "p.ics")
+    assert result.exit_code == 1
+    line = one_line(result)
+    assert line.startswith(f"runstrength: error: {path}: ") and says in line
+
+
+def test_a_symlink_loop_and_an_impossible_time_limit(tmp_path):
+    """Regression (issue 10, adversarial pass): -o into a symlink loop was an internal error,
+    --time-limit nan passed the range check."""
+    (tmp_path / "l1").symlink_to(tmp_path / "l2")
+    (tmp_path / "l2").symlink_to(tmp_path / "l1")
+    looped = invoke(PLAIN / "runs.csv", "-a", PLAIN / "athlete.toml", "-o", tmp_path / "l1",
+                    "--force")
+    assert looped.exit_code == 1 and "a symlink loop" in one_line(looped)
+    nan = invoke(PLAIN / "runs.csv", "-a", PLAIN / "athlete.toml", "-o", tmp_path / "p.ics",
+                 "--time-limit", "nan")
+    assert nan.exit_code == 2 and "nan is not a number of seconds" in nan.output
+
+
+def test_models_the_solver_cannot_take_name_the_models_folder(tmp_path):
+    """Regression (issue 10, adversarial pass): phase_min = 999999999999999 in rules.toml was
+    reported as a time-out. It names the models folder."""
+    import shutil
+
+    models = tmp_path / "models"
+    shutil.copytree(ROOT_MODELS, models)
+    rules = models / "rules.toml"
+    rules.write_text(re.sub(r"^phase_min = \d+", "phase_min = 999999999999999",
+                            rules.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    result = invoke(PLAIN / "runs.csv", "-a", PLAIN / "athlete.toml", "-o", tmp_path / "p.ics",
+                    "--models", models)
+    assert result.exit_code == 1
+    assert one_line(result).startswith(f"runstrength: error: {models}: the models give the "
+                                       "solver numbers it cannot take")
+
+
+def test_a_run_in_the_hour_the_clocks_go_back_ends_after_it_starts(tmp_path):
+    """Regression (issue 10, adversarial pass): with --include-runs a 45-minute run from 02:30
+    on the Sydney fall-back night was written 02:30-02:15 (ics.py refused it). Such times are
+    written in UTC, and the four parsers accept the calendar."""
+    runs = tmp_path / "runs.csv"
+    runs.write_text("date,start,duration_min,title\n2027-03-29,06:00,45,Easy\n"
+                    "2027-04-04,02:30,45,Tempo\n")
+    out = tmp_path / "p.ics"
+    result = invoke(runs, "-a", PLAIN / "athlete.toml", "-o", out, "--include-runs")
+    assert result.exit_code == 0, result.output
+    assert_four_parsers_accept(out)
+    for event in icalendar.Calendar.from_ical(out.read_bytes()).walk("VEVENT"):
+        assert event.end > event.start
+    assert "DTSTART:20270403T153000Z" in out.read_text()
+
+
+def test_a_closed_pipe_after_the_plan_is_written_is_success(tmp_path):
+    """Regression (issue 10, adversarial pass): `plan ... | head -1` wrote the plan and then
+    exited 1 (rich's broken-pipe exit). The plan is written: exit 0."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "p.ics"
+    proc = subprocess.Popen([sys.executable, "-m", "runstrength", "plan", str(PLAIN / "runs.csv"),
+                             "-a", str(PLAIN / "athlete.toml"), "-o", str(out), "-v"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()  # the reader goes, as `head -1` does
+    proc.wait(timeout=120)
+    assert proc.returncode == 0, proc.stderr.read()
+    assert out.exists()

@@ -66,13 +66,14 @@ def _check_length(schedule: Schedule, athlete: Athlete, start: dt.date, end: dt.
     limit = f"plan at most {MAX_SEASON_WEEKS} weeks at a time"
     if given_end is not None:
         raise InputError(f"--to {end}: the season from {start} would be {weeks} weeks; {limit}")
-    for i, race in enumerate(listed):
+    for race in athlete.races:
         if race.date == end:
+            where = next((f"{athlete.source}: field races.{i}.date"
+                          for i, r in enumerate(listed) if r is race),
+                         f"--race {race.date}:{race.distance}:{race.priority}")
             raise InputError(
-                f"{athlete.source}: field races.{i}.date: race {_one_line(race.label)} on "
-                f"{race.date} is {weeks} weeks after the season starts ({start}); {limit} "
-                "(is the year right?)"
-            )
+                f"{where}: race {_one_line(race.label)} on {race.date} is {weeks} weeks after "
+                f"the season starts ({start}); {limit} (is the year right?)")
     raise InputError(f"{schedule.source}: the runs span {start} to {end} ({weeks} weeks); "
                      f"{limit}: give the season with --from and --to")
 
@@ -215,7 +216,7 @@ def plan(
             raise InputError(f"{athlete.source}: field timezone: required; add e.g. "
                              'timezone = "Europe/London" (an IANA name)')
         athlete = athlete.model_copy(update={"timezone": schedule.timezone})
-    listed = list(athlete.races)
+    listed = profile_races  # the profile's own: a problem with one names its field
     found = calendar_races(schedule.runs, athlete.races, k)
     race_warnings = [races_note(found, schedule.source)] if found else []
     if found:

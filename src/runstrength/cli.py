@@ -28,9 +28,16 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
+    return day
+
+
+def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    if value is not None and value != value:  # nan passes FloatRange's comparisons
+        raise click.BadParameter(f"{value} is not a number of seconds")
+    return value
 
 
 def _races(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list:
@@ -49,7 +56,8 @@ def _races(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
             races.append(Race.model_validate(fields))
         except ValidationError as exc:
             err = exc.errors()[0]
-            raise click.BadParameter(f"{text!r}: {err['loc'][0]}: {err['msg']}") from None
+            msg = err["msg"].removeprefix("Value error, ")
+            raise click.BadParameter(f"{text!r}: {err['loc'][0]}: {msg}") from None
     return races
 
 
@@ -132,7 +140,8 @@ def _inputs(command):
                      help="Format of RUNS when it is read from standard input (-)."),
         click.option("--models", "models_dir", type=click.Path(),
                      help="Directory of coaching models to use instead of the bundled ones."),
-        click.option("--time-limit", type=click.FloatRange(min=0.1),
+        click.option("--time-limit", type=click.FloatRange(min=0.1, max=86400),
+                     callback=_finite,
                      help="Seconds for the solve and the diagnosis of short weeks together "
                           "(default 20)."),
     ]
@@ -141,7 +150,7 @@ def _inputs(command):
     return command
 
 
-def _guarded(work) -> None:
+def _guarded(work, *, writes: bool = True) -> None:
     """Run ``work``; bad input is one line and exit 1, never a traceback; Ctrl-C and SIGTERM
     are one line and exit 130 / 143 (the outputs are all the earlier files or all new)."""
     from runstrength import stopping
@@ -155,6 +164,12 @@ def _guarded(work) -> None:
 
     try:
         code = work()
+    except BrokenPipeError:  # `runstrength plan ... | head -1`: the reader has gone
+        from runstrength.fileio import WRITTEN
+
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - nothing more to print
+        sys.exit(0 if WRITTEN or not writes else EXIT_INPUT)
     except KeyboardInterrupt as exc:
         interrupted(exc if isinstance(exc, stopping.Interrupted)
                     else stopping.Interrupted(signal.SIGINT))
@@ -228,11 +243,14 @@ def explain_command(runs, athlete_path, races, start, end, busy_paths, fmt, mode
         print_explanation(result, weeks=set(weeks), dates=set(dates))
         return 0
 
-    _guarded(work)
+    _guarded(work, writes=False)
 
 
 def _check_args(runs, start, end, fmt) -> None:
     # Checks that need no file come first, and stdin is read only once they pass.
+    for option, day in (("--from", start), ("--to", end)):
+        if day is not None and not 1900 <= day.year <= 2200:  # domain.YEARS
+            raise InputError(f"{option} {day}: not a date a season can hold (years 1900-2200)")
     if start and end and end < start:
         raise InputError(f"--to {end} is before --from {start}")
     if runs == "-" and not fmt:
@@ -341,7 +359,7 @@ def _check_not_an_input(targets: list[Path], inputs: list[str], models_dir=None)
 
     models = Path(models_dir) if models_dir else default_models_dir()
     for target in targets:
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, RuntimeError):  # a loop: check_targets says so
             if models.resolve() in real_target(target).resolve().parents:
                 raise InputError(f"{target}: inside the models folder {models}; write the "
                                  "plan elsewhere")

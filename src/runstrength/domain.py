@@ -29,6 +29,18 @@ from runstrength.writers import WRITERS  # Plan's writers, registered by runstre
 #: A name, title or reason from the user's files, made one printable line on the way in.
 Line = Annotated[str, AfterValidator(one_line)]
 
+#: The years a date of ours may fall in: a season, its races and runs (9999-12-31 would
+#: overflow the day arithmetic; 0001 is a typo).
+YEARS = (1900, 2200)
+
+
+def plausible_date(day: dt.date) -> dt.date:
+    """``day``, or ``ValueError`` when its year is outside :data:`YEARS`."""
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise ValueError(f"{day} is not a date a season can hold (years {YEARS[0]}-{YEARS[1]})")
+    return day
+
+
 def local_at(day: dt.date, clock: dt.time, zone: ZoneInfo) -> dt.datetime:
     """``clock`` on ``day`` in ``zone`` as a time that exists: one the clocks skip (01:30 on
     the spring-forward night in London) is moved on by the gap (02:30)."""
@@ -206,7 +218,8 @@ class Race(BaseModel):
 
     model_config = ConfigDict(extra="forbid")  # a misspelt "priorty" must not default to A
 
-    date: dt.date = Field(description="Race day (local).")
+    date: Annotated[dt.date, AfterValidator(plausible_date)] = Field(
+        description="Race day (local).")
     distance: Distance = Field(description="5k | 10k | half | marathon | ultra.")
     priority: Priority = Field(Priority.A, description="A (full taper), B (race week), C (none).")
     name: Line = Field("", description="Name shown in summaries.")
@@ -233,8 +246,8 @@ class Blackout(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    start: dt.date
-    end: dt.date
+    start: Annotated[dt.date, AfterValidator(plausible_date)]
+    end: Annotated[dt.date, AfterValidator(plausible_date)]
     reason: Line = ""
 
     @model_validator(mode="after")
@@ -277,7 +290,7 @@ class Athlete(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field("", description="Identifier used in UIDs; defaults to the profile's stem.")
+    id: Line = Field("", description="Identifier used in UIDs; defaults to the profile's stem.")
     name: Line = Field("", description="Display name.")
     level: Level = Field(Level.RECREATIONAL, description="beginner|recreational|marathon|advanced")
     timezone: str | None = Field(

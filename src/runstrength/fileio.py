@@ -61,6 +61,11 @@ def write_outputs(files: dict[Path, bytes], *, force: bool) -> None:
 
     with held():  # a Ctrl-C now waits until the files are all in place or all rolled back
         _write_all(files, force=force)
+    WRITTEN.extend(Path(p) for p in files)
+
+
+#: Every file this process has written (the CLI's exit code after a closed pipe depends on it).
+WRITTEN: list[Path] = []
 
 
 def _write_all(files: dict[Path, bytes], *, force: bool) -> None:
@@ -111,9 +116,12 @@ def check_targets(targets: Iterable[str | os.PathLike[str]], *, force: bool) -> 
     seen: dict[Path, Path] = {}
     for target in map(Path, targets):
         _check_name(target)
-        real = real_target(target)
+        try:
+            real = real_target(target)
+            key = real.resolve()
+        except (RuntimeError, OSError):  # Python 3.11: RuntimeError; later: OSError ELOOP
+            raise InputError(f"{target}: a symlink loop; write the plan to a file") from None
         _check_name(real)
-        key = real.resolve()
         if key in seen:
             raise InputError(f"{target}: given twice (also as {seen[key]})")
         seen[key] = target

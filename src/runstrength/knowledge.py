@@ -708,6 +708,8 @@ def _read(path: Path) -> dict:
         raise InputError(f"{path}: {exc}") from None
     except RecursionError:
         raise InputError(f"{path}: values nested too deeply") from None
+    except ValueError as exc:  # a number of thousands of digits, say
+        raise InputError(f"{path}: {str(exc).splitlines()[0].split(';')[0]}") from None
 
 
 def field_path(error: dict) -> str:
@@ -736,6 +738,10 @@ def _keyed(path: Path, items: list[dict], model: type[BaseModel], table: str) ->
 def load(models_dir: Path | None = None) -> Knowledge:
     """Load and validate every file of ``models_dir`` (default: the bundled models)."""
     root = Path(models_dir) if models_dir else default_models_dir()
+    try:
+        root.resolve()
+    except (RuntimeError, OSError):
+        raise InputError(f"{root}: a symlink loop, not a models folder") from None
     if not root.is_dir():
         raise InputError(f"{root}: models folder not found" if not root.exists() else
                          f"{root}: not a folder (--models takes the folder of the .toml files)")

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from runstrength.domain import Athlete
 from runstrength.errors import InputError
 from runstrength.knowledge import field_path
+from runstrength.text import one_line as _one_line_text
 
 
 def parse_athlete(data: bytes, source: str, default_id: str = "athlete") -> Athlete:
@@ -25,6 +26,8 @@ def parse_athlete(data: bytes, source: str, default_id: str = "athlete") -> Athl
         raise InputError(f"{source}: {_toml_message(exc)}") from None
     except RecursionError:  # [[[[...]]]] thousands deep
         raise InputError(f"{source}: values nested too deeply") from None
+    except ValueError as exc:  # a number of thousands of digits, say
+        raise InputError(f"{source}: {_one_line_text(str(exc)).split(';')[0]}") from None
     if raw.get("id") in (None, ""):  # a blank id would give every athlete the same UIDs
         raw["id"] = default_id
     try:

@@ -179,6 +179,12 @@ def solve(m: Model, *, time_limit: float | None = None) -> Solved:
         setattr(solver.parameters, name, value)
     t0 = time.perf_counter()
     code = stopping.solve(solver, m.cp, cap=time_limit)
+    if code == cp_model.MODEL_INVALID:  # a number in the models beyond what CP-SAT takes
+        from runstrength.errors import InputError
+
+        why = m.cp.validate().splitlines()[0] if m.cp.validate() else "invalid model"
+        raise InputError(f"{m.season.knowledge.root}: the models give the solver numbers it "
+                         f"cannot take (a weight or target too large?): {why[:120]}")
     seconds = time.perf_counter() - t0
     status = _STATUS.get(code, SolveStatus.UNKNOWN)
     if status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):

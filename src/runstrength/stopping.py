@@ -59,11 +59,19 @@ _deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("deadli
 
 def _raise(signum: int, frame: object) -> None:
     global _pending, _received
+    if _received is not None:  # already stopping: a second Ctrl-C must not cut the clean-up
+        return
     _received = signum
     if _held:
         _pending = signum
         return
     raise Interrupted(signum)
+
+
+def reset() -> None:
+    """Forget a signal already handled (a process that goes on after one: the tests)."""
+    global _received, _pending
+    _received = _pending = None
 
 
 def received() -> int | None:

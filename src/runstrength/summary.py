@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter
 
 from runstrength.domain import Plan
+from runstrength.text import one_line
 
 
 def week_ranges(weeks: list[int]) -> str:
@@ -79,13 +80,20 @@ def penalty_table(plan: Plan):
     return table
 
 
-def _console():
-    """A console that wraps at the terminal's width, and not at all into a pipe or a file."""
+def _console(**options):
+    """A console that wraps at the terminal's width, and not at all into a pipe or a file; a
+    closed pipe is a BrokenPipeError for the CLI to judge (rich would exit 1)."""
     import sys
 
     from rich.console import Console
 
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 240)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:  # rich would exit 1: the CLI decides (files written)
+            raise BrokenPipeError
+
+    if "soft_wrap" in options:
+        return _Console(highlight=False, **options)
+    return _Console(highlight=False, width=None if sys.stdout.isatty() else 240, **options)
 
 
 def given_up(plan: Plan) -> list[str]:
@@ -187,7 +195,7 @@ def print_summary(plan: Plan, written: list[str], *, verbose: bool = False) -> N
         f"{sum(per_week.values())} strength sessions{theirs} and {sum(add_ons.values())} short "
         f"core and mobility blocks in {len(plan.weeks)} weeks; solver {plan.status.value}"
         f"{gap}; {len(plan.shortfalls)} week(s) short of the minimum. "
-        f"Wrote {escape(', '.join(written))}."
+        f"Wrote {escape(', '.join(one_line(w) for w in written))}."
     )
 
 
@@ -216,10 +224,9 @@ def print_explanation(plan: Plan, *, weeks: set[int] = frozenset(),
                       dates: set[dt.date] = frozenset()) -> None:
     """Week by week: each session and why it sits there, each shortfall with its fixes, each
     conflict between rules, and the soft rules paid; then the season's penalty table."""
-    from rich.console import Console
     from rich.markup import escape
 
-    console = Console(highlight=False, soft_wrap=True)  # a reason stays on one line
+    console = _console(soft_wrap=True)  # a reason stays on one line
     wanted = set(weeks) | {w.index for w in plan.weeks for d in dates if w.monday <= d <= w.sunday}
     short = {sf.week: sf for sf in plan.shortfalls}
     conflicts = {c.week: c for c in plan.conflicts}

@@ -142,8 +142,7 @@ def _session_event(
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
-    event.add("dtstart", to_local(session.start, zone))
-    event.add("dtend", to_local(session.end, zone))
+    _add_times(event, session.start, session.end, zone)
     event.add("summary", summary)
     event.add("description", session_description(session))
     event.add("categories", ["STRENGTH", str(session.phase).upper()])
@@ -172,8 +171,7 @@ def _run_event(run: RunWorkout, plan: Plan, stamp: dt.datetime, nth: int = 1) ->
     event = Event()
     event.add("uid", run_uid(plan.athlete.id, start, run.kind, nth))
     event.add("dtstamp", stamp)
-    event.add("dtstart", start)
-    event.add("dtend", to_local(run.end, zone))
+    _add_times(event, run.start, run.end, zone)
     event.add("summary", _one_line(run.title) or f"Run ({run.kind})")
     text = f"Run kind: {run.kind}"
     if run.all_day:
@@ -186,6 +184,21 @@ def _run_event(run: RunWorkout, plan: Plan, stamp: dt.datetime, nth: int = 1) ->
     event.add("status", "CONFIRMED")
     event.add("x-runstrength-run", str(run.kind))
     return event
+
+
+def _add_times(event: Event, start: dt.datetime, end: dt.datetime, zone) -> None:
+    """DTSTART and DTEND in the athlete's zone; in UTC when one of them is the second pass of
+    the hour the clocks go back (a TZID time there means the first pass, RFC 5545 3.3.5, so
+    02:30-02:15 would end before it starts)."""
+    start, end = to_local(start, zone), to_local(end, zone)
+    if _second_pass(start) or _second_pass(end):
+        start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+
+
+def _second_pass(moment: dt.datetime) -> bool:
+    return moment.fold == 1 and moment.replace(fold=0).utcoffset() != moment.utcoffset()
 
 
 def _one_line(text: str) -> str:

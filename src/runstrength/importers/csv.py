@@ -32,6 +32,7 @@ from runstrength.domain import (
     Schedule,
     after,
     local_at,
+    plausible_date,
 )
 from runstrength.errors import InputError
 from runstrength.importers import decode
@@ -51,6 +52,8 @@ TP_REQUIRED = ("WorkoutDay", "WorkoutType")
 #: Columns only a TrainingPeaks export has: any of them marks the file as one.
 TP_MARKERS = ("workoutday", "workouttype", "plannedduration", "workoutdescription",
               "planneddistanceinmeters", "timetotalinhours")
+#: Most rows one schedule may hold in the season (as for an .ics calendar's events).
+ROW_CAP = 20_000
 BUSY_TYPES = {"busy", "work", "appointment", "blocked", "event"}
 
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap]\.?m\.?)?$", re.IGNORECASE)
@@ -89,6 +92,10 @@ def read_csv(
                 item = row_to_item(dict(zip(header, row, strict=False)), line)
                 if item is not None and _within(item, start, end):
                     items.append(item)
+                    if len(items) > ROW_CAP:
+                        raise InputError(f"{source}: more than {ROW_CAP:,} rows in the season; "
+                                         "split the file or give a shorter season with "
+                                         "--from/--to")
             line = reader.line_num + 1
     except csv.Error as exc:
         if "unexpected end of data" in str(exc):  # a quote that never closes
@@ -223,13 +230,16 @@ def _within(item: RunWorkout | BusyBlock | OwnSession, start: dt.date | None,
 
 def _date(value: str, where: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
-        pass
+        try:
+            day = dt.datetime.fromisoformat(value).date()
+        except ValueError:
+            raise InputError(f"{where}: {value!r} is not a date; write YYYY-MM-DD") from None
     try:
-        return dt.datetime.fromisoformat(value).date()
-    except ValueError:
-        raise InputError(f"{where}: {value!r} is not a date; write YYYY-MM-DD") from None
+        return plausible_date(day)
+    except ValueError as exc:
+        raise InputError(f"{where}: {exc}") from None
 
 
 def _clock(value: str, where: str) -> dt.time:
