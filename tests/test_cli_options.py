@@ -751,3 +751,16 @@ def test_a_closed_pipe_after_the_plan_is_written_is_success(tmp_path):
     proc.wait(timeout=120)
     assert proc.returncode == 0, proc.stderr.read()
     assert out.exists()
+
+
+@pytest.mark.parametrize(("option", "name", "says"), [
+    ("-o", "newdir/", "-o 'newdir/': not a file name (it names a folder)"),
+    ("--csv", "", "--csv '': not a file name"),
+])
+def test_an_output_that_names_no_file_is_refused(tmp_path, option, name, says):
+    """Regression (issue 10, adversarial pass): `-o newdir/` wrote a file called newdir and
+    `--csv ''` was skipped without a word."""
+    args = ["-o", tmp_path / "p.ics"] if option != "-o" else []
+    result = invoke(PLAIN / "runs.csv", "-a", PLAIN / "athlete.toml", *args, option, name)
+    assert result.exit_code == 1
+    assert one_line(result) == f"runstrength: error: {says}"

@@ -312,6 +312,10 @@ def _plan(runs, athlete_path, output, csv_path, report_path, races, start, end, 
     from runstrength.fileio import check_targets, write_outputs
 
     _check_args(runs, start, end, fmt)
+    for option, name in (("-o", output), ("--csv", csv_path), ("--report", report_path)):
+        if name is not None and (not name.strip() or name.endswith(("/", os.sep))):
+            raise InputError(f"{option} {name!r}: not a file name" + (
+                " (it names a folder)" if name.strip() else ""))
     targets = {Path(output): "ics"}
     for extra, kind in ((csv_path, "csv"), (report_path, "html")):
         if extra:
