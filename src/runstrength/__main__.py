@@ -26,9 +26,13 @@ def _main() -> int:
         from runstrength import stopping
 
         stopping.install()  # from here a signal is an Interrupted (a KeyboardInterrupt)
+        import gc
+
         import click
 
         from runstrength.cli import main
+
+        gc.freeze()  # what the imports made lives to the end: the collector need not scan it
     except KeyboardInterrupt as exc:
         return _interrupted(_signum(exc))
     try:

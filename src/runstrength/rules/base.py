@@ -96,8 +96,12 @@ class Season:
         """True when ``week`` uses ``kind`` (models) and its session fits the athlete's time."""
         from runstrength.prescription import session_volume
 
-        return bool(session_volume(kind, week, self.athlete, self.knowledge)) and (
-            self.content(kind, week).fits)
+        key = ("offers", kind.id, week.index)
+        if key not in self._contents:  # asked for every day of the week: once per week
+            self._contents[key] = bool(session_volume(kind, week, self.athlete,
+                                                      self.knowledge)) and (
+                self.content(kind, week).fits)
+        return self._contents[key]
 
     def volume(self, kind: SessionKind, week: Week) -> dict:
         """Working sets per category of a session of ``kind`` in ``week`` (no jumps)."""
