@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import time
 from dataclasses import dataclass, field
 
@@ -141,17 +142,18 @@ def _tie_break(c: Candidate) -> int:
 
 def build(season: Season, found: Candidates) -> Model:
     cp = cp_model.CpModel()
-    x = {c.index: cp.new_bool_var(f"x_{c.day}_{c.kind.id}_{c.start:%H%M}") for c in found.items}
+    named = bool(os.environ.get("RUNSTRENGTH_DEBUG"))  # names only for reading the model
+    x = {c.index: cp.new_bool_var(f"x_{c.day}_{c.kind.id}_{c.start:%H%M}" if named else "")
+         for c in found.items}
     m = Model(cp=cp, season=season, candidates=found.items, x=x)
     for rule in rules.ALL:
         rule.apply(m)
     # Scale the coaching penalties above the largest possible tie-break total so the
     # tie-break only decides between otherwise equal plans.
     scale = TIE_BREAK_RANGE * sum(w.max_sessions for w in season.weeks) + 1
-    cp.minimize(
-        sum(t.weight * scale * t.var for t in m.terms)
-        + sum(_tie_break(c) * x[c.index] for c in found.items)
-    )
+    cp.minimize(cp_model.LinearExpr.weighted_sum(
+        [*(t.var for t in m.terms), *(x[c.index] for c in found.items)],
+        [*(t.weight * scale for t in m.terms), *(_tie_break(c) for c in found.items)]))
     m.scale = scale
     return m
 

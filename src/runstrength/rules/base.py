@@ -75,10 +75,10 @@ class Season:
     def content(self, kind: SessionKind, week: Week, *, jumps: int = 0):
         """What a session of ``kind`` holds in ``week`` (prescription.session_content), built
         once per season."""
-        from runstrength.prescription import session_content
-
         key = (kind.id, week.index, jumps)
         if key not in self._contents:
+            from runstrength.prescription import session_content
+
             self._contents[key] = session_content(kind, week, self.athlete, self.knowledge,
                                                   jumps=jumps)
         return self._contents[key]
@@ -191,7 +191,7 @@ class Model:
             self._by_week[c.week.index].append(c)
 
     def count(self, candidates: list[Candidate]) -> cp_model.LinearExpr:
-        return sum((self.x[c.index] for c in candidates), cp_model.LinearExpr.constant(0))
+        return cp_model.LinearExpr.sum([self.x[c.index] for c in candidates])
 
 
 @dataclass(frozen=True)
