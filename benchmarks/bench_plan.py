@@ -355,6 +355,11 @@ def main(argv: list[str] | None = None) -> int:
     text = render(rows, infos, args.repeat, facts, load_end)
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
+        old = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+        begin, end = "<!-- stages:begin -->", "<!-- stages:end -->"
+        if begin in old and end in old:  # benchmarks/stages.py's table stays
+            kept = old[old.index(begin):old.index(end) + len(end)]
+            text = text.rstrip("\n") + "\n\n" + kept + "\n"
         args.output.write_text(text, encoding="utf-8")
     else:
         print(text)
