@@ -764,3 +764,19 @@ def test_an_output_that_names_no_file_is_refused(tmp_path, option, name, says):
     result = invoke(PLAIN / "runs.csv", "-a", PLAIN / "athlete.toml", *args, option, name)
     assert result.exit_code == 1
     assert one_line(result) == f"runstrength: error: {says}"
+
+
+def test_a_models_file_with_a_key_twice_is_in_plain_words(tmp_path):
+    """A models file breaks like a profile does: the line, and "a key given twice" rather than
+    tomllib's "Cannot overwrite a value"."""
+    import shutil
+
+    models = tmp_path / "models"
+    shutil.copytree(ROOT_MODELS, models)
+    rules = models / "rules.toml"
+    rules.write_text("grid_minutes = 15\n" + rules.read_text(encoding="utf-8"), encoding="utf-8")
+    result = invoke(PLAIN / "runs.csv", "-a", PLAIN / "athlete.toml", "-o", tmp_path / "p.ics",
+                    "--models", models)
+    assert result.exit_code == 1
+    assert re.match(rf"runstrength: error: {re.escape(str(rules))}: line \d+: a key given twice",
+                    one_line(result))

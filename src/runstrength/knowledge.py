@@ -36,6 +36,7 @@ from runstrength.domain import (
     RunKind,
 )
 from runstrength.errors import InputError
+from runstrength.text import toml_message
 
 MODEL_FILES = ("exercises", "sessions", "periodization", "rules", "prescription", "classify")
 
@@ -705,7 +706,7 @@ def _read(path: Path) -> dict:
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: {exc}") from None
+        raise InputError(f"{path}: {toml_message(exc)}") from None
     except RecursionError:
         raise InputError(f"{path}: values nested too deeply") from None
     except ValueError as exc:  # a number of thousands of digits, say

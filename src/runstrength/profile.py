@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import tomllib
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from runstrength.domain import Athlete
 from runstrength.errors import InputError
 from runstrength.knowledge import field_path
 from runstrength.text import one_line as _one_line_text
+from runstrength.text import toml_message
 
 
 def parse_athlete(data: bytes, source: str, default_id: str = "athlete") -> Athlete:
@@ -23,7 +23,7 @@ def parse_athlete(data: bytes, source: str, default_id: str = "athlete") -> Athl
         raise InputError(f"{source}: line {line}: not UTF-8 text (byte {exc.start}); "
                          "save the profile as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{source}: {_toml_message(exc)}") from None
+        raise InputError(f"{source}: {toml_message(exc)}") from None
     except RecursionError:  # [[[[...]]]] thousands deep
         raise InputError(f"{source}: values nested too deeply") from None
     except ValueError as exc:  # a number of thousands of digits, say
@@ -50,13 +50,3 @@ def load_athlete(path: str | Path) -> Athlete:
 
     path = Path(path)
     return parse_athlete(read_input(path), str(path), default_id=path.stem)
-
-
-def _toml_message(exc: Exception) -> str:
-    """tomllib's message with the line first and its jargon in plain words."""
-    text = str(exc)
-    found = re.search(r"\(at line (\d+), column \d+\)", text)
-    what = re.sub(r"\s*\(at line \d+, column \d+\)", "", text)
-    if what == "Cannot overwrite a value":
-        what = "a key given twice (each key once per table)"
-    return f"line {found[1]}: {what}" if found else what

@@ -1,5 +1,7 @@
-"""User text made safe to show: one printable line (no imports: the CLI uses it at start)."""
+"""User text made safe to show (one printable line) and TOML parse errors in plain words; only
+the standard library, because the CLI loads this at start."""
 
+import re
 import unicodedata
 
 #: Direction overrides and isolates: invisible, and they reorder what a reader sees.
@@ -16,3 +18,13 @@ def one_line(text: str) -> str:
     kept = "".join(" " if c in _BIDI or unicodedata.category(c) in ("Cc", "Zl", "Zp") else c
                    for c in text)
     return " ".join(kept.split())
+
+
+def toml_message(exc: Exception) -> str:
+    """tomllib's message with the line first and its jargon in plain words."""
+    text = str(exc)
+    found = re.search(r"\(at line (\d+), column \d+\)", text)
+    what = re.sub(r"\s*\(at line \d+, column \d+\)", "", text)
+    if what == "Cannot overwrite a value":
+        what = "a key given twice (each key once per table)"
+    return f"line {found[1]}: {what}" if found else what
