@@ -62,7 +62,7 @@ def _placements(season: Season, day: dt.date, kind: SessionKind,
                 free: list[Interval]) -> list[tuple[dt.datetime, dt.datetime]]:
     athlete, grid = season.athlete, season.knowledge.rules.grid_minutes
     minutes = season.slot_minutes(kind, season.week_of[day])
-    floors = [t for r in rules.HARD if (t := r.not_before(season, day, kind)) is not None]
+    floors = [t for r in rules.FLOORS if (t := r.not_before(season, day, kind)) is not None]
     wanted = season.at(day, athlete.preferences.time) if athlete.preferences.time else None
     out = []
     need = dt.timedelta(minutes=minutes)
@@ -97,7 +97,7 @@ def candidates(season: Season) -> Candidates:
         for kind in kinds:
             if not season.offers(kind, week):
                 continue
-            reason = next((Block(rule.id, r) for rule in rules.HARD
+            reason = next((Block(rule.id, r) for rule in rules.BLOCKING
                            if (r := rule.blocks(season, day, kind))), None)
             if reason is None:
                 spots = _placements(season, day, kind, free)
@@ -117,11 +117,14 @@ def _no_slot(season: Season, day: dt.date, kind: SessionKind, free: list[Interva
     grid = season.knowledge.rules.grid_minutes
     need = dt.timedelta(minutes=minutes)
     if any(hi - lo >= need and _grid_start(lo, hi, minutes, grid, None) for lo, hi in free):
-        for rule in rules.HARD:
+        for rule in rules.FLOORS:
             floor = rule.not_before(season, day, kind)
             if floor is not None:
-                return Block(rule.id, f"no {minutes}-minute slot from {floor:%H:%M}, "
-                                      "the earliest heavy legs may follow the key run", minutes)
+                gap = season.knowledge.rules.heavy_spacing_hours
+                why = (f"{gap:g} h after your own heavy-leg session" if rule.id == "heavy-spacing"
+                       else "the earliest heavy legs may follow the key run")
+                return Block(rule.id, f"no {minutes}-minute slot from {floor:%H:%M}, {why}",
+                             minutes)
     pad = season.knowledge.rules.run_buffer_minutes
     windows = rules.AVAILABILITY.windows(season, day)
     busy = [b for b in season.busy_on.get(day, [])

@@ -52,7 +52,11 @@ SOFT: tuple[Rule, ...] = (
     Stability(),
 )
 ALL = HARD + SOFT
+#: The hard rules that close whole days (``blocks``) or set an earliest start (``not_before``):
+#: the candidate search asks only these, in HARD's order.
+BLOCKING: tuple[Rule, ...] = tuple(r for r in HARD if type(r).blocks is not Rule.blocks)
+FLOORS: tuple[Rule, ...] = tuple(r for r in HARD if type(r).not_before is not Rule.not_before)
 BY_ID = {r.id: r for r in ALL}
 
-__all__ = ["ALL", "AVAILABILITY", "BY_ID", "HARD", "SOFT", "Candidate", "Model", "Rule", "Season",
-           "Term"]
+__all__ = ["ALL", "AVAILABILITY", "BLOCKING", "BY_ID", "FLOORS", "HARD", "SOFT", "Candidate",
+           "Model", "Rule", "Season", "Term"]
