@@ -8,17 +8,16 @@ import signal
 import sys
 
 
-def _interrupted(signum: int) -> int:
-    name = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
-    sys.stderr.write(f"runstrength: interrupted ({name}); the output files are all the earlier "
-                     "ones or all new, none half-written\n")
-    return 130 if signum == signal.SIGINT else 128 + signum
-
-
 def _signum(exc: BaseException) -> int:
     while exc is not None and not hasattr(exc, "signum"):
         exc = exc.__cause__ or exc.__context__
     return getattr(exc, "signum", signal.SIGINT)
+
+
+def _interrupted(signum: int) -> int:
+    from runstrength.stopping import report
+
+    return report(signum)
 
 
 def _main() -> int:

@@ -68,9 +68,7 @@ def _check_length(schedule: Schedule, athlete: Athlete, start: dt.date, end: dt.
         raise InputError(f"--to {end}: the season from {start} would be {weeks} weeks; {limit}")
     for race in athlete.races:
         if race.date == end:
-            where = next((f"{athlete.source}: field races.{i}.date"
-                          for i, r in enumerate(listed) if r is race),
-                         f"--race {race.date}:{race.distance}:{race.priority}")
+            where = _race_source(race, listed, athlete.source)
             raise InputError(
                 f"{where}: race {_one_line(race.label)} on {race.date} is {weeks} weeks after "
                 f"the season starts ({start}); {limit} (is the year right?)")
@@ -95,6 +93,12 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _race_source(race: Race, listed: list[Race], source: str) -> str:
+    """Where ``race`` was given: its field in the profile (``listed``), else ``--race``."""
+    return next((f"{source}: field races.{i}.date" for i, r in enumerate(listed) if r is race),
+                f"--race {race.date}:{race.distance}:{race.priority}")
+
+
 def _check_races(athlete: Athlete, start: dt.date, source: str,
                  listed: list[Race] | None = None) -> None:
     """A race before the season is an error naming where it came from: the profile's field
@@ -103,9 +107,7 @@ def _check_races(athlete: Athlete, start: dt.date, source: str,
     for race in athlete.races:
         if race.date >= monday_of(start):
             continue
-        where = next((f"{source}: field races.{i}.date" for i, r in enumerate(listed)
-                      if r is race), None) or (
-            f"--race {race.date}:{race.distance}:{race.priority}")
+        where = _race_source(race, listed, source)
         raise InputError(f"{where}: race {_one_line(race.label)} on {race.date} is before the "
                          f"season starts ({start}); drop it or plan from an earlier --from")
 
@@ -216,13 +218,12 @@ def plan(
             raise InputError(f"{athlete.source}: field timezone: required; add e.g. "
                              'timezone = "Europe/London" (an IANA name)')
         athlete = athlete.model_copy(update={"timezone": schedule.timezone})
-    listed = profile_races  # the profile's own: a problem with one names its field
     found = calendar_races(schedule.runs, athlete.races, k)
     race_warnings = [races_note(found, schedule.source)] if found else []
     if found:
         athlete = athlete.model_copy(update={"races": sorted([*athlete.races, *found],
                                                              key=lambda r: r.date)})
-    start, end = season_span(schedule, athlete, start, end, listed)
+    start, end = season_span(schedule, athlete, start, end, profile_races)
     _check_races(athlete, start, athlete.source, profile_races)
     own = counted([o for o in schedule.own if start <= o.day <= end], k)
     weeks = count_own(periodize(athlete, start, end, k), own)

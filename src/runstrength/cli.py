@@ -157,10 +157,8 @@ def _guarded(work, *, writes: bool = True) -> None:
 
     stopping.install()
 
-    def interrupted(stop: stopping.Interrupted) -> None:
-        click.echo(f"runstrength: interrupted ({stop.name}); the output files are all the "
-                   "earlier ones or all new, none half-written", err=True)
-        sys.exit(stop.exit_code)
+    def interrupted(signum: int) -> None:
+        sys.exit(stopping.report(signum))
 
     try:
         code = work()
@@ -171,14 +169,13 @@ def _guarded(work, *, writes: bool = True) -> None:
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - nothing more to print
         sys.exit(0 if WRITTEN or not writes else EXIT_INPUT)
     except KeyboardInterrupt as exc:
-        interrupted(exc if isinstance(exc, stopping.Interrupted)
-                    else stopping.Interrupted(signal.SIGINT))
+        interrupted(getattr(exc, "signum", signal.SIGINT))
     except InputError as exc:
         click.echo(f"runstrength: error: {one_line(str(exc))}", err=True)
         sys.exit(EXIT_INPUT)
     except Exception as exc:  # a bug, not bad input: still one line unless debugging
         if stopping.received() is not None:  # an import the signal cut short
-            interrupted(stopping.Interrupted(stopping.received()))
+            interrupted(stopping.received())
         if os.environ.get("RUNSTRENGTH_DEBUG"):
             raise
         click.echo(f"runstrength: internal error: {type(exc).__name__}: {exc} "
@@ -248,9 +245,14 @@ def explain_command(runs, athlete_path, races, start, end, busy_paths, fmt, mode
 
 def _check_args(runs, start, end, fmt) -> None:
     # Checks that need no file come first, and stdin is read only once they pass.
+    from runstrength.domain import plausible_date
+
     for option, day in (("--from", start), ("--to", end)):
-        if day is not None and not 1900 <= day.year <= 2200:  # domain.YEARS
-            raise InputError(f"{option} {day}: not a date a season can hold (years 1900-2200)")
+        try:
+            if day is not None:
+                plausible_date(day)
+        except ValueError as exc:
+            raise InputError(f"{option} {day}: {str(exc).removeprefix(f'{day} is ')}") from None
     if start and end and end < start:
         raise InputError(f"--to {end} is before --from {start}")
     if runs == "-" and not fmt:

@@ -187,7 +187,7 @@ def solve(m: Model, *, time_limit: float | None = None) -> Solved:
     if code == cp_model.MODEL_INVALID:  # a number in the models beyond what CP-SAT takes
         from runstrength.errors import InputError
 
-        why = m.cp.validate().splitlines()[0] if m.cp.validate() else "invalid model"
+        why = (m.cp.validate() or "invalid model").splitlines()[0]
         raise InputError(f"{m.season.knowledge.root}: the models give the solver numbers it "
                          f"cannot take (a weight or target too large?): {why[:120]}")
     seconds = time.perf_counter() - t0

@@ -19,6 +19,7 @@ import contextlib
 import contextvars
 import signal
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -66,6 +67,14 @@ def _raise(signum: int, frame: object) -> None:
         _pending = signum
         return
     raise Interrupted(signum)
+
+
+def report(signum: int) -> int:
+    """Say on stderr that the command was stopped; the exit code for ``signum``."""
+    stop = Interrupted(signum)
+    sys.stderr.write(f"runstrength: interrupted ({stop.name}); the output files are all the "
+                     "earlier ones or all new, none half-written\n")
+    return stop.exit_code
 
 
 def reset() -> None:

@@ -8,8 +8,11 @@ from runstrength.rules.base import Rule
 
 
 def _own_heavy(season):
-    return [o for day in sorted(season.own_on) for o in season.own_on[day]
-            if o.leg_load is LegLoad.HEAVY]
+    """The athlete's own heavy-leg sessions in order (once per season: asked per day and kind)."""
+    if "own_heavy" not in season.cache:
+        season.cache["own_heavy"] = [o for day in sorted(season.own_on)
+                                     for o in season.own_on[day] if o.leg_load is LegLoad.HEAVY]
+    return season.cache["own_heavy"]
 
 
 class HeavySpacing(Rule):
