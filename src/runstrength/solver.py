@@ -60,18 +60,26 @@ def _grid_start(lo: dt.datetime, hi: dt.datetime, minutes: int, grid: int,
 
 def _placements(season: Season, day: dt.date, kind: SessionKind,
                 free: list[Interval]) -> list[tuple[dt.datetime, dt.datetime]]:
-    athlete, grid = season.athlete, season.knowledge.rules.grid_minutes
+    grid = season.knowledge.rules.grid_minutes
     minutes = season.slot_minutes(kind, season.week_of[day])
     floors = [t for r in rules.FLOORS if (t := r.not_before(season, day, kind)) is not None]
-    wanted = season.at(day, athlete.preferences.time) if athlete.preferences.time else None
+    wanted = season.preferred_start(day)
     out = []
     need = dt.timedelta(minutes=minutes)
     step = dt.timedelta(minutes=grid)
     for lo, hi in free:
         if _real(hi) - _real(lo) < need:  # too short whatever the grid: skip fast
             continue
-        lo = max([lo, *floors], key=_real)
+        if floors:
+            lo = max([lo, *floors], key=_real)
         start = _grid_start(lo, hi, minutes, grid, wanted)
+        if start is None:
+            continue
+        if (lo.tzinfo is hi.tzinfo and lo.utcoffset() == hi.utcoffset()
+                and not lo.fold and not hi.fold):
+            # no clock change inside the interval (the usual case): wall time is real time
+            out.append((start, start + need))
+            continue
         # the grid is wall-clock time; a start must exist and the session fit in real time
         while start is not None and _real(start) >= _real(lo):
             start = start.astimezone(dt.UTC).astimezone(start.tzinfo)  # a skipped time: on
@@ -139,7 +147,7 @@ def _no_slot(season: Season, day: dt.date, kind: SessionKind, free: list[Interva
 
 
 def _tie_break(c: Candidate) -> int:
-    key = f"{c.day.isoformat()}|{c.kind.id}|{c.start:%H:%M}".encode()
+    key = f"{c.day.isoformat()}|{c.kind.id}|{c.start.hour:02d}:{c.start.minute:02d}".encode()
     return int.from_bytes(hashlib.sha256(key).digest()[:4], "big") % TIE_BREAK_RANGE
 
 
@@ -196,7 +204,7 @@ def solve(m: Model, *, time_limit: float | None = None) -> Solved:
         return Solved(status, [], [], 0.0, 0.0, seconds)
     chosen = [c for c in m.candidates if solver.boolean_value(m.x[c.index])]
     penalties = [
-        Penalty(rule=t.rule, week=t.week, cost=t.weight * v, detail=t.detail, amount=v)
+        Penalty(rule=t.rule, week=t.week, cost=t.weight * v, detail=t.text, amount=v)
         for t in m.terms
         if (v := solver.value(t.var)) > 0
     ]

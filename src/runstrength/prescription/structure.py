@@ -350,12 +350,14 @@ def _fit(main: list[Prescribed], kind: SessionKind, budget_s: float, frame_s: fl
 
 
 def session_content(kind: SessionKind, week: Week, athlete: Athlete, k: Knowledge, *,
-                    retest: bool = False, jumps: int = 0, limit: int | None = None) -> Content:
+                    retest: bool = False, jumps: int = 0, limit: int | None = None,
+                    cues: bool = True) -> Content:
     """The session of ``kind`` in ``week``: warm-up, main block, cool-down, minutes, volume.
 
     ``jumps``: ground contacts of the session's jumps (0: none); ``limit``: minutes the
     session must fit in besides its own budget (the slot it was placed in). Weeks of the same
     shape (phase, emphasis, lifts, volume) share what they hold; only the week's cues differ.
+    ``cues`` False: any week's cues will do (the caller reads only minutes, fit and volume).
     """
     testing = retest and retest_applies(kind, week, k)
     shape = ("content", kind.id, week.phase, week.emphasis, week.deload, week.volume_share,
@@ -368,7 +370,7 @@ def session_content(kind: SessionKind, week: Week, athlete: Athlete, k: Knowledg
             memo.clear()
         memo[shape] = (week, _content(kind, week, athlete, k, testing, jumps, limit))
     built_for, content = memo[shape]
-    if (built_for.block, built_for.block_week) == (week.block, week.block_week):
+    if not cues or (built_for.block, built_for.block_week) == (week.block, week.block_week):
         return content
     return _recued(content, kind, week, athlete, k)
 

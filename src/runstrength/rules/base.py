@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import ClassVar
 
 from ortools.sat.python import cp_model
@@ -47,7 +49,7 @@ class Candidate:
     end: dt.datetime
     week: Week
 
-    @property
+    @cached_property  # asked for every pair of candidates a few days apart
     def heavy(self) -> bool:
         return self.kind.leg_load is LegLoad.HEAVY
 
@@ -73,14 +75,14 @@ class Season:
     holidays: dict[dt.date, str] = field(default_factory=dict, init=False)
 
     def content(self, kind: SessionKind, week: Week, *, jumps: int = 0):
-        """What a session of ``kind`` holds in ``week`` (prescription.session_content), built
-        once per season."""
+        """How long a session of ``kind`` is in ``week``, whether it fits and its volume
+        (prescription.session_content without the week's load cues), built once per season."""
         key = (kind.id, week.index, jumps)
         if key not in self._contents:
             from runstrength.prescription import session_content
 
             self._contents[key] = session_content(kind, week, self.athlete, self.knowledge,
-                                                  jumps=jumps)
+                                                  jumps=jumps, cues=False)
         return self._contents[key]
 
     def slot_minutes(self, kind: SessionKind, week: Week) -> int:
@@ -165,6 +167,16 @@ class Season:
         """``clock`` on ``day`` in the athlete's zone, as a time that exists."""
         return local_at(day, clock, self.athlete.zone)
 
+    def preferred_start(self, day: dt.date) -> dt.datetime | None:
+        """The profile's preferred start time on ``day`` (None: no preference), once a day."""
+        clock = self.athlete.preferences.time
+        if clock is None:
+            return None
+        key = ("preferred", day)
+        if key not in self.cache:
+            self.cache[key] = self.at(day, clock)
+        return self.cache[key]
+
 
 @dataclass
 class Model:
@@ -196,13 +208,20 @@ class Model:
 
 @dataclass(frozen=True)
 class Term:
-    """A penalty: ``weight * var`` in the objective, reported under ``rule`` when paid."""
+    """A penalty: ``weight * var`` in the objective, reported under ``rule`` when paid.
+
+    ``detail`` may be a function giving the text: most terms are never paid, so their
+    dates need not be formatted."""
 
     rule: str
     week: int
     weight: int
     var: cp_model.IntVar
-    detail: str = ""
+    detail: str | Callable[[], str] = ""
+
+    @property
+    def text(self) -> str:
+        return self.detail() if callable(self.detail) else self.detail
 
 
 class Rule:

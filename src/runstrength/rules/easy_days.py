@@ -16,5 +16,6 @@ class EasyDays(Rule):
             quality = m.season.quality_runs_on(c.day)
             if quality and c.kind.leg_load is not LegLoad.NONE:
                 cost = weights.easy_days_heavy if c.heavy else weights.easy_days
-                detail = f"{c.day:%a %d %b}: {c.kind.name} on a {quality[0].kind.value} day"
-                m.terms.append(Term(self.id, c.week.index, cost, m.x[c.index], detail))
+                m.terms.append(Term(self.id, c.week.index, cost, m.x[c.index],
+                                    lambda c=c, run=quality[0]:
+                                    f"{c.day:%a %d %b}: {c.kind.name} on a {run.kind.value} day"))

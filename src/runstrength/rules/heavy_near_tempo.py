@@ -28,6 +28,7 @@ class HeavyNearTempo(Rule):
                 runs = [r for r in season.runs_on.get(day, []) if r.kind in kinds]
                 if runs:
                     m.terms.append(Term(self.id, c.week.index, weight, m.x[c.index],
+                                        lambda c=c, run=runs[0], when=when:
                                         f"{c.day:%a %d %b}: heavy legs with a "
-                                        f"{runs[0].kind.value} run {when}"))
+                                        f"{run.kind.value} run {when}"))
                     break

@@ -21,9 +21,10 @@ class Preferences(Rule):
                     and WEEKDAYS[c.day.weekday()] not in prefs.days):
                 cost += weight
             if prefs.time is not None:
-                wanted = m.season.at(c.day, prefs.time)
+                wanted = m.season.preferred_start(c.day)
                 hours = abs((c.start - wanted).total_seconds()) / 3600
                 cost += min(weight, round(weight * hours / rules.preferred_time_hours))
             if cost:
                 m.terms.append(Term(self.id, c.week.index, cost, m.x[c.index],
-                                    f"{c.day:%a %d %b} {c.start:%H:%M} is not a preferred slot"))
+                                    lambda c=c: f"{c.day:%a %d %b} {c.start:%H:%M} is not a "
+                                                "preferred slot"))

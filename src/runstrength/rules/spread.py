@@ -25,11 +25,12 @@ class Spread(Rule):
                 beside = m.cp.new_bool_var(f"beside_own_{day}")
                 m.cp.add(m.count(today) <= beside)
                 m.terms.append(Term(self.id, m.season.week_of[day].index, weight * len(own),
-                                    beside, f"a session on {day:%a %d %b}, next to your own "
-                                    f"{own[0].title or 'strength session'}"))
+                                    beside, lambda day=day, o=own[0]:
+                                    f"a session on {day:%a %d %b}, next to your own "
+                                    f"{o.title or 'strength session'}"))
             if not today or not tomorrow:
                 continue
             both = m.cp.new_bool_var(f"back_to_back_{day}")
             m.cp.add(m.count(today) + m.count(tomorrow) - 1 <= both)
             m.terms.append(Term(self.id, m.season.week_of[day].index, weight, both,
-                                f"sessions on {day:%a %d %b} and the day after"))
+                                lambda day=day: f"sessions on {day:%a %d %b} and the day after"))

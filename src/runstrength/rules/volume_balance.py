@@ -1,5 +1,7 @@
 """volume-balance: weekly posterior-chain, unilateral and core sets close to their targets."""
 
+from ortools.sat.python import cp_model
+
 from runstrength.domain import BALANCED
 from runstrength.rules.base import Rule, Term
 
@@ -15,10 +17,14 @@ class VolumeBalance(Rule):
             here = m.in_week(week)
             for cat in BALANCED:
                 target = week.targets.get(cat, 0)
-                sets = [(c, m.season.volume(c.kind, week).get(cat, 0)) for c in here]
+                sets = [(m.x[c.index], s) for c in here
+                        if (s := m.season.volume(c.kind, week).get(cat, 0))]
                 top = sum(s for _, s in sets) + target
                 over = m.cp.new_int_var(0, top, f"over_{cat}_w{week.index}")
                 under = m.cp.new_int_var(0, target, f"under_{cat}_w{week.index}")
-                m.cp.add(sum(m.x[c.index] * s for c, s in sets if s) - target == over - under)
+                # placed sets - target == over - under, as one weighted sum
+                m.cp.add(cp_model.LinearExpr.weighted_sum(
+                    [*(x for x, _ in sets), over, under],
+                    [*(s for _, s in sets), -1, 1]) == target)
                 m.terms.append(Term(self.id, week.index, weight, over, f"{cat} sets above target"))
                 m.terms.append(Term(self.id, week.index, weight, under, f"{cat} sets below target"))
