@@ -88,18 +88,22 @@ class Season:
     def slot_minutes(self, kind: SessionKind, week: Week) -> int:
         """The time a session of ``kind`` needs in ``week``: its content, with the week's jumps
         if it may carry them (the jump session is chosen once the plan is placed)."""
-        from runstrength.prescription import max_jumps
+        key = ("minutes", kind.id, week.index)
+        if key not in self._contents:
+            from runstrength.prescription import max_jumps
 
-        most = max_jumps(kind, week, self.athlete, self.knowledge)
-        minutes = self.content(kind, week).minutes
-        return max(minutes, self.content(kind, week, jumps=most).minutes) if most else minutes
+            most = max_jumps(kind, week, self.athlete, self.knowledge)
+            minutes = self.content(kind, week).minutes
+            self._contents[key] = (max(minutes, self.content(kind, week, jumps=most).minutes)
+                                   if most else minutes)
+        return self._contents[key]
 
     def offers(self, kind: SessionKind, week: Week) -> bool:
         """True when ``week`` uses ``kind`` (models) and its session fits the athlete's time."""
-        from runstrength.prescription import session_volume
-
         key = ("offers", kind.id, week.index)
         if key not in self._contents:  # asked for every day of the week: once per week
+            from runstrength.prescription import session_volume
+
             self._contents[key] = bool(session_volume(kind, week, self.athlete,
                                                       self.knowledge)) and (
                 self.content(kind, week).fits)
@@ -149,19 +153,27 @@ class Season:
     def days(self) -> list[dt.date]:
         return [d for w in self.weeks for d in w.days()]
 
-    @property
-    def key_kinds(self) -> set[RunKind]:
-        return set(self.athlete.key_runs or self.knowledge.rules.key_runs)
+    @cached_property
+    def key_kinds(self) -> frozenset[RunKind]:
+        return frozenset(self.athlete.key_runs or self.knowledge.rules.key_runs)
 
-    @property
-    def quality_kinds(self) -> set[RunKind]:
-        return set(self.knowledge.rules.quality_runs) | self.key_kinds
+    @cached_property
+    def quality_kinds(self) -> frozenset[RunKind]:
+        return frozenset(self.knowledge.rules.quality_runs) | self.key_kinds
 
     def key_runs_on(self, day: dt.date) -> list[RunWorkout]:
-        return [r for r in self.runs_on.get(day, []) if r.kind in self.key_kinds]
+        key = ("key runs", day)  # asked by several rules for every day and kind
+        if key not in self.cache:
+            kinds = self.key_kinds
+            self.cache[key] = [r for r in self.runs_on.get(day, []) if r.kind in kinds]
+        return self.cache[key]
 
     def quality_runs_on(self, day: dt.date) -> list[RunWorkout]:
-        return [r for r in self.runs_on.get(day, []) if r.kind in self.quality_kinds]
+        key = ("quality runs", day)
+        if key not in self.cache:
+            kinds = self.quality_kinds
+            self.cache[key] = [r for r in self.runs_on.get(day, []) if r.kind in kinds]
+        return self.cache[key]
 
     def at(self, day: dt.date, clock: dt.time) -> dt.datetime:
         """``clock`` on ``day`` in the athlete's zone, as a time that exists."""
