@@ -146,6 +146,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="runstrength-profile-") as tmp:
         directory = Path(tmp)
         seasons.write(seasons.season(args.weeks), directory)
+        seasons.byte_compile()
         stages(directory, args.repeat)
         imports(directory)
         if args.cprofile:
