@@ -264,28 +264,14 @@ def _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir, t
     """Read the inputs and plan; warnings go to stderr."""
     from runstrength import knowledge
     from runstrength.api import plan
-    from runstrength.domain import BusyBlock
-    from runstrength.importers import load_schedule
-    from runstrength.profile import load_athlete
+    from runstrength.task import read_inputs
 
     _check_roles(runs, athlete_path)
     k = knowledge.load(Path(models_dir) if models_dir else None)
-    athlete = load_athlete(athlete_path)
-    # the import sees the --race races too (they bound the season); plan() gets them apart, so
-    # a problem with one is blamed on the option, not on the profile
-    with_races = athlete.model_copy(update={"races": sorted([*athlete.races, *races],
-                                                            key=lambda r: r.date)})
     data = sys.stdin.buffer.read() if runs == "-" else None
-    schedule = load_schedule(runs, with_races, k, start=start, end=end, fmt=fmt, data=data)
-    if athlete.timezone is None:  # taken from the calendar (and said so in a warning)
-        athlete = athlete.model_copy(update={"timezone": schedule.timezone})
-    busy = []
-    for path in busy_paths:
-        other = load_schedule(path, athlete, k, start=start, end=end)
-        # Everything in a busy calendar is busy, runs included (a partner's club run, say).
-        busy.extend(other.busy)
-        busy.extend(BusyBlock(start=r.start, end=r.end, title=r.title, source=r.source)
-                    for r in [*other.runs, *other.own])
+    athlete, schedule, busy = read_inputs(runs, athlete_path, k, races=races, start=start,
+                                          end=end, busy=tuple((p, None) for p in busy_paths),
+                                          fmt=fmt, runs_data=data)
     result = plan(schedule, athlete, start=start, end=end, busy=busy, races=races,
                   models=models_dir, time_limit=time_limit, diagnose=diagnose)
     for warning in result.warnings:
@@ -296,11 +282,11 @@ def _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir, t
 
 def _check_solved(result, time_limit) -> None:
     """No solution is never a plan (exit 1); a plan not proven best says its gap."""
+    from runstrength.task import no_plan_error
+
     status = result.status.value
     if status not in ("OPTIMAL", "FEASIBLE"):
-        seconds = f"{time_limit:g} s" if time_limit else "the default time limit"
-        raise InputError(f"the solver found no plan within {seconds} (status {status}); "
-                         "nothing written; try a longer --time-limit, e.g. --time-limit 120")
+        raise InputError(no_plan_error(status, time_limit))
     if status == "FEASIBLE":
         click.echo(f"runstrength: warning: the solver stopped at the time limit before proving "
                    f"this plan the best (gap {result.gap:.1%}); a longer --time-limit may find "
@@ -355,6 +341,84 @@ def _plan(runs, athlete_path, output, csv_path, report_path, races, start, end, 
 
         print_summary(result, [str(p) for p in files], verbose=verbose)
     return 0
+
+
+@main.command("roster")
+@click.argument("roster_path", metavar="ROSTER", type=click.Path())
+@click.option("--output", "-o", "outdir", required=True, type=click.Path(),
+              help="Folder for the calendars, summary.csv and roster.html.")
+@click.option("--csv", "csv_out", is_flag=True, help="Also write each athlete's sessions as CSV.")
+@click.option("--report", "report_out", is_flag=True,
+              help="Also write each athlete's season report (HTML), linked from roster.html.")
+@click.option("--include-runs", is_flag=True, help="Write the imported runs into the .ics too.")
+@click.option("--remind", type=click.IntRange(0, 10080), metavar="MINUTES",
+              help="Add a reminder this many minutes before each session.")
+@click.option("--from", "start", callback=_date, help="First day of every season (YYYY-MM-DD).")
+@click.option("--to", "end", callback=_date, help="Last day of every season (YYYY-MM-DD).")
+@click.option("--models", "models_dir", type=click.Path(),
+              help="Directory of coaching models to use instead of the bundled ones.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1, max=86400), callback=_finite,
+              help="Seconds for each athlete's solve (default 20).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1, max=512),
+              help="Athletes planned at once (default: the machine's cores).")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True, help="local processes, or a local Dask cluster.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="A Dask scheduler to send the work to, e.g. tcp://10.0.0.5:8786.")
+@click.option("--force", is_flag=True, help="Write into a folder that is not empty.")
+@click.option("--resume", is_flag=True,
+              help="Keep what an interrupted run in the folder finished; plan the rest.")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first athlete that fails.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only failures and the last line.")
+def roster_command(roster_path, outdir, csv_out, report_out, include_runs, remind, start, end,
+                   models_dir, time_limit, jobs, executor, scheduler, force, resume, fail_fast,
+                   quiet) -> None:
+    """Plan every athlete of a ROSTER file (.toml or .csv) into one folder."""
+    from runstrength.roster import Options
+
+    options = Options(csv=csv_out, report=report_out, include_runs=include_runs, remind=remind,
+                      start=start, end=end, time_limit=time_limit, models=models_dir)
+    _guarded(lambda: _roster(roster_path, Path(outdir), options, jobs, executor, scheduler,
+                             force, resume, fail_fast, quiet))
+
+
+def _roster(roster_path, outdir: Path, options, jobs, executor, scheduler, force, resume,
+            fail_fast, quiet) -> int:
+    from runstrength import executor as executors
+    from runstrength.roster import check_outdir, load_roster, plan_roster
+    from runstrength.summary import RosterProgress
+
+    _check_args("roster", options.start, options.end, None)
+    roster = load_roster(roster_path)
+    check_outdir(outdir, force=force, resume=resume)
+    if roster.path.resolve().parent == outdir.resolve():
+        raise InputError(f"{outdir}: the roster's own folder; write the plans elsewhere")
+    client = None
+    if scheduler or executor == "dask":
+        client = executors.dask_client(scheduler, jobs)
+    progress = RosterProgress(len(roster.entries), quiet=quiet)
+    try:
+        with progress:
+            result = plan_roster(roster, jobs=jobs, client=client, options=options,
+                                 outdir=outdir, resume=resume, fail_fast=fail_fast,
+                                 on_result=progress.update)
+    except KeyboardInterrupt:
+        click.echo(f"runstrength: roster: stopped with {progress.done} of {len(roster.entries)} "
+                   f"athletes written to {outdir}; run again with --resume to plan the rest",
+                   err=True)
+        raise
+    finally:
+        if client is not None:
+            executors.close_client(client)
+    failed = result.failed
+    planned = len(result) - len(failed)
+    line = (f"runstrength: roster: {planned} athlete{'s' * (planned != 1)} planned"
+            + (f", {len(failed)} failed ({', '.join(r.id for r in failed)})" if failed else "")
+            + (f", {len(roster.entries) - len(result)} not planned (--fail-fast)"
+               if result.stopped else "")
+            + f"; wrote {outdir}{os.sep}summary.csv and roster.html")
+    click.echo(line, err=bool(failed))
+    return EXIT_INPUT if failed else 0
 
 
 def _check_not_an_input(targets: list[Path], inputs: list[str], models_dir=None) -> None:

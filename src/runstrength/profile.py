@@ -14,8 +14,12 @@ from runstrength.text import one_line as _one_line_text
 from runstrength.text import toml_message
 
 
-def parse_athlete(data: bytes, source: str, default_id: str = "athlete") -> Athlete:
-    """Validate profile TOML ``data``; ``source`` names the file in error messages."""
+def parse_athlete(data: bytes, source: str, default_id: str = "athlete", *,
+                  overrides: dict | None = None, overrides_source: str = "") -> Athlete:
+    """Validate profile TOML ``data``; ``source`` names the file in error messages.
+
+    ``overrides`` (a roster entry's ``level``, ``id``, ...) replace the profile's fields
+    before validation; a bad one is blamed on ``overrides_source``."""
     try:
         raw = tomllib.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
@@ -30,6 +34,7 @@ def parse_athlete(data: bytes, source: str, default_id: str = "athlete") -> Athl
         raise InputError(f"{source}: {_one_line_text(str(exc)).split(';')[0]}") from None
     if raw.get("id") in (None, ""):  # a blank id would give every athlete the same UIDs
         raw["id"] = default_id
+    raw.update(overrides or {})
     try:
         athlete = Athlete.model_validate(raw)
     except ValidationError as exc:
@@ -40,7 +45,9 @@ def parse_athlete(data: bytes, source: str, default_id: str = "athlete") -> Athl
         value = err.get("input")
         shown = (f" (got {value!r})" if isinstance(value, str | int | float)
                  and repr(value) not in msg else "")
-        raise InputError(f"{source}: field {field_path(err)}: {msg}{shown}") from None
+        where = (overrides_source or source) if err["loc"] and err["loc"][0] in (
+            overrides or {}) else source
+        raise InputError(f"{where}: field {field_path(err)}: {msg}{shown}") from None
     athlete._source = source
     return athlete
 

@@ -273,3 +273,56 @@ def print_explanation(plan: Plan, *, weeks: set[int] = frozenset(),
     if plan.penalties and not wanted:
         console.print()
         console.print(penalty_table(plan))
+
+
+class RosterProgress:
+    """A roster's progress on stderr: a rich bar (athletes done, failed, time left) on a
+    terminal; one plain line per athlete into a pipe or a file (``quiet``: failures only)."""
+
+    def __init__(self, total: int, *, quiet: bool = False) -> None:
+        import sys
+
+        self.total, self.done, self.failed, self.quiet = total, 0, 0, quiet
+        self._bar = None
+        if sys.stderr.isatty() and not quiet:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            self._bar = Progress(TextColumn("planning"), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn("athletes, {task.fields[failed]} failed"),
+                                 TimeRemainingColumn(), console=_console(stderr=True),
+                                 transient=True)
+            self._task = self._bar.add_task("roster", total=total, failed=0)
+
+    def __enter__(self) -> RosterProgress:
+        if self._bar is not None:
+            self._bar.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def update(self, result, done: int, total: int) -> None:
+        self.done = done
+        self.failed += result.failed
+        if result.failed:
+            line = f"runstrength: roster: {result.id}: FAILED: {one_line(result.error)}"
+        else:
+            line = (f"runstrength: roster: {result.id}: {result.sessions} sessions over "
+                    f"{result.weeks} weeks, {result.weeks_short} short ({result.status})")
+        if self._bar is not None:
+            if result.failed:
+                self._bar.console.print(line, markup=False)
+            self._bar.update(self._task, completed=done, failed=self.failed)
+        elif not self.quiet or result.failed:
+            import sys
+
+            sys.stderr.write(f"[{done}/{total}] {line.removeprefix('runstrength: ')}\n"
+                             if not result.failed else f"{line}\n")
+            sys.stderr.flush()

@@ -92,11 +92,11 @@ def plan_to_csv(plan: Plan) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows({k: _cell(v) for k, v in row.items()} for row in plan_rows(plan))
+    writer.writerows({k: safe_cell(v) for k, v in row.items()} for row in plan_rows(plan))
     return buffer.getvalue().encode("utf-8")
 
 
-def _cell(value: object) -> object:
+def safe_cell(value: object) -> object:
     """A text cell a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, a tab or
     a carriage return first) gets a leading apostrophe; numbers stay numbers."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):

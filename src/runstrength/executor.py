@@ -1,0 +1,134 @@
+"""Run many independent season tasks: in this process, in a local process pool, or on a
+dask.distributed cluster.
+
+Tasks and results are plain picklable data (``task.SeasonTask`` / ``task.SeasonResult``: file
+bytes and options in, file bytes and figures out), never CP-SAT models, which do not pickle.
+Each worker solves one season at a time with CP-SAT's own single worker (models/rules.toml
+``num_workers = 1``), so N jobs use N cores and a plan does not depend on N.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from runstrength.errors import InputError
+
+DASK_MISSING = ('the Dask executor needs dask.distributed: pip install "runstrength[dask]" '
+                '(or pip install "dask[distributed]")')
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run(fn: Callable[[Any], Any], tasks: Sequence[Any], *, jobs: int | None = None,
+        client: Any = None) -> Iterator[tuple[int, Any]]:
+    """``(index, fn(task))`` for every task, in the order they finish.
+
+    ``client``: a ``distributed.Client`` (the work goes to its cluster); else ``jobs``
+    processes (default: the cores), one in-process loop for ``jobs=1``. Stopping the iteration
+    (an error, Ctrl-C) cancels what has not started and stops the workers."""
+    if client is not None:
+        yield from _dask(fn, tasks, client)
+    elif (jobs or default_jobs()) == 1 or len(tasks) <= 1:
+        for i, task in enumerate(tasks):
+            yield i, fn(task)
+    else:
+        yield from _pool(fn, tasks, min(jobs or default_jobs(), len(tasks)))
+
+
+def _worker_init() -> None:
+    """A pool worker leaves Ctrl-C to the parent (which stops the pool) and drops the
+    parent's wakeup descriptor."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    with contextlib.suppress(ValueError):
+        signal.set_wakeup_fd(-1)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # fork starts a worker in milliseconds with the imports already done; elsewhere spawn
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def _pool(fn, tasks, jobs: int) -> Iterator[tuple[int, Any]]:
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(),
+                               initializer=_worker_init)
+    futures = {pool.submit(fn, task): i for i, task in enumerate(tasks)}
+    clean = False
+    try:
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=futures.get):
+                yield futures[future], future.result()
+        clean = True
+    finally:
+        if clean:
+            pool.shutdown(wait=True)
+        else:  # stopped early: drop the queue and stop the workers now
+            processes = list(getattr(pool, "_processes", {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                if process.is_alive():
+                    process.terminate()
+            for process in processes:
+                process.join(5)
+
+
+def _dask(fn, tasks, client) -> Iterator[tuple[int, Any]]:
+    try:
+        from distributed import as_completed
+    except ImportError:
+        raise InputError(DASK_MISSING) from None
+    futures = client.map(fn, list(tasks), pure=False)
+    index = {future.key: i for i, future in enumerate(futures)}
+    try:
+        for future in as_completed(futures):
+            yield index[future.key], future.result()
+    finally:
+        client.cancel([f for f in futures if not f.done()])
+
+
+def dask_client(scheduler: str | None, jobs: int | None):
+    """A ``distributed.Client`` for ``scheduler`` (tcp://HOST:8786), else for a new local
+    cluster of ``jobs`` single-threaded worker processes; close it (and its cluster) after."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise InputError(DASK_MISSING) from None
+    if scheduler:
+        try:
+            return Client(scheduler, timeout="10s")
+        except OSError as exc:
+            raise InputError(f"--scheduler {scheduler}: cannot reach the Dask scheduler "
+                             f"({exc})") from None
+    import logging
+
+    cluster = LocalCluster(n_workers=jobs or default_jobs(), threads_per_worker=1,
+                           processes=True, dashboard_address=None,
+                           silence_logs=logging.ERROR)
+    client = Client(cluster)
+    client._runstrength_cluster = cluster  # closed with the client (close_client)
+    return client
+
+
+def close_client(client) -> None:
+    """Close a client made by :func:`dask_client` and the local cluster it started."""
+    cluster = getattr(client, "_runstrength_cluster", None)
+    client.close()
+    if cluster is not None:
+        cluster.close()

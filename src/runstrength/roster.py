@@ -1,0 +1,536 @@
+"""A coach's roster: read it (TOML or CSV), keep its files inside its folder, plan every
+athlete over the executor, and write one calendar per athlete, ``summary.csv`` and
+``roster.html``.
+
+Each athlete is one ``task.SeasonTask``: the same unit ``runstrength plan`` runs, so a roster
+plans each athlete exactly as the single command would. One athlete's bad input fails that
+athlete only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import json
+import re
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from runstrength.errors import InputError
+from runstrength.task import FAILED, SeasonResult, SeasonTask, Source, run_season
+from runstrength.text import one_line, toml_message
+
+SUMMARY_COLUMNS = ("athlete", "sessions", "weeks", "weeks_short", "status", "seconds",
+                   "warnings", "error")
+CSV_COLUMNS = ("id", "name", "profile", "runs", "busy")
+ENTRY_KEYS = {"id", "name", "profile", "runs", "busy", "races"}
+DEFAULT_KEYS = {"models", "start", "end", "time_limit"}
+#: output names of the roster itself: no athlete may take them
+RESERVED = {"summary", "roster"}
+ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+STATE = ".runstrength"  # OUTDIR/.runstrength/<id>.json: what --resume may keep
+ROSTER_CAP = 10000
+
+
+@dataclass
+class Entry:
+    """One athlete of the roster, as written (paths relative to the roster's folder)."""
+
+    where: str  # "roster.toml: athlete 3" / "roster.csv: line 4", for messages
+    id: str
+    name: str
+    profile: str
+    runs: str
+    busy: list[str] = field(default_factory=list)
+    races: list[Any] = field(default_factory=list)
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Roster:
+    path: Path
+    entries: list[Entry]
+    models: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    time_limit: float | None = None
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+
+def load_roster(path: str | Path) -> Roster:
+    """Read a roster file (``.toml`` or ``.csv``); any mistake in it is one InputError."""
+    from runstrength.fileio import read_input
+
+    path = Path(path)
+    data = read_input(path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"{path}: line {line}: not UTF-8 text; save the roster as UTF-8") \
+            from None
+    if path.suffix.lower() == ".csv":
+        roster = Roster(path, _csv_entries(text, path))
+    elif path.suffix.lower() == ".toml":
+        roster = _toml_roster(text, path)
+    else:
+        raise InputError(f"{path}: a roster is a .toml or a .csv file")
+    if not roster.entries:
+        raise InputError(f"{path}: no athletes (add [[athlete]] tables or CSV rows)")
+    _assign_ids(roster)
+    return roster
+
+
+def _toml_roster(text: str, path: Path) -> Roster:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: {toml_message(exc)}") from None
+    except (RecursionError, ValueError) as exc:
+        raise InputError(f"{path}: {one_line(str(exc))[:120]}") from None
+    unknown = sorted(set(raw) - {"athlete", "defaults"})
+    if unknown:
+        raise InputError(f"{path}: unknown table or key {unknown[0]!r}; a roster has "
+                         "[defaults] and [[athlete]] tables")
+    defaults = raw.get("defaults", {})
+    if not isinstance(defaults, dict):
+        raise InputError(f"{path}: defaults: must be a table ([defaults])")
+    bad = sorted(set(defaults) - DEFAULT_KEYS)
+    if bad:
+        raise InputError(f"{path}: defaults: unknown key {bad[0]!r} (known: "
+                         f"{', '.join(sorted(DEFAULT_KEYS))})")
+    roster = Roster(path, [], models=_text(defaults, "models", f"{path}: defaults"),
+                    start=_day(defaults, "start", path), end=_day(defaults, "end", path))
+    if "time_limit" in defaults:
+        limit = defaults["time_limit"]
+        if isinstance(limit, bool) or not isinstance(limit, int | float) or not (
+                0.1 <= limit <= 86400):
+            raise InputError(f"{path}: defaults: time_limit: seconds from 0.1 to 86400")
+        roster.time_limit = float(limit)
+    if roster.start and roster.end and roster.end < roster.start:
+        raise InputError(f"{path}: defaults: end {roster.end} is before start {roster.start}")
+    athletes = raw.get("athlete", [])
+    if not isinstance(athletes, list) or not all(isinstance(a, dict) for a in athletes):
+        raise InputError(f"{path}: athlete: write one [[athlete]] table per athlete")
+    if len(athletes) > ROSTER_CAP:
+        raise InputError(f"{path}: {len(athletes)} athletes; at most {ROSTER_CAP} a roster")
+    for n, table in enumerate(athletes, 1):
+        where = f"{path}: athlete {n}"
+        if isinstance(table.get("id"), str) and table["id"].strip():
+            where += f" ({one_line(table['id'])[:40]})"
+        busy = table.get("busy", [])
+        if isinstance(busy, str):
+            busy = [busy]
+        if not isinstance(busy, list) or not all(isinstance(b, str) for b in busy):
+            raise InputError(f"{where}: busy: a path or a list of paths")
+        races = table.get("races", [])
+        if not isinstance(races, list):
+            raise InputError(f"{where}: races: a list of tables, e.g. races = [{{date = "
+                             '2027-04-25, distance = "half", priority = "B"}]')
+        roster.entries.append(Entry(
+            where=where, id=_text(table, "id", where) or "", name=_text(table, "name", where)
+            or "", profile=_needed(table, "profile", where), runs=_needed(table, "runs", where),
+            busy=busy, races=races,
+            overrides={k: v for k, v in table.items() if k not in ENTRY_KEYS}))
+    return roster
+
+
+def _text(table: dict, key: str, where: str) -> str | None:
+    value = table.get(key)
+    if value is not None and not isinstance(value, str):
+        raise InputError(f"{where}: {key}: must be text (in quotes)")
+    return value
+
+
+def _needed(table: dict, key: str, where: str) -> str:
+    value = _text(table, key, where)
+    if not value or not value.strip():
+        raise InputError(f"{where}: {key}: missing; name the athlete's {key} file")
+    return value
+
+
+def _day(table: dict, key: str, path: Path) -> dt.date | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            value = dt.date.fromisoformat(value)
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise InputError(f"{path}: defaults: {key}: a date, e.g. {key} = 2027-01-04")
+    return value
+
+
+def _csv_entries(text: str, path: Path) -> list[Entry]:
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as exc:
+        raise InputError(f"{path}: not a CSV table ({exc})") from None
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        return []
+    header = [c.strip().lower() for c in rows[0]]
+    missing = [c for c in ("id", "name", "profile", "runs") if c not in header]
+    extra = [c for c in header if c not in CSV_COLUMNS]
+    if missing or extra or len(set(header)) != len(header):
+        raise InputError(f"{path}: line 1: the columns must be id,name,profile,runs[,busy] "
+                         f"(got {','.join(header)})")
+    if len(rows) - 1 > ROSTER_CAP:
+        raise InputError(f"{path}: {len(rows) - 1} athletes; at most {ROSTER_CAP} a roster")
+    entries = []
+    lines = _row_lines(text)
+    for n, row in enumerate(rows[1:], 1):
+        line = lines[n] if n < len(lines) else n + 1
+        where = f"{path}: line {line}"
+        if len(row) != len(header):
+            raise InputError(f"{where}: {len(row)} cells, the header has {len(header)}")
+        cells = dict(zip(header, (c.strip() for c in row), strict=True))
+        if cells["id"]:
+            where += f" ({one_line(cells['id'])[:40]})"
+        for key in ("profile", "runs"):
+            if not cells[key]:
+                raise InputError(f"{where}: {key}: missing; name the athlete's {key} file")
+        entries.append(Entry(where=where, id=cells["id"], name=cells["name"],
+                             profile=cells["profile"], runs=cells["runs"],
+                             busy=[cells["busy"]] if cells.get("busy") else []))
+    return entries
+
+
+def _row_lines(text: str) -> list[int]:
+    """The 1-based line on which each non-blank CSV record starts."""
+    out, line = [], 1
+    reader = csv.reader(io.StringIO(text, newline=""))
+    start = 1
+    for row in reader:
+        if any(c.strip() for c in row):
+            out.append(start)
+        line = reader.line_num + 1
+        start = line
+    return out
+
+
+def _assign_ids(roster: Roster) -> None:
+    """Each entry's id (given, else the profile's ``id``, else folder + stem), checked as a
+    file name and for duplicates (case-blind: two calendars must not share a name)."""
+    seen: dict[str, Entry] = {}
+    for entry in roster.entries:
+        if not entry.id:
+            entry.id = _default_id(roster.root, entry.profile)
+        if not ID.fullmatch(entry.id):
+            raise InputError(f"{entry.where}: id {entry.id!r}: letters, digits, '.', '_' and "
+                             "'-' only, at most 64 (it names the athlete's files)")
+        if entry.id.lower() in RESERVED:
+            raise InputError(f"{entry.where}: id {entry.id!r} is the name of a roster output; "
+                             "choose another")
+        other = seen.get(entry.id.lower())
+        if other is not None:
+            raise InputError(f"{entry.where}: id {entry.id!r} is also the id of {other.where}; "
+                             "give each athlete its own id")
+        seen[entry.id.lower()] = entry
+
+
+def _default_id(root: Path, profile: str) -> str:
+    try:
+        path = contained(root, profile, "")
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        given = raw.get("id")
+        if isinstance(given, str) and ID.fullmatch(given) and given.lower() not in RESERVED:
+            return given
+    except (InputError, OSError, ValueError, UnicodeDecodeError):
+        pass  # the athlete's own run will say what is wrong with the profile
+    rel = Path(profile)
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", rel.stem).strip("-.") or "athlete"
+    folder = re.sub(r"[^A-Za-z0-9._-]+", "-", rel.parent.name).strip("-.")
+    return f"{folder}-{stem}"[:64] if folder else stem[:64]
+
+
+def contained(root: Path, given: str, where: str) -> Path:
+    """``given`` (relative to ``root``) as a path that stays inside ``root``: no absolute
+    path, no ``..`` that climbs out, no symlink that leads out."""
+    label = f"{where}: " if where else ""
+    if "\0" in given or not given.strip():
+        raise InputError(f"{label}{given!r}: not a file name")
+    rel = Path(given)
+    if rel.is_absolute() or given.startswith(("~", "\\")) or re.match(r"[A-Za-z]:", given):
+        raise InputError(f"{label}{given}: an absolute path; name the file relative to the "
+                         f"roster's folder ({root})")
+    base = root.resolve()
+    lexical = Path(*[p for p in rel.parts if p not in ("", ".")]) if rel.parts else rel
+    depth = 0
+    for part in lexical.parts:
+        depth += -1 if part == ".." else 1
+        if depth < 0:
+            raise InputError(f"{label}{given}: climbs out of the roster's folder ({root}) "
+                             "with '..'; keep the athlete's files inside it")
+    target = (root / rel).resolve()
+    if target != base and base not in target.parents:
+        raise InputError(f"{label}{given}: a symbolic link that leads out of the roster's "
+                         f"folder ({root}) to {target}; keep the athlete's files inside it")
+    return root / rel
+
+
+@dataclass
+class Options:
+    """What the CLI (or a notebook) asks of every athlete's plan."""
+
+    csv: bool = False
+    report: bool = False
+    include_runs: bool = False
+    remind: int | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    time_limit: float | None = None
+    models: str | None = None  # a folder, relative to the working directory (CLI --models)
+    keep_plans: bool = False
+
+
+def _read(root: Path, given: str, where: str, role: str) -> Source:
+    from runstrength.fileio import read_input
+
+    path = contained(root, given, f"{where}: {role}")
+    return Source(name=str(path), data=read_input(path))
+
+
+def _models(roster: Roster, options: Options) -> tuple[Source, ...]:
+    """The files of the models folder (``--models``, else the roster's ``[defaults]``),
+    checked once here: a broken models folder fails the roster, not every athlete."""
+    from runstrength import knowledge
+
+    if options.models:
+        folder = Path(options.models)
+    elif roster.models:
+        folder = contained(roster.root, roster.models, f"{roster.path}: defaults: models")
+    else:
+        return ()
+    knowledge.load(folder)  # raises InputError naming the folder
+    out = []
+    for file in sorted(folder.rglob("*.toml")):
+        rel = file.relative_to(folder)
+        if roster.models and not options.models:
+            contained(roster.root, str(Path(roster.models) / rel), f"{roster.path}: models")
+        out.append(Source(name=str(rel), data=file.read_bytes()))
+    return tuple(out)
+
+
+def tasks_for(roster: Roster, options: Options) -> tuple[list[SeasonTask | None],
+                                                          dict[int, SeasonResult]]:
+    """One task per athlete; an athlete whose files cannot be read (outside the folder,
+    missing) gets a FAILED result instead."""
+    from pydantic import ValidationError
+
+    from runstrength.domain import Race
+
+    models = _models(roster, options)
+    tasks: list[SeasonTask | None] = []
+    failed: dict[int, SeasonResult] = {}
+    for i, entry in enumerate(roster.entries):
+        try:
+            races = []
+            for n, race in enumerate(entry.races, 1):
+                try:
+                    races.append(Race.model_validate(race))
+                except ValidationError as exc:
+                    err = exc.errors()[0]
+                    loc = ".".join(str(p) for p in err["loc"])
+                    msg = err["msg"].removeprefix("Value error, ")
+                    raise InputError(f"{entry.where}: races[{n}]: {loc}: {msg}") from None
+            tasks.append(SeasonTask(
+                id=entry.id, name=entry.name,
+                runs=_read(roster.root, entry.runs, entry.where, "runs"),
+                profile=_read(roster.root, entry.profile, entry.where, "profile"),
+                busy=tuple(_read(roster.root, b, entry.where, "busy") for b in entry.busy),
+                races=tuple(races),
+                overrides=tuple(sorted({**entry.overrides, "id": entry.id,
+                                        **({"name": entry.name} if entry.name else {})
+                                        }.items())),
+                label=entry.where, start=options.start or roster.start,
+                end=options.end or roster.end, models=models,
+                time_limit=options.time_limit or roster.time_limit, csv=options.csv,
+                report=options.report, include_runs=options.include_runs,
+                remind=options.remind, keep_plan=options.keep_plans))
+        except InputError as exc:
+            tasks.append(None)
+            failed[i] = SeasonResult(id=entry.id, name=entry.name, status=FAILED,
+                                     error=one_line(str(exc)))
+    return tasks, failed
+
+
+@dataclass
+class RosterResult:
+    """Every athlete's result in roster order (iterate it); ``to_frame()`` is the summary."""
+
+    roster: Roster
+    results: list[SeasonResult | None]
+    stopped: bool = False  # --fail-fast stopped before every athlete was planned
+
+    def __iter__(self) -> Iterator[SeasonResult]:
+        return iter([r for r in self.results if r is not None])
+
+    def __len__(self) -> int:
+        return sum(1 for r in self.results if r is not None)
+
+    @property
+    def failed(self) -> list[SeasonResult]:
+        return [r for r in self if r.failed]
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [{"athlete": r.id, "sessions": r.sessions, "weeks": r.weeks,
+                 "weeks_short": r.weeks_short, "status": r.status,
+                 "seconds": round(r.seconds, 3), "warnings": len(r.warnings),
+                 "error": r.error} for r in self]
+
+    def to_frame(self):
+        import pandas as pd
+
+        return pd.DataFrame(self.rows(), columns=list(SUMMARY_COLUMNS))
+
+    def summary_csv(self) -> bytes:
+        from runstrength.exporters.table import safe_cell
+
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(SUMMARY_COLUMNS)
+        for row in self.rows():
+            writer.writerow([safe_cell(row[c]) for c in SUMMARY_COLUMNS])
+        return out.getvalue().encode("utf-8")
+
+    def to_html(self) -> bytes:
+        from runstrength.exporters.roster_page import roster_to_html
+
+        return roster_to_html(self)
+
+    def write(self, outdir: str | Path, *, force: bool = False) -> list[Path]:
+        """Write every athlete's files (kept in memory), summary.csv and roster.html."""
+        outdir = Path(outdir)
+        check_outdir(outdir, force=force, resume=False)
+        for result in self:
+            _write_athlete(outdir, result)
+        return write_roster_files(outdir, self)
+
+
+def check_outdir(outdir: Path, *, force: bool, resume: bool) -> None:
+    """OUTDIR is a folder we may fill: new, empty, or given ``--force`` / ``--resume``."""
+    if outdir.exists() and not outdir.is_dir():
+        raise InputError(f"{outdir}: not a folder; give -o a folder for the roster's files")
+    if outdir.is_dir() and any(outdir.iterdir()) and not (force or resume):
+        raise InputError(f"{outdir}: not empty; give --force to overwrite the files in it, or "
+                         "--resume to finish an interrupted run")
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{outdir}: cannot create the folder ({exc.strerror or exc})") \
+            from None
+
+
+def athlete_files(outdir: Path, result: SeasonResult) -> dict[Path, bytes]:
+    return {outdir / f"{result.id}.{kind}": data for kind, data in result.files.items()}
+
+
+def _write_athlete(outdir: Path, result: SeasonResult, digest: str = "") -> None:
+    """The athlete's files, then its state (so --resume trusts only complete athletes)."""
+    from runstrength.fileio import write_outputs
+
+    files = athlete_files(outdir, result)
+    state = {"digest": digest, "files": sorted(p.name for p in files), **result.state()}
+    (outdir / STATE).mkdir(exist_ok=True)
+    files[outdir / STATE / f"{result.id}.json"] = json.dumps(state, indent=1).encode()
+    write_outputs(files, force=True)
+
+
+def _resumed(outdir: Path, task: SeasonTask) -> SeasonResult | None:
+    """The result an earlier run left for ``task``, if its inputs are unchanged and its files
+    are all there."""
+    path = outdir / STATE / f"{task.id}.json"
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if state.pop("digest", None) != task.digest():
+        return None
+    names = state.pop("files", [])
+    if not all((outdir / n).is_file() for n in names):
+        return None
+    try:
+        return SeasonResult(**state)
+    except TypeError:
+        return None
+
+
+def write_roster_files(outdir: Path, result: RosterResult) -> list[Path]:
+    """roster.html, then summary.csv last: a summary means the run finished."""
+    from runstrength.fileio import write_outputs
+
+    page, summary = outdir / "roster.html", outdir / "summary.csv"
+    write_outputs({page: result.to_html()}, force=True)
+    write_outputs({summary: result.summary_csv()}, force=True)
+    return [summary, page]
+
+
+def plan_roster(roster: str | Path | Roster, *, jobs: int | None = None, client: Any = None,
+                options: Options | None = None, outdir: str | Path | None = None,
+                resume: bool = False, fail_fast: bool = False,
+                on_result: Callable[[SeasonResult, int, int], None] | None = None
+                ) -> RosterResult:
+    """Plan every athlete of ``roster``; ``jobs`` processes (default: the cores) or a
+    ``distributed.Client``.
+
+    With ``outdir`` each athlete's files are written as soon as they are planned (and then
+    dropped from memory), summary.csv and roster.html at the end; ``resume`` keeps what an
+    earlier run in ``outdir`` finished. Without it the files stay in the results
+    (``RosterResult.write``). ``on_result(result, done, total)`` follows the progress."""
+    from runstrength import executor
+
+    if not isinstance(roster, Roster):
+        roster = load_roster(roster)
+    options = options or Options(keep_plans=outdir is None)
+    tasks, results_by = tasks_for(roster, options)
+    out = Path(outdir) if outdir is not None else None
+    results: list[SeasonResult | None] = [None] * len(tasks)
+    todo: list[int] = []
+    for i, task in enumerate(tasks):
+        if i in results_by:
+            results[i] = results_by[i]
+        elif resume and out is not None and (kept := _resumed(out, task)) is not None:
+            results[i] = kept
+        else:
+            todo.append(i)
+    total, done = len(tasks), 0
+    for i, result in enumerate(results):
+        if result is not None:
+            done += 1
+            if out is not None and i in results_by:
+                _write_athlete(out, result)
+            if on_result:
+                on_result(result, done, total)
+    stopped = False
+    if fail_fast and any(r is not None and r.failed for r in results):
+        stopped = True
+        todo = []
+    runner = executor.run(run_season, [tasks[i] for i in todo], jobs=jobs, client=client)
+    try:
+        for n, result in runner:
+            i = todo[n]
+            if out is not None:
+                _write_athlete(out, result, tasks[i].digest())
+                result.files = {}
+            results[i] = result
+            done += 1
+            if on_result:
+                on_result(result, done, total)
+            if fail_fast and result.failed:
+                stopped = True
+                break
+    finally:
+        runner.close()  # stops the workers when we leave early
+    planned = RosterResult(roster, results, stopped=stopped)
+    if out is not None:
+        write_roster_files(out, planned)
+    return planned

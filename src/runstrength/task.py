@@ -1,0 +1,243 @@
+"""One athlete-season as plain data: the unit that the CLI's ``plan``, a roster and (later) a
+what-if sweep all run.
+
+A :class:`SeasonTask` carries the bytes of its inputs, not their paths (a Dask worker need not
+share the coach's disk), and the options; :func:`run_season` plans it and returns a
+:class:`SeasonResult` of plain data: the files to write, the figures of the roster summary and
+the week strip of the roster page. Bad input fails the task, not its caller: the result
+carries the same one-line error the single plan prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from runstrength.errors import InputError
+from runstrength.text import one_line
+
+if TYPE_CHECKING:
+    from runstrength.domain import Athlete, BusyBlock, Plan, Race, Schedule
+    from runstrength.knowledge import Knowledge
+
+FAILED = "FAILED"
+
+
+@dataclass(frozen=True)
+class Source:
+    """An input file's bytes and the name messages give it (relative to the roster)."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class SeasonTask:
+    """Everything one season needs, picklable: inputs as bytes, options as plain values."""
+
+    id: str
+    name: str
+    runs: Source
+    profile: Source
+    busy: tuple[Source, ...] = ()
+    races: tuple[Race, ...] = ()
+    #: profile fields the roster sets (level, session_minutes, ...), validated as the profile's
+    overrides: tuple[tuple[str, Any], ...] = ()
+    #: where the overrides come from, for their error messages ("roster.toml: athlete 3 (ana)")
+    label: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = None
+    #: the files of a models folder (name relative to it, bytes); empty: the bundled models
+    models: tuple[Source, ...] = ()
+    time_limit: float | None = None
+    csv: bool = False
+    report: bool = False
+    include_runs: bool = False
+    remind: int | None = None
+    keep_plan: bool = False
+
+    def digest(self) -> str:
+        """A fingerprint of the inputs and options (``--resume`` re-plans when it changes)."""
+        h = hashlib.sha256()
+
+        def add(value: Any) -> None:
+            h.update(json.dumps(value, default=str, sort_keys=True).encode())
+
+        for src in (self.runs, self.profile, *self.busy, *self.models):
+            add(src.name)
+            h.update(hashlib.sha256(src.data).digest())
+        add([self.id, self.name, [r.model_dump(mode="json") for r in self.races],
+             [list(o) for o in self.overrides], self.start, self.end, self.time_limit,
+             self.csv, self.report, self.include_runs, self.remind])
+        from runstrength import __version__
+
+        add(__version__)
+        return h.hexdigest()
+
+
+@dataclass
+class SeasonResult:
+    """What one season gave: plain data, cheap to send back from a worker."""
+
+    id: str
+    name: str
+    status: str  # OPTIMAL, FEASIBLE or FAILED
+    error: str = ""
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    sessions: int = 0
+    weeks: int = 0
+    weeks_short: int = 0
+    #: output kind ("ics", "csv", "html") -> bytes (dropped once written)
+    files: dict[str, bytes] = field(default_factory=dict)
+    #: the kinds of output made, kept when the files are dropped
+    outputs: list[str] = field(default_factory=list)
+    #: one dict per week: index, monday (ISO), phase, placed, needed, most
+    strip: list[dict] = field(default_factory=list)
+    #: the worker's peak resident memory in MB when the season was done
+    memory_mb: float = 0.0
+    plan: Plan | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status == FAILED
+
+    def state(self) -> dict:
+        """The result without its files and plan, as JSON-ready data (for ``--resume``)."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("files", "plan")}
+
+
+def read_inputs(runs: str, athlete_source: str, k: Knowledge, *, races=(), start=None,
+                end=None, busy: tuple[tuple[str, bytes | None], ...] = (), fmt=None,
+                runs_data: bytes | None = None, athlete_data: bytes | None = None,
+                overrides: tuple[tuple[str, Any], ...] = (), label: str = ""
+                ) -> tuple[Athlete, Schedule, list[BusyBlock]]:
+    """Read a profile, a running schedule and busy calendars as ``plan`` does.
+
+    Each input is a name and, optionally, its bytes (else the named file is read). The
+    import sees ``races`` too (they bound the season), but the athlete returned lacks them:
+    ``api.plan`` adds them, so a problem with one is blamed on where it came from."""
+    from runstrength.domain import BusyBlock
+    from runstrength.fileio import read_input
+    from runstrength.importers import load_schedule
+    from runstrength.profile import parse_athlete
+
+    data = athlete_data if athlete_data is not None else read_input(athlete_source)
+    athlete = parse_athlete(data, athlete_source, default_id=Path(athlete_source).stem,
+                            overrides=dict(overrides), overrides_source=label)
+    with_races = athlete.model_copy(update={"races": sorted([*athlete.races, *races],
+                                                            key=lambda r: r.date)})
+    schedule = load_schedule(runs, with_races, k, start=start, end=end, fmt=fmt, data=runs_data)
+    if athlete.timezone is None:  # taken from the calendar (and said so in a warning)
+        athlete = athlete.model_copy(update={"timezone": schedule.timezone})
+    blocks: list[BusyBlock] = []
+    for name, raw in busy:
+        other = load_schedule(name, athlete, k, start=start, end=end, data=raw)
+        # Everything in a busy calendar is busy, runs included (a partner's club run, say).
+        blocks.extend(other.busy)
+        blocks.extend(BusyBlock(start=r.start, end=r.end, title=r.title, source=r.source)
+                      for r in [*other.runs, *other.own])
+    return athlete, schedule, blocks
+
+
+def no_plan_error(status: str, time_limit: float | None) -> str:
+    """The message for a solve that found no plan (the CLI exits 1 with it)."""
+    seconds = f"{time_limit:g} s" if time_limit else "the default time limit"
+    return (f"the solver found no plan within {seconds} (status {status}); nothing written; "
+            "try a longer --time-limit, e.g. --time-limit 120")
+
+
+_MODELS: dict[str, Path] = {}  # models digest -> the folder this process wrote them to
+
+
+def _models_dir(models: tuple[Source, ...]) -> Path | None:
+    """A folder holding ``models`` (written once per process), None for the bundled ones."""
+    if not models:
+        return None
+    key = hashlib.sha256(b"".join(s.name.encode() + b"\0" + s.data for s in models)).hexdigest()
+    if key not in _MODELS:
+        root = Path(tempfile.mkdtemp(prefix="runstrength-models-"))
+        for src in models:
+            (root / src.name).parent.mkdir(parents=True, exist_ok=True)
+            (root / src.name).write_bytes(src.data)
+        _MODELS[key] = root
+    return _MODELS[key]
+
+
+def _strip(plan: Plan) -> list[dict]:
+    placed: dict[int, int] = {}
+    for s in plan.sessions:
+        if not s.add_on:
+            placed[s.week] = placed.get(s.week, 0) + 1
+    return [{"index": w.index, "monday": w.monday.isoformat(), "phase": str(w.phase),
+             "placed": placed.get(w.index, 0) + w.own_sessions, "needed": w.min_sessions,
+             "most": w.max_sessions} for w in plan.weeks]
+
+
+def _peak_mb() -> float:
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return 0.0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_season(task: SeasonTask) -> SeasonResult:
+    """Plan one season; any bad input becomes a FAILED result with its one-line message.
+
+    Ctrl-C (KeyboardInterrupt) is not caught: it stops the caller's whole run."""
+    from runstrength import knowledge
+    from runstrength.api import plan as plan_season
+
+    t0 = time.perf_counter()
+    try:
+        models = _models_dir(task.models)
+        k = knowledge.load(models)
+        athlete, schedule, busy = read_inputs(
+            task.runs.name, task.profile.name, k, races=task.races, start=task.start,
+            end=task.end, busy=tuple((b.name, b.data) for b in task.busy),
+            runs_data=task.runs.data, athlete_data=task.profile.data,
+            overrides=task.overrides, label=task.label)
+        result = plan_season(schedule, athlete, start=task.start, end=task.end, busy=busy,
+                             races=task.races, models=models, time_limit=task.time_limit)
+        status = result.status.value
+        if status not in ("OPTIMAL", "FEASIBLE"):
+            raise InputError(no_plan_error(status, task.time_limit))
+        from runstrength.exporters.ics import plan_to_ics
+
+        files = {"ics": plan_to_ics(result, include_runs=task.include_runs,
+                                    remind_minutes=task.remind)}
+        if task.csv:
+            files["csv"] = result.to_csv()
+        if task.report:
+            files["html"] = result.to_html()
+        warnings = [one_line(w) for w in result.warnings]
+        if status == "FEASIBLE":
+            warnings.append(f"not proven the best plan (gap {result.gap:.1%}); a longer "
+                            "--time-limit may find a better one")
+        return SeasonResult(
+            id=task.id, name=task.name or result.athlete.name, status=status,
+            warnings=warnings, seconds=time.perf_counter() - t0,
+            sessions=sum(1 for s in result.sessions if not s.add_on),
+            weeks=len(result.weeks), weeks_short=len(result.shortfalls), files=files,
+            outputs=sorted(files),
+            strip=_strip(result), memory_mb=_peak_mb(),
+            plan=result if task.keep_plan else None)
+    except InputError as exc:
+        error = one_line(str(exc))
+    except RecursionError:
+        error = "internal error: RecursionError (set RUNSTRENGTH_DEBUG=1 for details)"
+    except Exception as exc:  # a bug, not bad input: this athlete fails, the others go on
+        import os
+
+        if os.environ.get("RUNSTRENGTH_DEBUG"):
+            raise
+        error = f"internal error: {type(exc).__name__}: {one_line(str(exc))}"
+    return SeasonResult(id=task.id, name=task.name, status=FAILED, error=error,
+                        seconds=time.perf_counter() - t0, memory_mb=_peak_mb())
