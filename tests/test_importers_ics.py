@@ -212,7 +212,7 @@ def test_load_schedule_dispatch(k, tmp_path):
             load_schedule(path, who, k)
 
 
-@pytest.mark.parametrize("folder", sorted(p.name for p in SCENARIOS.glob("*") if p.is_dir()))
+@pytest.mark.parametrize("folder", sorted(p.parent.name for p in SCENARIOS.glob("*/athlete.toml")))
 def test_scenarios_import_cleanly(k, folder):
     """Every scenario's running schedule imports with runs and without warnings."""
     from runstrength.profile import load_athlete

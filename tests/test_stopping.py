@@ -34,6 +34,7 @@ def slow_models(tmp_path_factory) -> Path:
     text = rules.read_text(encoding="utf-8")
     text = re.sub(r"^linearization_level = \d+", "linearization_level = 0", text, flags=re.M)
     text = re.sub(r"^(max_presolve_iterations|cp_model_probing_level|symmetry_level|"
+                  r"add_lp_constraints_lazily|"
                   r"cp_model_presolve) = .*\n", "", text, flags=re.M)
     text = text.replace("[solver]\n", "[solver]\ncp_model_presolve = false\nsymmetry_level = 0\n"
                                       "cp_model_probing_level = 0\n")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["Athlete", "InputError", "Plan", "PlannedSession", "Shortfall", "__version__", "plan"]
+__all__ = ["Athlete", "InputError", "Plan", "PlannedSession", "Shortfall", "__version__", "plan",
+           "plan_roster"]
 
 # The writers register with the domain layer (Plan.to_ics() and friends) as the package loads;
 # their heavy modules (icalendar, pandas) load on first use.
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from runstrength.api import plan
     from runstrength.domain import Athlete, Plan, PlannedSession, Shortfall
     from runstrength.errors import InputError
+    from runstrength.roster import plan_roster
 
 
 def __getattr__(name: str) -> Any:
@@ -23,6 +25,10 @@ def __getattr__(name: str) -> Any:
         from runstrength.api import plan
 
         return plan
+    if name == "plan_roster":
+        from runstrength.roster import plan_roster
+
+        return plan_roster
     if name == "InputError":
         from runstrength.errors import InputError
 

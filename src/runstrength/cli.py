@@ -400,7 +400,8 @@ def _roster(roster_path, outdir: Path, options, jobs, executor, scheduler, force
     try:
         with progress:
             result = plan_roster(roster, jobs=jobs, client=client, options=options,
-                                 outdir=outdir, resume=resume, fail_fast=fail_fast,
+                                 outdir=outdir, resume=resume, force=force,
+                                 fail_fast=fail_fast,
                                  on_result=progress.update)
     except KeyboardInterrupt:
         click.echo(f"runstrength: roster: stopped with {progress.done} of {len(roster.entries)} "

@@ -476,7 +476,7 @@ def write_roster_files(outdir: Path, result: RosterResult) -> list[Path]:
 
 def plan_roster(roster: str | Path | Roster, *, jobs: int | None = None, client: Any = None,
                 options: Options | None = None, outdir: str | Path | None = None,
-                resume: bool = False, fail_fast: bool = False,
+                resume: bool = False, force: bool = False, fail_fast: bool = False,
                 on_result: Callable[[SeasonResult, int, int], None] | None = None
                 ) -> RosterResult:
     """Plan every athlete of ``roster``; ``jobs`` processes (default: the cores) or a
@@ -484,7 +484,8 @@ def plan_roster(roster: str | Path | Roster, *, jobs: int | None = None, client:
 
     With ``outdir`` each athlete's files are written as soon as they are planned (and then
     dropped from memory), summary.csv and roster.html at the end; ``resume`` keeps what an
-    earlier run in ``outdir`` finished. Without it the files stay in the results
+    earlier run in ``outdir`` finished; a folder that is not empty needs ``force`` (or
+    ``resume``). Without it the files stay in the results
     (``RosterResult.write``). ``on_result(result, done, total)`` follows the progress."""
     from runstrength import executor
 
@@ -493,6 +494,8 @@ def plan_roster(roster: str | Path | Roster, *, jobs: int | None = None, client:
     options = options or Options(keep_plans=outdir is None)
     tasks, results_by = tasks_for(roster, options)
     out = Path(outdir) if outdir is not None else None
+    if out is not None:
+        check_outdir(out, force=force, resume=resume)
     results: list[SeasonResult | None] = [None] * len(tasks)
     todo: list[int] = []
     for i, task in enumerate(tasks):

@@ -1,0 +1,91 @@
+"""The executor: in-process, a local process pool and a Dask LocalCluster give the same
+results; a failure stays with its task."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SCENARIOS
+
+from runstrength import executor
+from runstrength.roster import Options, load_roster, plan_roster, tasks_for
+from runstrength.task import SeasonTask, Source, run_season
+
+LENA = SCENARIOS / "roster" / "lena"
+
+
+def _task(**changes) -> SeasonTask:
+    fields = dict(id="lena", name="Lena",
+                  runs=Source("lena/runs.csv", (LENA / "runs.csv").read_bytes()),
+                  profile=Source("lena/athlete.toml", (LENA / "athlete.toml").read_bytes()),
+                  overrides=(("id", "lena"),))
+    fields.update(changes)
+    return SeasonTask(**fields)
+
+
+def test_run_season_returns_plain_data() -> None:
+    result = run_season(_task())
+    assert result.status == "OPTIMAL" and result.sessions == 16 and result.weeks == 10
+    assert result.files["ics"].startswith(b"BEGIN:VCALENDAR")
+    assert [w["index"] for w in result.strip] == list(range(1, 11))
+    assert result.plan is None  # not kept unless asked
+
+
+def test_bad_input_is_a_failed_result_with_the_file_and_line() -> None:
+    broken = Source("lena/runs.csv", b"date,title\n2027-13-01,Easy\n")
+    result = run_season(_task(runs=broken))
+    assert result.failed
+    assert result.error.startswith("lena/runs.csv: line 2:")
+
+
+def test_the_pool_gives_each_result_once_and_the_same_as_in_process() -> None:
+    tasks = [_task(), _task(id="b", overrides=(("id", "b"),)),
+             _task(runs=Source("x.csv", b"nonsense"))]
+    alone = dict(executor.run(run_season, tasks, jobs=1))
+    pooled = dict(executor.run(run_season, tasks, jobs=2))
+    assert sorted(pooled) == [0, 1, 2]
+    for i in range(3):
+        assert pooled[i].status == alone[i].status
+        assert pooled[i].files == alone[i].files
+    assert pooled[2].failed and pooled[0].files["ics"] != pooled[1].files["ics"]
+
+
+def test_stopping_early_stops_the_pool() -> None:
+    runner = executor.run(run_season, [_task()] * 4, jobs=2)
+    next(runner)
+    runner.close()  # must not hang or leave workers behind
+
+
+def _dask():
+    try:
+        import distributed
+    except ImportError:
+        if os.environ.get("RUNSTRENGTH_REQUIRE_DASK") == "1":
+            pytest.fail("dask.distributed not installed, but RUNSTRENGTH_REQUIRE_DASK=1")
+        pytest.skip('dask.distributed not installed (pip install "runstrength[dask]")')
+    return distributed
+
+
+def test_a_local_dask_cluster_gives_the_same_files(tmp_path: Path) -> None:
+    distributed = _dask()
+    for who in ("lena", "priya"):
+        shutil.copytree(SCENARIOS / "roster" / who, tmp_path / who)
+    path = tmp_path / "roster.toml"
+    path.write_text("".join(f'[[athlete]]\nid = "{w}"\nprofile = "{w}/athlete.toml"\n'
+                            f'runs = "{w}/runs.csv"\n' for w in ("lena", "priya")))
+    roster = load_roster(path)
+    local = {r.id: r for r in plan_roster(roster, jobs=1)}
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        remote = {r.id: r for r in plan_roster(roster, client=client)}
+        # tasks carry the files' bytes, not paths: nothing on a worker reads the roster folder
+        tasks, _ = tasks_for(roster, Options())
+        assert all(isinstance(t.runs.data, bytes) for t in tasks)
+    assert sorted(remote) == ["lena", "priya"]
+    for who in remote:
+        assert remote[who].status == "OPTIMAL"
+        assert remote[who].files == local[who].files
