@@ -359,10 +359,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         old = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
-        begin, end = "<!-- stages:begin -->", "<!-- stages:end -->"
-        if begin in old and end in old:  # benchmarks/stages.py's table stays
-            kept = old[old.index(begin):old.index(end) + len(end)]
-            text = text.rstrip("\n") + "\n\n" + kept + "\n"
+        for name in ("stages", "roster"):  # the sections of stages.py and roster_bench.py stay
+            begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+            if begin in old and end in old:
+                kept = old[old.index(begin):old.index(end) + len(end)]
+                text = text.rstrip("\n") + "\n\n" + kept + "\n"
         args.output.write_text(text, encoding="utf-8")
     else:
         print(text)

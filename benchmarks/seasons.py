@@ -159,13 +159,15 @@ time = "18:30"
 {races}{blackouts}"""
 
 
-def season(weeks: int) -> SeasonData:
-    """The ``weeks``-week season ending with the A marathon on Sunday 2027-04-25."""
+def season(weeks: int, race_day: dt.date = A_RACE_DAY) -> SeasonData:
+    """The ``weeks``-week season ending with the A marathon on Sunday ``race_day``."""
     if weeks < 1:
         raise ValueError("a season has at least one week")
-    last_sunday = A_RACE_DAY
+    if race_day.weekday() != 6:
+        raise ValueError("the A race is on a Sunday")
+    last_sunday = race_day
     first_monday = last_sunday - dt.timedelta(days=7 * weeks - 1)
-    b_race = (A_RACE_DAY - dt.timedelta(weeks=B_RACE_WEEKS_BEFORE)) if weeks >= 16 else None
+    b_race = (race_day - dt.timedelta(weeks=B_RACE_WEEKS_BEFORE)) if weeks >= 16 else None
     items: list[Workout] = []
     for i in range(weeks):
         monday = first_monday + dt.timedelta(weeks=i)
@@ -175,7 +177,7 @@ def season(weeks: int) -> SeasonData:
     if b_race is not None:
         races += (f'\n[[races]]\ndate = "{b_race}"\ndistance = "half"\npriority = "B"\n'
                   'name = "Spring Half"\n')
-    races += (f'\n[[races]]\ndate = "{A_RACE_DAY}"\ndistance = "marathon"\npriority = "A"\n'
+    races += (f'\n[[races]]\ndate = "{race_day}"\ndistance = "marathon"\npriority = "A"\n'
               'name = "Riverside City Marathon"\n')
     blackouts = ""
     if weeks >= 16:
