@@ -366,3 +366,43 @@ def test_cli_refuses_to_write_into_the_rosters_folder(tmp_path: Path) -> None:
     path = _roster(tmp_path, TWO)
     result = CliRunner().invoke(main, ["roster", str(path), "-o", str(tmp_path), "--force"])
     assert result.exit_code == 1 and "the roster's own folder" in result.output
+
+
+def test_resume_needs_an_earlier_run_in_the_folder(tmp_path: Path) -> None:
+    path = _roster(tmp_path, TWO)
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "lena.ics").write_text("my own calendar")
+    with pytest.raises(InputError, match="holds no earlier roster run to resume"):
+        plan_roster(path, jobs=1, outdir=out, resume=True)
+    assert (out / "lena.ics").read_text() == "my own calendar"
+
+
+def test_outputs_no_longer_asked_for_are_removed(tmp_path: Path) -> None:
+    path = _roster(tmp_path, TWO)
+    out = tmp_path / "out"
+    plan_roster(path, jobs=1, outdir=out, options=Options(csv=True, report=True))
+    assert (out / "lena.csv").exists() and (out / "lena.html").exists()
+    (out / "notes.csv").write_text("mine")
+    plan_roster(path, jobs=1, outdir=out, force=True)
+    assert not (out / "lena.csv").exists() and not (out / "lena.html").exists()
+    assert (out / "lena.ics").exists() and (out / "notes.csv").read_text() == "mine"
+    # an athlete that now fails leaves no calendar of an earlier plan behind
+    (tmp_path / "lena" / "runs.csv").write_text("date,title\n2027-02-30,Easy\n")
+    plan_roster(path, jobs=1, outdir=out, force=True)
+    assert not (out / "lena.ics").exists() and (out / "priya.ics").exists()
+
+
+def test_mistakes_in_roster_overrides_name_the_roster(tmp_path: Path) -> None:
+    path = _roster(tmp_path, TWO.replace('runs = "priya/runs.csv"',
+                                         'runs = "priya/runs.csv"\n'
+                                         'equipment = ["bands", "dumbels"]\n'
+                                         'races = [{ date = 2031-04-13, distance = "10k" }]'))
+    priya = {r.id: r for r in plan_roster(path, jobs=1)}["priya"]
+    assert priya.error.startswith(f"{path}: athlete 2 (priya): field equipment.1: unknown "
+                                  "equipment 'dumbels'; did you mean 'dumbbells'?")
+    path.write_text(TWO.replace('runs = "priya/runs.csv"', 'runs = "priya/runs.csv"\n'
+                                'races = [{ date = 2031-04-13, distance = "10k" }]'))
+    priya = {r.id: r for r in plan_roster(path, jobs=1)}["priya"]
+    assert priya.error.startswith(f"{path}: athlete 2 (priya): races: 2031-04-13: race ")
+    assert "--race" not in priya.error

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import difflib
 import os
@@ -93,10 +94,17 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+#: where ``plan(races=...)`` came from when not the --race option (a roster entry)
+_RACES_FROM: contextvars.ContextVar[str] = contextvars.ContextVar("races_from", default="")
+
+
 def _race_source(race: Race, listed: list[Race], source: str) -> str:
-    """Where ``race`` was given: its field in the profile (``listed``), else ``--race``."""
+    """Where ``race`` was given: its field in the profile (``listed``), else ``--race`` (or
+    the roster entry that added it)."""
+    extra = (f"{_RACES_FROM.get()}: races: {race.date}" if _RACES_FROM.get()
+             else f"--race {race.date}:{race.distance}:{race.priority}")
     return next((f"{source}: field races.{i}.date" for i, r in enumerate(listed) if r is race),
-                f"--race {race.date}:{race.distance}:{race.priority}")
+                extra)
 
 
 def _check_races(athlete: Athlete, start: dt.date, source: str,
@@ -181,6 +189,7 @@ def plan(
     models: str | Path | None = None,
     time_limit: float | None = None,
     diagnose: bool = False,
+    races_from: str = "",
 ) -> Plan:
     """Plan strength sessions around ``runs`` for ``athlete``.
 
@@ -188,8 +197,19 @@ def plan(
     ``athlete`` a profile file or an ``Athlete``. ``races`` adds races to the profile's,
     ``busy`` adds busy time, ``previous`` is an earlier plan to stay close to.
     ``diagnose`` also explains each short week as a conflict between named rules
-    (``Plan.conflicts``), as ``--strict`` and ``runstrength explain`` do.
+    (``Plan.conflicts``), as ``--strict`` and ``runstrength explain`` do. ``races_from``
+    names where ``races`` came from in messages (default: the ``--race`` option).
     """
+    token = _RACES_FROM.set(races_from)
+    try:
+        return _plan(runs, athlete, start=start, end=end, races=races, busy=busy,
+                     previous=previous, models=models, time_limit=time_limit, diagnose=diagnose)
+    finally:
+        _RACES_FROM.reset(token)
+
+
+def _plan(runs, athlete, *, start, end, races, busy, previous, models, time_limit,
+          diagnose) -> Plan:
     from runstrength.importers.races import calendar_races, races_note
     from runstrength.own_sessions import count_own, counted, own_warnings
     from runstrength.planner import plan_season

@@ -390,6 +390,8 @@ def _roster(roster_path, outdir: Path, options, jobs, executor, scheduler, force
 
     _check_args("roster", options.start, options.end, None)
     roster = load_roster(roster_path)
+    if scheduler or executor == "dask":
+        executors.require_dask()  # before the folder is made
     check_outdir(outdir, force=force, resume=resume)
     if roster.path.resolve().parent == outdir.resolve():
         raise InputError(f"{outdir}: the roster's own folder; write the plans elsewhere")
@@ -414,12 +416,18 @@ def _roster(roster_path, outdir: Path, options, jobs, executor, scheduler, force
     failed = result.failed
     planned = len(result) - len(failed)
     line = (f"runstrength: roster: {planned} athlete{'s' * (planned != 1)} planned"
-            + (f", {len(failed)} failed ({', '.join(r.id for r in failed)})" if failed else "")
-            + (f", {len(roster.entries) - len(result)} not planned (--fail-fast)"
-               if result.stopped else "")
+            + (f", {len(failed)} failed ({_some([r.id for r in failed])})" if failed else "")
+            + (f", {len(result.not_planned)} not planned (--fail-fast: "
+               f"{_some(result.not_planned)})" if result.stopped else "")
             + f"; wrote {outdir}{os.sep}summary.csv and roster.html")
     click.echo(line, err=bool(failed))
     return EXIT_INPUT if failed else 0
+
+
+def _some(names: list[str], most: int = 10) -> str:
+    """``a, b, c`` or ``a, b, ... and 12 more``."""
+    shown = ", ".join(names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
 def _check_not_an_input(targets: list[Path], inputs: list[str], models_dir=None) -> None:

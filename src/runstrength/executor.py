@@ -103,6 +103,14 @@ def _dask(fn, tasks, client) -> Iterator[tuple[int, Any]]:
         client.cancel([f for f in futures if not f.done()])
 
 
+def require_dask() -> None:
+    """InputError saying how to install dask.distributed when it is missing."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise InputError(DASK_MISSING) from None
+
+
 def dask_client(scheduler: str | None, jobs: int | None):
     """A ``distributed.Client`` for ``scheduler`` (tcp://HOST:8786), else for a new local
     cluster of ``jobs`` single-threaded worker processes; close it (and its cluster) after."""

@@ -378,6 +378,12 @@ class RosterResult:
         return sum(1 for r in self.results if r is not None)
 
     @property
+    def not_planned(self) -> list[str]:
+        """The ids a --fail-fast stop left out."""
+        return [e.id for e, r in zip(self.roster.entries, self.results, strict=True)
+                if r is None]
+
+    @property
     def failed(self) -> list[SeasonResult]:
         return [r for r in self if r.failed]
 
@@ -420,9 +426,13 @@ def check_outdir(outdir: Path, *, force: bool, resume: bool) -> None:
     """OUTDIR is a folder we may fill: new, empty, or given ``--force`` / ``--resume``."""
     if outdir.exists() and not outdir.is_dir():
         raise InputError(f"{outdir}: not a folder; give -o a folder for the roster's files")
-    if outdir.is_dir() and any(outdir.iterdir()) and not (force or resume):
-        raise InputError(f"{outdir}: not empty; give --force to overwrite the files in it, or "
-                         "--resume to finish an interrupted run")
+    if outdir.is_dir() and any(outdir.iterdir()) and not force:
+        if not resume:
+            raise InputError(f"{outdir}: not empty; give --force to overwrite the files in it, "
+                             "or --resume to finish an interrupted run")
+        if not (outdir / STATE).is_dir():
+            raise InputError(f"{outdir}: holds no earlier roster run to resume (no {STATE} "
+                             "folder); give --force to overwrite the files in it")
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -440,9 +450,18 @@ def _write_athlete(outdir: Path, result: SeasonResult, digest: str = "") -> None
 
     files = athlete_files(outdir, result)
     state = {"digest": digest, "files": sorted(p.name for p in files), **result.state()}
+    state_path = outdir / STATE / f"{result.id}.json"
+    try:  # what an earlier run wrote for this athlete: files it no longer makes must go
+        earlier = json.loads(state_path.read_text(encoding="utf-8")).get("files", [])
+    except (OSError, ValueError, AttributeError):
+        earlier = []
     (outdir / STATE).mkdir(exist_ok=True)
-    files[outdir / STATE / f"{result.id}.json"] = json.dumps(state, indent=1).encode()
+    files[state_path] = json.dumps(state, indent=1).encode()
     write_outputs(files, force=True)
+    for name in earlier:
+        stale = outdir / name
+        if stale not in files and Path(name).stem == result.id and stale.is_file():
+            stale.unlink()
 
 
 def _resumed(outdir: Path, task: SeasonTask) -> SeasonResult | None:
@@ -502,6 +521,7 @@ def plan_roster(roster: str | Path | Roster, *, jobs: int | None = None, client:
         if i in results_by:
             results[i] = results_by[i]
         elif resume and out is not None and (kept := _resumed(out, task)) is not None:
+            kept.resumed = True
             results[i] = kept
         else:
             todo.append(i)

@@ -316,6 +316,11 @@ class RosterProgress:
         else:
             line = (f"runstrength: roster: {result.id}: {result.sessions} sessions over "
                     f"{result.weeks} weeks, {result.weeks_short} short ({result.status})")
+            if result.warnings:
+                line += (f", {len(result.warnings)} warning{'s' * (len(result.warnings) != 1)} "
+                         "(see roster.html)")
+        if result.resumed:
+            line += ": kept from the earlier run"
         if self._bar is not None:
             if result.failed:
                 self._bar.console.print(line, markup=False)
@@ -323,6 +328,6 @@ class RosterProgress:
         elif not self.quiet or result.failed:
             import sys
 
-            sys.stderr.write(f"[{done}/{total}] {line.removeprefix('runstrength: ')}\n"
-                             if not result.failed else f"{line}\n")
+            sys.stderr.write(f"runstrength: [{done}/{total}] "
+                             f"{line.removeprefix('runstrength: ')}\n")
             sys.stderr.flush()

@@ -103,6 +103,8 @@ class SeasonResult:
     #: the worker's peak resident memory in MB when the season was done
     memory_mb: float = 0.0
     plan: Plan | None = None
+    #: kept from an earlier run (--resume), not planned again
+    resumed: bool = False
 
     @property
     def failed(self) -> bool:
@@ -110,7 +112,8 @@ class SeasonResult:
 
     def state(self) -> dict:
         """The result without its files and plan, as JSON-ready data (for ``--resume``)."""
-        return {k: v for k, v in self.__dict__.items() if k not in ("files", "plan")}
+        return {k: v for k, v in self.__dict__.items()
+                if k not in ("files", "plan", "resumed")}
 
 
 def read_inputs(runs: str, athlete_source: str, k: Knowledge, *, races=(), start=None,
@@ -188,6 +191,19 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _blame(message: str, task: SeasonTask) -> str:
+    """A message about a profile field the roster set names the roster entry, not the profile
+    (which holds no such mistake)."""
+    head = f"{task.profile.name}: "
+    if not task.label or not message.startswith(head):
+        return message
+    rest = message[len(head):]
+    key = rest.removeprefix("field ").split(" ", 1)[0].split(".", 1)[0].rstrip(":")
+    if key in {k for k, _ in task.overrides} - {"id", "name"}:
+        return f"{task.label}: {rest}"
+    return message
+
+
 def run_season(task: SeasonTask) -> SeasonResult:
     """Plan one season; any bad input becomes a FAILED result with its one-line message.
 
@@ -205,7 +221,8 @@ def run_season(task: SeasonTask) -> SeasonResult:
             runs_data=task.runs.data, athlete_data=task.profile.data,
             overrides=task.overrides, label=task.label)
         result = plan_season(schedule, athlete, start=task.start, end=task.end, busy=busy,
-                             races=task.races, models=models, time_limit=task.time_limit)
+                             races=task.races, models=models, time_limit=task.time_limit,
+                             races_from=task.label)
         status = result.status.value
         if status not in ("OPTIMAL", "FEASIBLE"):
             raise InputError(no_plan_error(status, task.time_limit))
@@ -217,7 +234,7 @@ def run_season(task: SeasonTask) -> SeasonResult:
             files["csv"] = result.to_csv()
         if task.report:
             files["html"] = result.to_html()
-        warnings = [one_line(w) for w in result.warnings]
+        warnings = [_blame(one_line(w), task) for w in result.warnings]
         if status == "FEASIBLE":
             warnings.append(f"not proven the best plan (gap {result.gap:.1%}); a longer "
                             "--time-limit may find a better one")
@@ -230,7 +247,7 @@ def run_season(task: SeasonTask) -> SeasonResult:
             strip=_strip(result), memory_mb=_peak_mb(),
             plan=result if task.keep_plan else None)
     except InputError as exc:
-        error = one_line(str(exc))
+        error = _blame(one_line(str(exc)), task)
     except RecursionError:
         error = "internal error: RecursionError (set RUNSTRENGTH_DEBUG=1 for details)"
     except Exception as exc:  # a bug, not bad input: this athlete fails, the others go on
