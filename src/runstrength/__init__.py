@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 __all__ = ["Athlete", "InputError", "Plan", "PlannedSession", "Shortfall", "__version__", "plan",
-           "plan_roster"]
+           "compare", "plan_roster"]
 
 # The writers register with the domain layer (Plan.to_ics() and friends) as the package loads;
 # their heavy modules (icalendar, pandas) load on first use.
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from runstrength.domain import Athlete, Plan, PlannedSession, Shortfall
     from runstrength.errors import InputError
     from runstrength.roster import plan_roster
+    from runstrength.whatif import compare
 
 
 def __getattr__(name: str) -> Any:
@@ -25,6 +26,10 @@ def __getattr__(name: str) -> Any:
         from runstrength.api import plan
 
         return plan
+    if name == "compare":
+        from runstrength.whatif import compare
+
+        return compare
     if name == "plan_roster":
         from runstrength.roster import plan_roster
 

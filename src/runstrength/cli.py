@@ -424,6 +424,69 @@ def _roster(roster_path, outdir: Path, options, jobs, executor, scheduler, force
     return EXIT_INPUT if failed else 0
 
 
+@main.command("compare")
+@click.argument("runs", metavar="RUNS", type=click.Path())
+@click.option("--athlete", "-a", "athlete_path", required=True, type=click.Path(),
+              help="Athlete profile (TOML).")
+@click.option("--scenario", "scenario_texts", multiple=True, metavar="'NAME: CHANGES'",
+              help="A scenario, e.g. \"late: move 'City Marathon' 2027-05-16\" (repeatable; "
+                   "changes: move, add, drop, priority, a, follow).")
+@click.option("--sweep", "sweeps", nargs=2, multiple=True, metavar="RACE FIRST..LAST",
+              help="One scenario per week with RACE moved into FIRST..LAST.")
+@click.option("--follow", is_flag=True, help="In a --sweep, the runs of the build follow the race.")
+@click.option("--whatif", "whatif_path", type=click.Path(),
+              help="Scenarios in TOML (default: whatif.toml beside the profile, if there).")
+@click.option("--output", "-o", "outdir", required=True, type=click.Path(),
+              help="Folder for one .ics per scenario, compare.csv and compare.html.")
+@click.option("--from", "start", callback=_date, help="First day of the season (YYYY-MM-DD).")
+@click.option("--to", "end", callback=_date, help="Last day of the season (YYYY-MM-DD).")
+@click.option("--models", "models_dir", type=click.Path(),
+              help="Directory of coaching models to use instead of the bundled ones.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1, max=86400), callback=_finite,
+              help="Seconds for each scenario's solve (default 20).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1, max=512),
+              help="Scenarios planned at once (default: the machine's cores).")
+@click.option("--force", is_flag=True, help="Write into a folder that is not empty.")
+@click.option("--strict", is_flag=True, help="Refuse A races too close together (exit 1).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
+def compare_command(runs, athlete_path, scenario_texts, sweeps, follow, whatif_path, outdir,
+                    start, end, models_dir, time_limit, jobs, force, strict, quiet) -> None:
+    """Plan RUNS for one athlete under several race calendars and compare them side by side."""
+    _guarded(lambda: _compare(runs, athlete_path, scenario_texts, sweeps, follow, whatif_path,
+                              Path(outdir), start, end, models_dir, time_limit, jobs, force,
+                              strict, quiet))
+
+
+def _compare(runs, athlete_path, scenario_texts, sweeps, follow, whatif_path, outdir, start,
+             end, models_dir, time_limit, jobs, force, strict, quiet) -> int:
+    from runstrength.fileio import write_outputs
+    from runstrength.roster import check_outdir
+    from runstrength.whatif import compare, load_whatif, parse_scenario
+
+    _check_args(runs, start, end, None)
+    scenarios = []
+    beside = Path(athlete_path).parent / "whatif.toml"
+    if whatif_path or (beside.is_file() and not scenario_texts and not sweeps):
+        scenarios += load_whatif(whatif_path or beside)
+    scenarios += [parse_scenario(t) for t in scenario_texts]
+    if not scenarios and not sweeps:
+        raise InputError("nothing to compare: give --scenario, --sweep or --whatif (or put a "
+                         "whatif.toml beside the profile)")
+    check_outdir(outdir, force=force, resume=False)
+    result = compare(runs, athlete_path, scenarios, sweeps=sweeps, follow_sweep=follow,
+                     jobs=jobs, models=models_dir, start=start, end=end, time_limit=time_limit,
+                     strict=strict)
+    files = {outdir / f"{s.name}.ics": r.files["ics"]
+             for s, r in zip(result.scenarios, result.results, strict=True) if not r.failed}
+    files[outdir / "compare.csv"] = result.to_csv()
+    files[outdir / "compare.html"] = result.to_html()
+    write_outputs(files, force=True)
+    from runstrength.summary import print_comparison
+
+    print_comparison(result, outdir, quiet=quiet)
+    return EXIT_INPUT if any(r.failed for r in result.results) else 0
+
+
 def _some(names: list[str], most: int = 10) -> str:
     """``a, b, c`` or ``a, b, ... and 12 more``."""
     shown = ", ".join(names[:most])

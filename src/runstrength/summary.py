@@ -331,3 +331,38 @@ class RosterProgress:
             sys.stderr.write(f"runstrength: [{done}/{total}] "
                              f"{line.removeprefix('runstrength: ')}\n")
             sys.stderr.flush()
+
+
+def print_comparison(comparison, outdir, *, quiet: bool = False) -> None:
+    """The what-if table: one column per scenario, one row per measure, then each
+    scenario's difference to base in words; warnings on stderr."""
+    import sys
+
+    from runstrength.compare_measures import ROWS, table_cells
+    from runstrength.whatif import terminal_lines
+
+    for scenario, result in zip(comparison.scenarios, comparison.results, strict=True):
+        for warning in result.warnings:
+            sys.stderr.write(f"runstrength: warning: {scenario.name}: {one_line(warning)}\n")
+        if result.failed:
+            sys.stderr.write(f"runstrength: {scenario.name}: FAILED: {one_line(result.error)}\n")
+    if quiet:
+        return
+    from rich.table import Table
+
+    rows = comparison.measures()
+    table = Table(title="What if", title_justify="left", show_lines=False)
+    table.add_column("")
+    for scenario in comparison.scenarios:
+        table.add_column(scenario.name, overflow="fold")
+    columns = [table_cells(row) for row in rows]
+    for i, (label, _key) in enumerate(ROWS):
+        if label == "what the plan gave up":
+            continue  # long: in compare.csv and the page
+        table.add_row(label, *(col[i] for col in columns))
+    console = _console()
+    console.print(table)
+    for line in terminal_lines(comparison):
+        console.print(line, markup=False)
+    console.print(f"wrote {len(comparison.scenarios)} calendars, compare.csv and compare.html "
+                  f"to {outdir}", markup=False)

@@ -61,6 +61,9 @@ class SeasonTask:
     include_runs: bool = False
     remind: int | None = None
     keep_plan: bool = False
+    #: inputs already read (athlete, schedule, busy blocks): a what-if scenario's, from one
+    #: parse of the calendar; the sources then only name the files
+    prepared: tuple[Any, Any, tuple] | None = None
 
     def digest(self) -> str:
         """A fingerprint of the inputs and options (``--resume`` re-plans when it changes)."""
@@ -174,13 +177,27 @@ def _models_dir(models: tuple[Source, ...]) -> Path | None:
 
 
 def _strip(plan: Plan) -> list[dict]:
+    """Per week: index, monday (ISO), phase, strength sessions placed (own ones included),
+    the week's minimum and maximum, its working sets per balanced category and its races."""
+    from runstrength.domain import BALANCED
+
     placed: dict[int, int] = {}
+    sets: dict[int, dict[str, int]] = {}
     for s in plan.sessions:
         if not s.add_on:
             placed[s.week] = placed.get(s.week, 0) + 1
-    return [{"index": w.index, "monday": w.monday.isoformat(), "phase": str(w.phase),
-             "placed": placed.get(w.index, 0) + w.own_sessions, "needed": w.min_sessions,
-             "most": w.max_sessions} for w in plan.weeks]
+        week = sets.setdefault(s.week, {})
+        for c in BALANCED:
+            week[str(c)] = week.get(str(c), 0) + s.volume.get(c, 0)
+    out = []
+    for w in plan.weeks:
+        races = [f"{r.priority}: {r.label}" for r in plan.athlete.races
+                 if w.monday <= r.date <= w.sunday]
+        out.append({"index": w.index, "monday": w.monday.isoformat(), "phase": str(w.phase),
+                    "placed": placed.get(w.index, 0) + w.own_sessions,
+                    "needed": w.min_sessions, "most": w.max_sessions,
+                    "sets": sets.get(w.index, {}), "races": races})
+    return out
 
 
 def _peak_mb() -> float:
@@ -215,11 +232,15 @@ def run_season(task: SeasonTask) -> SeasonResult:
     try:
         models = _models_dir(task.models)
         k = knowledge.load(models)
-        athlete, schedule, busy = read_inputs(
-            task.runs.name, task.profile.name, k, races=task.races, start=task.start,
-            end=task.end, busy=tuple((b.name, b.data) for b in task.busy),
-            runs_data=task.runs.data, athlete_data=task.profile.data,
-            overrides=task.overrides, label=task.label)
+        if task.prepared is not None:
+            athlete, schedule, busy = task.prepared
+            busy = list(busy)
+        else:
+            athlete, schedule, busy = read_inputs(
+                task.runs.name, task.profile.name, k, races=task.races, start=task.start,
+                end=task.end, busy=tuple((b.name, b.data) for b in task.busy),
+                runs_data=task.runs.data, athlete_data=task.profile.data,
+                overrides=task.overrides, label=task.label)
         result = plan_season(schedule, athlete, start=task.start, end=task.end, busy=busy,
                              races=task.races, models=models, time_limit=task.time_limit,
                              races_from=task.label)

@@ -16,7 +16,7 @@ from runstrength.exporters.report import PHASE_STYLE, _e, _phase_name, _phase_st
 if TYPE_CHECKING:
     from runstrength.roster import RosterResult
 
-_STYLE = """
+STYLE = """
 :root { --ink: #1f2328; --muted: #5d6670; --line: #d5d9de; --short: #c8363a;
   --short-bg: #fff1f0; }
 * { box-sizing: border-box; }
@@ -53,11 +53,15 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 .status.FAILED { background: var(--short); color: #fff; }
 tr.failed td { background: var(--short-bg); }
 .error { color: var(--short); font-size: .85rem; max-width: 60rem; }
-.strip { display: flex; gap: 2px; align-items: stretch; }
+.strip { display: flex; gap: 2px; align-items: stretch; padding-top: .55rem; }
 .wk { width: 1.35rem; min-width: 1.35rem; height: 1.7rem; border-radius: 3px; color: #fff;
   font-size: .72rem; font-weight: 600; display: flex; align-items: center;
   justify-content: center; }
 .wk.gap { background: transparent; }
+.wk { position: relative; }
+.wk i.race { position: absolute; top: -.55rem; left: 50%; transform: translateX(-50%);
+  font-style: normal; font-size: .6rem; background: #1f2328; color: #fff; border-radius: 2px;
+  padding: 0 .15rem; line-height: 1.1; }
 .wk.short { outline: 2px solid var(--short); outline-offset: -2px; background-image:
   repeating-linear-gradient(45deg, rgba(255,255,255,.45) 0 3px, transparent 3px 6px); }
 .axis { display: flex; gap: 2px; font-size: .68rem; color: var(--muted); margin-bottom: 2px; }
@@ -84,7 +88,7 @@ def roster_to_html(result: RosterResult) -> bytes:
     title = f"Roster: {len(done)} athlete{'s' * (len(done) != 1)}"
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{_e(title)}</title><style>{_STYLE}</style></head><body><main>",
+           f"<title>{_e(title)}</title><style>{STYLE}</style></head><body><main>",
            f"<section><h1>{_e(title)}</h1>"]
     if first and last:
         out.append(f"<p>Seasons from {first.day} {first:%b %Y} to "
@@ -106,18 +110,14 @@ def roster_to_html(result: RosterResult) -> bytes:
         for name, band, _tint in PHASE_STYLE.values())
         + '<li><span class="swatch wk short" style="background:#999"></span>'
           "week below its minimum</li>"
-        + "<li>number: strength sessions that week</li></ul>")
+        + "<li>number: strength sessions that week</li>"
+          '<li><span class="swatch" style="background:#1f2328"></span>A/B/C: a race that week'
+          "</li></ul>")
     out.append('<div class="scroll"><table class="roster"><thead><tr><th>Athlete</th>'
                '<th>Status</th><th>Sessions</th><th>Weeks short</th><th>Season</th></tr>'
                "</thead><tbody>")
     if first:
-        axis = []
-        for n in range(span):
-            monday = first + dt.timedelta(weeks=n)
-            label = f"{monday.day} {monday:%b}" if n % 4 == 0 else ""
-            axis.append(f"<span>{_e(label)}</span>")
-        out.append('<tr><td></td><td></td><td></td><td></td><td><div class="axis">'
-                   + "".join(axis) + "</div></td></tr>")
+        out.append(f"<tr><td></td><td></td><td></td><td></td><td>{axis(first, span)}</td></tr>")
     for r in done:
         out.append(_row(r, first))
     out.append("</tbody></table></div></section></main></body></html>")
@@ -137,19 +137,38 @@ def _row(r, first: dt.date | None) -> str:
     if r.failed:
         return (f'<tr class="failed" data-athlete="{_e(r.id)}">{who}{status}'
                 f'<td colspan="3" class="error">{_e(r.error)}</td></tr>')
+    return (f'<tr data-athlete="{_e(r.id)}">{who}{status}<td class="num">{r.sessions}</td>'
+            f'<td class="num">{r.weeks_short} of {r.weeks}</td>'
+            f'<td>{week_strip(r.strip, first)}</td></tr>')
+
+
+def week_strip(strip: list[dict], first: dt.date | None) -> str:
+    """A season's weeks as coloured cells from ``first`` (the earliest Monday of the page):
+    the phase colour, the sessions placed, short weeks outlined, a race's priority on top."""
     cells = []
-    if first and r.strip:
-        offset = (_monday(r.strip[0]["monday"]) - first).days // 7
+    if first and strip:
+        offset = (_monday(strip[0]["monday"]) - first).days // 7
         cells += ['<span class="wk gap"></span>'] * offset
-    for w in r.strip:
+    for w in strip:
         _, band, _ = _phase_style(w["phase"])
         monday = _monday(w["monday"])
         short = w["placed"] < w["needed"]
+        races = w.get("races", [])
         tip = (f"Week {w['index']}, {monday.day} {monday:%b}: {_phase_name(w['phase'])}, "
                f"{w['placed']} session{'s' * (w['placed'] != 1)} (min {w['needed']}, "
-               f"max {w['most']})" + (": below the minimum" if short else ""))
+               f"max {w['most']})" + (": below the minimum" if short else "")
+               + "".join(f"; race {r}" for r in races))
+        mark = (f'<i class="race">{_e(races[0].split(":")[0])}</i>' if races else "")
         cells.append(f'<span class="wk{" short" if short else ""}" style="background:{band}" '
-                     f'title="{_e(tip)}" data-week="{w["index"]}">{w["placed"]}</span>')
-    return (f'<tr data-athlete="{_e(r.id)}">{who}{status}<td class="num">{r.sessions}</td>'
-            f'<td class="num">{r.weeks_short} of {r.weeks}</td>'
-            f'<td><div class="strip">{"".join(cells)}</div></td></tr>')
+                     f'title="{_e(tip)}" data-week="{w["index"]}">{mark}{w["placed"]}</span>')
+    return f'<div class="strip">{"".join(cells)}</div>'
+
+
+def axis(first: dt.date, span: int) -> str:
+    """Month labels over the strips, every fourth week."""
+    labels = []
+    for n in range(span):
+        monday = first + dt.timedelta(weeks=n)
+        labels.append(f"<span>{_e(f'{monday.day} {monday:%b}' if n % 4 == 0 else '')}</span>")
+    return f'<div class="axis">{"".join(labels)}</div>'
+
