@@ -359,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         old = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
-        for name in ("stages", "roster"):  # the sections of stages.py and roster_bench.py stay
+        for name in ("stages", "roster", "whatif"):  # the other scripts' sections stay
             begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
             if begin in old and end in old:
                 kept = old[old.index(begin):old.index(end) + len(end)]

@@ -220,3 +220,36 @@ def test_scenario_names_must_be_file_names() -> None:
     with pytest.raises(InputError, match=r"scenario name '\.\./x'"):
         parse_scenario("../x: drop 2027-03-21")
     assert Scenario("base").describe() == "the inputs as they are"
+
+
+def test_the_api_takes_scenario_texts() -> None:
+    import runstrength
+
+    what = runstrength.compare(RUNS, PROFILE, ["late: move 2027-04-25 2027-05-02; follow"],
+                               jobs=1)
+    assert list(what.plans) == ["base", "late"]
+    frame = what.to_frame()
+    assert list(frame["scenario"]) == ["base", "late"]
+
+
+def test_plan_warns_of_a_races_too_close_and_strict_refuses(tmp_path: Path) -> None:
+    out = tmp_path / "x.ics"
+    args = ["plan", str(RUNS), "-a", str(PROFILE), "-o", str(out), "-q",
+            "--race", "2027-05-09:half:A"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0 and "A races Riverside City Marathon (2027-04-25) and half (A)" \
+        in result.output
+    out.unlink()
+    result = CliRunner().invoke(main, [*args, "--strict"])
+    assert result.exit_code == 3 and not out.exists()
+
+
+def test_replace_races_keeps_only_the_given_races(tmp_path: Path) -> None:
+    from runstrength.task import read_inputs
+
+    k = knowledge.load()
+    given = (Race(date=dt.date(2027, 5, 2), distance=Distance.MARATHON, priority=Priority.A),)
+    athlete, _, _ = read_inputs(str(RUNS), str(PROFILE), k, races=given, replace_races=True)
+    assert athlete.races == []  # plan() adds the given ones
+    athlete, _, _ = read_inputs(str(RUNS), str(PROFILE), k, races=given)
+    assert [r.name for r in athlete.races] == ["Spring Half", "Riverside City Marathon"]

@@ -5,8 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["Athlete", "InputError", "Plan", "PlannedSession", "Shortfall", "__version__", "plan",
-           "compare", "plan_roster"]
+__all__ = [
+    "Athlete",
+    "InputError",
+    "Plan",
+    "PlannedSession",
+    "Shortfall",
+    "__version__",
+    "compare",
+    "plan",
+    "plan_roster",
+]
 
 # The writers register with the domain layer (Plan.to_ics() and friends) as the package loads;
 # their heavy modules (icalendar, pandas) load on first use.

@@ -268,6 +268,9 @@ def _plan(runs, athlete, *, start, end, races, busy, previous, models, time_limi
                        f"on {goal.date:%d %b %Y}")
     result.inputs = {schedule.source: "the schedule", athlete.source: "the profile"}
     result.warnings.extend(race_warnings)
+    from runstrength.whatif import a_race_warnings
+
+    result.warnings.extend(a_race_warnings([r for r in athlete.races if r.date >= start], k))
     result.warnings.extend(own_warnings(season))
     result.warnings.extend(equipment_warnings)
     result.warnings.extend(schedule.warnings)

@@ -130,7 +130,9 @@ def _inputs(command):
         click.option("--athlete", "-a", "athlete_path", required=True, multiple=True,
                      callback=_one_athlete, type=click.Path(), help="Athlete profile (TOML)."),
         click.option("--race", "races", multiple=True, callback=_races,
-                     help="Add a race: DATE:DISTANCE[:PRIORITY] (repeatable)."),
+                     help="Add a race to the profile's: DATE:DISTANCE[:PRIORITY] (repeatable)."),
+        click.option("--replace-races", is_flag=True,
+                     help="Use only the --race races, not the profile's."),
         click.option("--from", "start", callback=_date,
                      help="First day of the season (YYYY-MM-DD)."),
         click.option("--to", "end", callback=_date, help="Last day of the season (YYYY-MM-DD)."),
@@ -202,13 +204,13 @@ def _guarded(work, *, writes: bool = True) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
 @click.option("--verbose", "-v", is_flag=True,
               help="Also print the soft rules' costs (objective units) week by week.")
-def plan_command(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir, time_limit,
-                 output, csv_path, report_path, include_runs, remind, force, strict,
-                 quiet, verbose) -> None:
+def plan_command(runs, athlete_path, races, replace_races, start, end, busy_paths, fmt,
+                 models_dir, time_limit, output, csv_path, report_path, include_runs, remind,
+                 force, strict, quiet, verbose) -> None:
     """Plan strength sessions around the running schedule RUNS (.ics or .csv; - for stdin)."""
     _guarded(lambda: _plan(runs, athlete_path, output, csv_path, report_path, races, start,
                            end, busy_paths, fmt, include_runs, remind, models_dir, force, strict,
-                           time_limit, quiet, verbose))
+                           time_limit, quiet, verbose, replace_races=replace_races))
 
 
 @main.command("explain")
@@ -218,8 +220,8 @@ def plan_command(runs, athlete_path, races, start, end, busy_paths, fmt, models_
 @click.option("--date", "dates", multiple=True, callback=lambda c, p, v: [_date(c, p, d)
                                                                         for d in v],
               help="Only the week holding this date, YYYY-MM-DD (repeatable).")
-def explain_command(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir,
-                    time_limit, weeks, dates) -> None:
+def explain_command(runs, athlete_path, races, replace_races, start, end, busy_paths, fmt,
+                    models_dir, time_limit, weeks, dates) -> None:
     """Explain a plan for RUNS: why each session sits where it does, why a week came up short
     and what would fix it, which rules conflict, and what the plan paid for. Writes nothing."""
 
@@ -228,7 +230,7 @@ def explain_command(runs, athlete_path, races, start, end, busy_paths, fmt, mode
 
         _check_args(runs, start, end, fmt)
         result = _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir,
-                        time_limit, diagnose=True)
+                        time_limit, diagnose=True, replace_races=replace_races)
         first, last = result.weeks[0], result.weeks[-1]
         span = f"weeks 1-{last.index}, {first.first or first.monday} to {last.last or last.sunday}"
         for n in weeks:
@@ -260,7 +262,7 @@ def _check_args(runs, start, end, fmt) -> None:
 
 
 def _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir, time_limit, *,
-           diagnose: bool):
+           diagnose: bool, replace_races: bool = False):
     """Read the inputs and plan; warnings go to stderr."""
     from runstrength import knowledge
     from runstrength.api import plan
@@ -271,7 +273,7 @@ def _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir, t
     data = sys.stdin.buffer.read() if runs == "-" else None
     athlete, schedule, busy = read_inputs(runs, athlete_path, k, races=races, start=start,
                                           end=end, busy=tuple((p, None) for p in busy_paths),
-                                          fmt=fmt, runs_data=data)
+                                          fmt=fmt, runs_data=data, replace_races=replace_races)
     result = plan(schedule, athlete, start=start, end=end, busy=busy, races=races,
                   models=models_dir, time_limit=time_limit, diagnose=diagnose)
     for warning in result.warnings:
@@ -295,7 +297,7 @@ def _check_solved(result, time_limit) -> None:
 
 def _plan(runs, athlete_path, output, csv_path, report_path, races, start, end, busy_paths, fmt,
           include_runs, remind, models_dir, force, strict, time_limit, quiet,
-          verbose=False) -> int:
+          verbose=False, *, replace_races: bool = False) -> int:
     from runstrength.exporters.ics import plan_to_ics
     from runstrength.fileio import check_targets, write_outputs
 
@@ -314,7 +316,11 @@ def _plan(runs, athlete_path, output, csv_path, report_path, races, start, end, 
     check_targets(list(targets), force=force)
     _check_not_an_input(list(targets), [runs, athlete_path, *busy_paths], models_dir)
     result = _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir,
-                    time_limit, diagnose=strict)
+                    time_limit, diagnose=strict, replace_races=replace_races)
+    close = [w for w in result.warnings if w.startswith("A races ")]
+    if strict and close:
+        click.echo(f"runstrength: --strict: {one_line(close[0])}; nothing written", err=True)
+        return EXIT_STRICT
     from runstrength.summary import grouped_conflicts, grouped_shortfalls
 
     if strict and result.status.value != "OPTIMAL":

@@ -122,8 +122,8 @@ class SeasonResult:
 def read_inputs(runs: str, athlete_source: str, k: Knowledge, *, races=(), start=None,
                 end=None, busy: tuple[tuple[str, bytes | None], ...] = (), fmt=None,
                 runs_data: bytes | None = None, athlete_data: bytes | None = None,
-                overrides: tuple[tuple[str, Any], ...] = (), label: str = ""
-                ) -> tuple[Athlete, Schedule, list[BusyBlock]]:
+                overrides: tuple[tuple[str, Any], ...] = (), label: str = "",
+                replace_races: bool = False) -> tuple[Athlete, Schedule, list[BusyBlock]]:
     """Read a profile, a running schedule and busy calendars as ``plan`` does.
 
     Each input is a name and, optionally, its bytes (else the named file is read). The
@@ -137,6 +137,8 @@ def read_inputs(runs: str, athlete_source: str, k: Knowledge, *, races=(), start
     data = athlete_data if athlete_data is not None else read_input(athlete_source)
     athlete = parse_athlete(data, athlete_source, default_id=Path(athlete_source).stem,
                             overrides=dict(overrides), overrides_source=label)
+    if replace_races:  # --replace-races: only the races given apart count
+        athlete = athlete.model_copy(update={"races": []})
     with_races = athlete.model_copy(update={"races": sorted([*athlete.races, *races],
                                                             key=lambda r: r.date)})
     schedule = load_schedule(runs, with_races, k, start=start, end=end, fmt=fmt, data=runs_data)

@@ -305,13 +305,14 @@ class Comparison:
         return compare_to_html(self)
 
 
-def compare(runs: str | Path, athlete: str | Path, scenarios: Iterable[Scenario] = (), *,
+def compare(runs: str | Path, athlete: str | Path, scenarios: Iterable[Scenario | str] = (), *,
             sweeps: Iterable[tuple[str, str]] = (), follow_sweep: bool = False,
             jobs: int | None = None, client: Any = None, models: str | Path | None = None,
             start: dt.date | None = None, end: dt.date | None = None,
             time_limit: float | None = None, strict: bool = False) -> Comparison:
-    """Plan ``athlete`` on ``runs`` under ``base`` and every scenario (and every date of each
-    ``(race, "FIRST..LAST")`` sweep), in parallel; the calendar is read once."""
+    """Plan ``athlete`` on ``runs`` under ``base`` and every scenario (a :class:`Scenario` or
+    its text, ``"late: move 'City Marathon' 2027-05-16; follow"``) and every date of each
+    ``(race, "FIRST..LAST")`` sweep, in parallel; the calendar is read once."""
     from runstrength import executor, knowledge
     from runstrength.importers.races import calendar_races
     from runstrength.task import SeasonTask, Source, read_inputs, run_season
@@ -320,7 +321,8 @@ def compare(runs: str | Path, athlete: str | Path, scenarios: Iterable[Scenario]
     person, schedule, busy = read_inputs(str(runs), str(athlete), k, start=start, end=end)
     found = calendar_races(schedule.runs, person.races, k)
     base_races = sorted([*person.races, *found], key=lambda r: r.date)
-    chosen = [Scenario("base"), *scenarios]
+    chosen = [Scenario("base"), *(parse_scenario(s, "scenario") if isinstance(s, str) else s
+                                  for s in scenarios)]
     for race, span in sweeps:
         chosen += sweep(race, span, base_races, follow=follow_sweep)
     names = [s.name for s in chosen]
