@@ -12,13 +12,13 @@ from runstrength.domain import BALANCED, Category, LegLoad, Phase
 PHASES = [p.value for p in Phase]
 COLUMNS = ("scenario", "changes", "status", *(f"{p.replace('-', '_')}_weeks" for p in PHASES),
            "taper_start", "sessions", "minimum", "weeks_short", "short_weeks", "heavy_sessions",
-           "posterior_sets", "unilateral_sets", "core_sets", "given_up", "error")
+           "posterior_sets", "unilateral_sets", "core_sets", "paid", "given_up", "error")
 ROWS = (  # terminal: measure, column(s)
     ("weeks per phase", None), ("taper starts", "taper_start"),
     ("sessions (minimum)", None), ("weeks short", "weeks_short"),
     ("heavy-leg sessions", "heavy_sessions"), ("posterior sets", "posterior_sets"),
     ("unilateral sets", "unilateral_sets"), ("core sets", "core_sets"),
-    ("what the plan gave up", "given_up"), ("solver", "status"))
+    ("soft rules paid", "paid"), ("what the plan gave up", "given_up"), ("solver", "status"))
 
 
 def _sets(plan, category: Category) -> int:
@@ -47,7 +47,9 @@ def measures(scenario, result) -> dict[str, Any]:
     row["heavy_sessions"] = sum(1 for s in strength if s.leg_load is LegLoad.HEAVY)
     for category in BALANCED:
         row[f"{category.value}_sets"] = _sets(plan, category)
-    row["given_up"] = "; ".join(given_up(plan)) or "nothing"
+    lines = given_up(plan)
+    row["given_up"] = "; ".join(lines) or "nothing"
+    row["paid"] = len(lines)
     return row
 
 
@@ -113,9 +115,25 @@ def table_cells(row: dict[str, Any]) -> list[str]:
             cells.append(phases_text(row))
         elif label == "sessions (minimum)":
             cells.append(f"{row['sessions']} ({row['minimum']})")
+        elif key == "paid":
+            cells.append("none" if not row["paid"] else
+                         f"{row['paid']} (see compare.csv)")
         elif key == "weeks_short":
             cells.append(str(row["weeks_short"]) + (
                 f": {row['short_weeks']}" if row["short_weeks"] else ""))
         else:
             cells.append(str(row[key]) if row[key] != "" else "—")
     return cells
+
+
+def best(rows: list[dict]) -> list[str]:
+    """Which scenario leaves the most strength work and the fewest short weeks."""
+    ok = [r for r in rows if not r["error"]]
+    if len(ok) < 2:
+        return []
+    most = max(r["sessions"] for r in ok)
+    fewest = min(r["weeks_short"] for r in ok)
+    tops = [r["scenario"] for r in ok if r["sessions"] == most]
+    calm = [r["scenario"] for r in ok if r["weeks_short"] == fewest]
+    return [f"most strength sessions ({most}): {', '.join(tops)}",
+            f"fewest short weeks ({fewest}): {', '.join(calm)}"]

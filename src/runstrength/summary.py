@@ -362,7 +362,9 @@ def print_comparison(comparison, outdir, *, quiet: bool = False) -> None:
         table.add_row(label, *(col[i] for col in columns))
     console = _console()
     console.print(table)
-    for line in terminal_lines(comparison):
+    from runstrength.compare_measures import best
+
+    for line in terminal_lines(comparison) + best(rows):
         console.print(line, markup=False)
     console.print(f"wrote {len(comparison.scenarios)} calendars, compare.csv and compare.html "
                   f"to {outdir}", markup=False)

@@ -7,8 +7,9 @@ athlete, date and kind, events are sorted, and no clock or random source is read
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, Timezone
 
 from runstrength.domain import BALANCED, Plan, PlannedSession, RunWorkout
 from runstrength.exporters.common import ordered_sessions, run_uid, session_uid, to_local
@@ -58,19 +59,26 @@ def plan_to_ics(
     for event in events:
         cal.add_component(event)
 
-    if events:
+    zoned = [e for e in events if e.start.tzinfo is not dt.UTC]
+    if zoned:
         # A VTIMEZONE covering whole years around the plan: small (two transitions a
         # year instead of 1970-2038) yet still right when a user drags an event a few
-        # weeks, and it does not stop working for plans after 2038.
+        # weeks, and it does not stop working for plans after 2038. Every zoned time is in
+        # the athlete's zone (_add_times), so that is the one VTIMEZONE, first, as
+        # Calendar.add_missing_timezones would place it (without its walk of every event).
         days = [e.start.date() for e in events] + [e.end.date() for e in events]
-        cal.add_missing_timezones(
-            first_date=dt.date(min(days).year, 1, 1),
-            last_date=dt.date(max(days).year + 1, 1, 1),
-        )
-    missing = cal.get_missing_tzids()
-    if missing:  # only if tzdata lacks a zone the Athlete model accepted
-        raise ValueError(f"no VTIMEZONE can be built for {', '.join(sorted(missing))}")
+        cal.subcomponents.insert(0, _vtimezone(athlete.timezone, min(days).year,
+                                               max(days).year + 1))
     return _serialize(cal)
+
+
+@functools.lru_cache(maxsize=64)
+def _vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
+    try:
+        return Timezone.from_tzid(tzid, first_date=dt.date(first_year, 1, 1),
+                                  last_date=dt.date(last_year, 1, 1))
+    except ValueError:  # only if tzdata lacks a zone the Athlete model accepted
+        raise ValueError(f"no VTIMEZONE can be built for {tzid}") from None
 
 
 def session_description(session: PlannedSession) -> str:
