@@ -59,16 +59,17 @@ def plan_to_ics(
     for event in events:
         cal.add_component(event)
 
-    zoned = [e for e in events if e.start.tzinfo is not dt.UTC]
-    if zoned:
+    from icalendar.timezone.tzid import tzid_from_dt
+
+    zones = {tzid_from_dt(t) for e in events for t in (e.start, e.end)} - {"UTC", None}
+    for tzid in sorted(zones):
         # A VTIMEZONE covering whole years around the plan: small (two transitions a
         # year instead of 1970-2038) yet still right when a user drags an event a few
         # weeks, and it does not stop working for plans after 2038. Every zoned time is in
-        # the athlete's zone (_add_times), so that is the one VTIMEZONE, first, as
-        # Calendar.add_missing_timezones would place it (without its walk of every event).
+        # the athlete's zone (_add_times), so there is one VTIMEZONE, put first as
+        # Calendar.add_missing_timezones would (without its two walks over every event).
         days = [e.start.date() for e in events] + [e.end.date() for e in events]
-        cal.subcomponents.insert(0, _vtimezone(athlete.timezone, min(days).year,
-                                               max(days).year + 1))
+        cal.subcomponents.insert(0, _vtimezone(tzid, min(days).year, max(days).year + 1))
     return _serialize(cal)
 
 
