@@ -12,7 +12,7 @@ from pathlib import Path
 from runstrength import knowledge as knowledge_mod
 from runstrength.domain import Athlete, BusyBlock, Plan, PlannedSession, Race, RunWorkout, Schedule
 from runstrength.errors import InputError
-from runstrength.periodization import goal_race, monday_of, periodize
+from runstrength.periodization import a_race_warnings, goal_race, monday_of, periodize
 
 #: Longest season planned at once. A race typed as 2207 instead of 2027 would otherwise
 #: ask for a model of 9,000 weeks; the ICS importer's window follows races only this far.
@@ -268,8 +268,6 @@ def _plan(runs, athlete, *, start, end, races, busy, previous, models, time_limi
                        f"on {goal.date:%d %b %Y}")
     result.inputs = {schedule.source: "the schedule", athlete.source: "the profile"}
     result.warnings.extend(race_warnings)
-    from runstrength.whatif import a_race_warnings
-
     result.warnings.extend(a_race_warnings([r for r in athlete.races if r.date >= start], k))
     result.warnings.extend(own_warnings(season))
     result.warnings.extend(equipment_warnings)

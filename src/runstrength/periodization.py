@@ -4,8 +4,19 @@ and each week's place in a training block (block, week of the block, re-test wee
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
-from runstrength.domain import BALANCED, Athlete, Category, Level, Phase, Priority, Race, Week
+from runstrength.domain import (
+    BALANCED,
+    Athlete,
+    Category,
+    Distance,
+    Level,
+    Phase,
+    Priority,
+    Race,
+    Week,
+)
 from runstrength.knowledge import LOADING_PHASES, Knowledge
 
 LOADING = LOADING_PHASES  # base and build load and progress; the other phases do not
@@ -292,4 +303,20 @@ def _lift_freeze(mondays: list[dt.date], races: list[Race], blocks: list[int],
         for i in range(max(0, before + 1), r + 1):
             keep = blocks[before] if before >= 0 else None
             out.setdefault(i, (keep, list(freeze.equipment)))
+    return out
+
+
+def a_race_warnings(races: list[Race], k) -> list[str]:
+    """Two A races closer than the longer one's taper + recovery: the second has no build."""
+    a = sorted((r for r in races if r.priority is Priority.A), key=lambda r: r.date)
+    out = []
+    for one, two in itertools.pairwise(a):
+        longer = max(one, two, key=lambda r: list(Distance).index(r.distance)).distance
+        need = (k.periodization.taper_weeks.get(longer, 1)
+                + k.periodization.recovery_weeks.get(longer, 1))
+        gap = (two.date - one.date).days // 7
+        if gap < need:
+            out.append(f"A races {one.label} ({one.date}) and {two.label} ({two.date}) are "
+                       f"{gap} weeks apart, less than the {longer} taper and recovery "
+                       f"({need} weeks): the second has no build of its own; make one a B race")
     return out

@@ -10,7 +10,6 @@ a roster, on a schedule parsed once.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import shlex
 import tomllib
 from collections.abc import Iterable
@@ -20,6 +19,7 @@ from typing import Any
 
 from runstrength.domain import Distance, Priority, Race, RunKind, RunWorkout
 from runstrength.errors import InputError
+from runstrength.periodization import a_race_warnings
 from runstrength.text import one_line, toml_message
 
 VERBS = ("move", "add", "drop", "priority", "a")
@@ -251,22 +251,6 @@ def follow_runs(runs: list[RunWorkout], old: Race, new_date: dt.date,
     way = "later" if weeks > 0 else "earlier"
     return out, (f"{len(moved)} runs of the build toward {old.label} ({span}) moved "
                  f"{abs(weeks)} week{'s' * (abs(weeks) != 1)} {way} with the race")
-
-
-def a_race_warnings(races: list[Race], k) -> list[str]:
-    """Two A races closer than the longer one's taper + recovery: the second has no build."""
-    a = sorted((r for r in races if r.priority is Priority.A), key=lambda r: r.date)
-    out = []
-    for one, two in itertools.pairwise(a):
-        longer = max(one, two, key=lambda r: list(Distance).index(r.distance)).distance
-        need = (k.periodization.taper_weeks.get(longer, 1)
-                + k.periodization.recovery_weeks.get(longer, 1))
-        gap = (two.date - one.date).days // 7
-        if gap < need:
-            out.append(f"A races {one.label} ({one.date}) and {two.label} ({two.date}) are "
-                       f"{gap} weeks apart, less than the {longer} taper and recovery "
-                       f"({need} weeks): the second has no build of its own; make one a B race")
-    return out
 
 
 @dataclass
