@@ -202,7 +202,7 @@ def test_strict_refuses_a_races_too_close(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, [
         "compare", str(RUNS), "-a", str(PROFILE), "-o", str(tmp_path / "o"), "--strict",
         "--scenario", "two: add 2027-05-09 half A 'Late Half'"])
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert "scenario two: A races Riverside City Marathon (2027-04-25) and Late Half" in \
         result.output
 
@@ -253,3 +253,74 @@ def test_replace_races_keeps_only_the_given_races(tmp_path: Path) -> None:
     assert athlete.races == []  # plan() adds the given ones
     athlete, _, _ = read_inputs(str(RUNS), str(PROFILE), k, races=given)
     assert [r.name for r in athlete.races] == ["Spring Half", "Riverside City Marathon"]
+
+
+def test_base_is_a_reserved_name_and_names_are_case_blind() -> None:
+    with pytest.raises(InputError, match="scenario name 'base' is reserved"):
+        parse_scenario("base: drop 2027-03-21")
+    with pytest.raises(InputError, match="scenario 'late' given twice"):
+        compare(RUNS, PROFILE, ["late: drop 2027-03-21", "Late: drop 2027-03-21"], jobs=1)
+
+
+def test_a_race_left_behind_in_a_moved_build_is_said() -> None:
+    result = compare(RUNS, PROFILE, "late: move 'Riverside City Marathon' 2027-05-16; follow",
+                     jobs=1)
+    assert any(w.startswith("Spring Half (2027-03-21) lies in the build that moved") and
+               "move 2027-03-21 2027-04-11" in w for w in result.notes["late"])
+
+
+def test_races_on_one_day_and_a_b_race_in_recovery_are_warned() -> None:
+    from runstrength.periodization import a_race_warnings as warned
+
+    k = knowledge.load()
+    same = HALF.model_copy(update={"date": MARATHON.date})
+    assert any("2 races on 2027-04-25" in w for w in warned([same, MARATHON], k))
+    after = HALF.model_copy(update={"date": dt.date(2027, 5, 9)})
+    assert any("inside its" in w and "recovery" in w for w in warned([MARATHON, after], k))
+
+
+def test_weeks_without_runs_are_counted_and_faded(bundled) -> None:
+    out, output = bundled
+    rows = {r["scenario"]: r for r in csv.DictReader(io.StringIO(
+        (out / "compare.csv").read_text()))}
+    assert rows["late-stay"]["weeks_without_runs"] == "3" and rows["base"][
+        "weeks_without_runs"] == "0"
+    assert "3 more weeks without runs in the schedule" in output
+    assert (out / "compare.html").read_text().count('class="wk norun"') == 3
+
+
+def test_compare_strict_exits_3_and_a_failure_writes_no_folder(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    result = CliRunner().invoke(main, [
+        "compare", str(RUNS), "-a", str(PROFILE), "-o", str(out), "--strict",
+        "--scenario", "two: add 2027-05-09 half A"])
+    assert result.exit_code == 3 and not out.exists()
+    result = CliRunner().invoke(main, ["compare", str(RUNS), "-a", str(PROFILE), "-o", str(out),
+                                       "--scenario", "x: drop Berlin"])
+    assert result.exit_code == 1 and not out.exists()
+
+
+def test_compare_never_writes_over_an_input(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copy(RUNS, tmp_path / "runs.ics")
+    shutil.copy(PROFILE, tmp_path / "athlete.toml")
+    before = (tmp_path / "runs.ics").read_bytes()
+    result = CliRunner().invoke(main, [
+        "compare", str(tmp_path / "runs.ics"), "-a", str(tmp_path / "athlete.toml"), "-o",
+        str(tmp_path), "--force", "--scenario", "runs: drop 'Spring Half'"])
+    assert result.exit_code == 1 and "is also an input" in result.output
+    assert (tmp_path / "runs.ics").read_bytes() == before
+
+
+def test_replace_races_offers_no_calendar_race() -> None:
+    from runstrength.api import plan
+
+    given = [Race(date=dt.date(2027, 5, 16), distance=Distance.MARATHON, priority=Priority.A)]
+    k = knowledge.load()
+    from runstrength.task import read_inputs
+
+    athlete, schedule, _ = read_inputs(str(RUNS), str(PROFILE), k, races=given,
+                                       replace_races=True)
+    result = plan(schedule, athlete, races=given, calendar_races=False)
+    assert [r.date.isoformat() for r in result.athlete.races] == ["2027-05-16"]

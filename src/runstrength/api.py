@@ -190,6 +190,7 @@ def plan(
     time_limit: float | None = None,
     diagnose: bool = False,
     races_from: str = "",
+    calendar_races: bool = True,
 ) -> Plan:
     """Plan strength sessions around ``runs`` for ``athlete``.
 
@@ -199,17 +200,20 @@ def plan(
     ``diagnose`` also explains each short week as a conflict between named rules
     (``Plan.conflicts``), as ``--strict`` and ``runstrength explain`` do. ``races_from``
     names where ``races`` came from in messages (default: the ``--race`` option).
+    ``calendar_races`` False: the race items of the calendar are not offered as races
+    (``--replace-races``: the races given are all there are).
     """
     token = _RACES_FROM.set(races_from)
     try:
         return _plan(runs, athlete, start=start, end=end, races=races, busy=busy,
-                     previous=previous, models=models, time_limit=time_limit, diagnose=diagnose)
+                     previous=previous, models=models, time_limit=time_limit, diagnose=diagnose,
+                     offer_calendar=calendar_races)
     finally:
         _RACES_FROM.reset(token)
 
 
 def _plan(runs, athlete, *, start, end, races, busy, previous, models, time_limit,
-          diagnose) -> Plan:
+          diagnose, offer_calendar=True) -> Plan:
     from runstrength.importers.races import calendar_races, races_note
     from runstrength.own_sessions import count_own, counted, own_warnings
     from runstrength.planner import plan_season
@@ -238,7 +242,7 @@ def _plan(runs, athlete, *, start, end, races, busy, previous, models, time_limi
             raise InputError(f"{athlete.source}: field timezone: required; add e.g. "
                              'timezone = "Europe/London" (an IANA name)')
         athlete = athlete.model_copy(update={"timezone": schedule.timezone})
-    found = calendar_races(schedule.runs, athlete.races, k)
+    found = calendar_races(schedule.runs, athlete.races, k) if offer_calendar else []
     race_warnings = [races_note(found, schedule.source)] if found else []
     if found:
         athlete = athlete.model_copy(update={"races": sorted([*athlete.races, *found],

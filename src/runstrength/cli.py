@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from runstrength import __version__
-from runstrength.errors import InputError
+from runstrength.errors import InputError, StrictError
 from runstrength.text import one_line
 
 EXIT_INPUT = 1
@@ -172,6 +172,9 @@ def _guarded(work, *, writes: bool = True) -> None:
         sys.exit(0 if WRITTEN or not writes else EXIT_INPUT)
     except KeyboardInterrupt as exc:
         interrupted(getattr(exc, "signum", signal.SIGINT))
+    except StrictError as exc:
+        click.echo(f"runstrength: --strict: {one_line(str(exc))}", err=True)
+        sys.exit(EXIT_STRICT)
     except InputError as exc:
         click.echo(f"runstrength: error: {one_line(str(exc))}", err=True)
         sys.exit(EXIT_INPUT)
@@ -275,7 +278,8 @@ def _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir, t
                                           end=end, busy=tuple((p, None) for p in busy_paths),
                                           fmt=fmt, runs_data=data, replace_races=replace_races)
     result = plan(schedule, athlete, start=start, end=end, busy=busy, races=races,
-                  models=models_dir, time_limit=time_limit, diagnose=diagnose)
+                  models=models_dir, time_limit=time_limit, diagnose=diagnose,
+                  calendar_races=not replace_races)
     for warning in result.warnings:
         click.echo(f"runstrength: warning: {one_line(warning)}", err=True)
     _check_solved(result, time_limit)
@@ -453,7 +457,8 @@ def _roster(roster_path, outdir: Path, options, jobs, executor, scheduler, force
 @click.option("--jobs", "-j", type=click.IntRange(min=1, max=512),
               help="Scenarios planned at once (default: the machine's cores).")
 @click.option("--force", is_flag=True, help="Write into a folder that is not empty.")
-@click.option("--strict", is_flag=True, help="Refuse A races too close together (exit 1).")
+@click.option("--strict", is_flag=True,
+              help="Refuse A races too close together (exit 3, nothing written).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
 def compare_command(runs, athlete_path, scenario_texts, sweeps, follow, whatif_path, outdir,
                     start, end, models_dir, time_limit, jobs, force, strict, quiet) -> None:
@@ -478,7 +483,7 @@ def _compare(runs, athlete_path, scenario_texts, sweeps, follow, whatif_path, ou
     if not scenarios and not sweeps:
         raise InputError("nothing to compare: give --scenario, --sweep or --whatif (or put a "
                          "whatif.toml beside the profile)")
-    check_outdir(outdir, force=force, resume=False)
+    check_outdir(outdir, force=force, resume=False, create=False, hint=False)
     result = compare(runs, athlete_path, scenarios, sweeps=sweeps, follow_sweep=follow,
                      jobs=jobs, models=models_dir, start=start, end=end, time_limit=time_limit,
                      strict=strict)
@@ -486,6 +491,9 @@ def _compare(runs, athlete_path, scenario_texts, sweeps, follow, whatif_path, ou
              for s, r in zip(result.scenarios, result.results, strict=True) if not r.failed}
     files[outdir / "compare.csv"] = result.to_csv()
     files[outdir / "compare.html"] = result.to_html()
+    inputs = [runs, athlete_path, *([str(whatif_path or beside)] if scenarios else [])]
+    _check_not_an_input(list(files), inputs, models_dir)
+    check_outdir(outdir, force=force, resume=False, hint=False)  # made only now: all planned
     write_outputs(files, force=True)
     from runstrength.summary import print_comparison
 

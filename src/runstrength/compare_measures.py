@@ -11,11 +11,13 @@ from runstrength.domain import BALANCED, Category, LegLoad, Phase
 
 PHASES = [p.value for p in Phase]
 COLUMNS = ("scenario", "changes", "status", *(f"{p.replace('-', '_')}_weeks" for p in PHASES),
-           "taper_start", "sessions", "minimum", "weeks_short", "short_weeks", "heavy_sessions",
+           "taper_start", "sessions", "minimum", "weeks_short", "short_weeks",
+           "weeks_without_runs", "heavy_sessions",
            "posterior_sets", "unilateral_sets", "core_sets", "paid", "given_up", "error")
 ROWS = (  # terminal: measure, column(s)
     ("weeks per phase", None), ("taper starts", "taper_start"),
     ("sessions (minimum)", None), ("weeks short", "weeks_short"),
+    ("weeks without runs", "weeks_without_runs"),
     ("heavy-leg sessions", "heavy_sessions"), ("posterior sets", "posterior_sets"),
     ("unilateral sets", "unilateral_sets"), ("core sets", "core_sets"),
     ("soft rules paid", "paid"), ("what the plan gave up", "given_up"), ("solver", "status"))
@@ -44,6 +46,7 @@ def measures(scenario, result) -> dict[str, Any]:
     row["minimum"] = sum(w.min_sessions for w in plan.weeks)
     row["weeks_short"] = len(plan.shortfalls)
     row["short_weeks"] = " ".join(s.monday.isoformat() for s in plan.shortfalls)
+    row["weeks_without_runs"] = sum(1 for w in result.strip if not w.get("runs", 1))
     row["heavy_sessions"] = sum(1 for s in strength if s.leg_load is LegLoad.HEAVY)
     for category in BALANCED:
         row[f"{category.value}_sets"] = _sets(plan, category)
@@ -77,6 +80,10 @@ def difference(base: dict[str, Any], row: dict[str, Any]) -> str:
     d = row["sessions"] - base["sessions"]
     if d:
         parts.append(f"{d:+d} session{'s' * (abs(d) != 1)}")
+    d = row["weeks_without_runs"] - base["weeks_without_runs"]
+    if d > 0:  # sessions there ignore the running: a gain that may not be real
+        parts.append(f"{d} more week{'s' * (d != 1)} without runs in the schedule (whose "
+                     "sessions ignore the running)")
     d = row["weeks_short"] - base["weeks_short"]
     if d:
         new = sorted(set(row["short_weeks"].split()) - set(base["short_weeks"].split()))
@@ -133,7 +140,9 @@ def best(rows: list[dict]) -> list[str]:
         return []
     most = max(r["sessions"] for r in ok)
     fewest = min(r["weeks_short"] for r in ok)
-    tops = [r["scenario"] for r in ok if r["sessions"] == most]
+    tops = [r["scenario"] + (f" ({r['weeks_without_runs']} of its weeks without runs)"
+                             if r["weeks_without_runs"] else "")
+            for r in ok if r["sessions"] == most]
     calm = [r["scenario"] for r in ok if r["weeks_short"] == fewest]
     return [f"most strength sessions ({most}): {', '.join(tops)}",
             f"fewest short weeks ({fewest}): {', '.join(calm)}"]

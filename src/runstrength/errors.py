@@ -5,5 +5,5 @@ class InputError(Exception):
     """Bad input: the message names the file and the line or field at fault."""
 
 
-class StrictError(Exception):
-    """``--strict`` was asked for and a weekly minimum was not met (exit code 3)."""
+class StrictError(InputError):
+    """``--strict`` refused the plan (exit code 3, nothing written)."""

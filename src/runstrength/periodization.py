@@ -319,4 +319,19 @@ def a_race_warnings(races: list[Race], k) -> list[str]:
             out.append(f"A races {one.label} ({one.date}) and {two.label} ({two.date}) are "
                        f"{gap} weeks apart, less than the {longer} taper and recovery "
                        f"({need} weeks): the second has no build of its own; make one a B race")
+    by_day: dict[dt.date, list[Race]] = {}
+    for race in races:
+        by_day.setdefault(race.date, []).append(race)
+    for day, same in sorted(by_day.items()):
+        if len(same) > 1:
+            out.append(f"{len(same)} races on {day}: {', '.join(r.label for r in same)}; "
+                       "move or drop one")
+    for one in a:  # a B or C race in the recovery after an A race
+        rest = k.periodization.recovery_weeks.get(one.distance, 1)
+        for other in races:
+            gap = (other.date - one.date).days
+            if other.priority is not Priority.A and 0 < gap <= 7 * rest:
+                out.append(f"{other.label} ({other.date}, {other.priority}) is {gap // 7} "
+                           f"week(s) after the A race {one.label} ({one.date}), inside its "
+                           f"{rest}-week recovery")
     return out

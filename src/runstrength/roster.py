@@ -422,17 +422,21 @@ class RosterResult:
         return write_roster_files(outdir, self)
 
 
-def check_outdir(outdir: Path, *, force: bool, resume: bool) -> None:
-    """OUTDIR is a folder we may fill: new, empty, or given ``--force`` / ``--resume``."""
+def check_outdir(outdir: Path, *, force: bool, resume: bool, create: bool = True,
+                 hint: bool = True) -> None:
+    """OUTDIR is a folder we may fill: new, empty, or given ``--force`` / ``--resume``
+    (``hint``: the message names --resume); ``create`` makes it."""
     if outdir.exists() and not outdir.is_dir():
         raise InputError(f"{outdir}: not a folder; give -o a folder for the roster's files")
     if outdir.is_dir() and any(outdir.iterdir()) and not force:
         if not resume:
-            raise InputError(f"{outdir}: not empty; give --force to overwrite the files in it, "
-                             "or --resume to finish an interrupted run")
+            raise InputError(f"{outdir}: not empty; give --force to overwrite the files in it"
+                             + (", or --resume to finish an interrupted run" if hint else ""))
         if not (outdir / STATE).is_dir():
             raise InputError(f"{outdir}: holds no earlier roster run to resume (no {STATE} "
                              "folder); give --force to overwrite the files in it")
+    if not create:
+        return
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -180,7 +180,8 @@ def _models_dir(models: tuple[Source, ...]) -> Path | None:
 
 def _strip(plan: Plan) -> list[dict]:
     """Per week: index, monday (ISO), phase, strength sessions placed (own ones included),
-    the week's minimum and maximum, its working sets per balanced category and its races."""
+    the week's minimum and maximum, its working sets per balanced category, its races and
+    how many runs the schedule holds that week."""
     from runstrength.domain import BALANCED
 
     placed: dict[int, int] = {}
@@ -191,6 +192,11 @@ def _strip(plan: Plan) -> list[dict]:
         week = sets.setdefault(s.week, {})
         for c in BALANCED:
             week[str(c)] = week.get(str(c), 0) + s.volume.get(c, 0)
+    runs: dict[int, int] = {}
+    for r in plan.runs:
+        for w in plan.weeks:
+            if w.monday <= r.day <= w.sunday:
+                runs[w.index] = runs.get(w.index, 0) + 1
     out = []
     for w in plan.weeks:
         races = [f"{r.priority}: {r.label}" for r in plan.athlete.races
@@ -198,7 +204,8 @@ def _strip(plan: Plan) -> list[dict]:
         out.append({"index": w.index, "monday": w.monday.isoformat(), "phase": str(w.phase),
                     "placed": placed.get(w.index, 0) + w.own_sessions,
                     "needed": w.min_sessions, "most": w.max_sessions,
-                    "sets": sets.get(w.index, {}), "races": races})
+                    "sets": sets.get(w.index, {}), "races": races,
+                    "runs": runs.get(w.index, 0)})
     return out
 
 

@@ -28,6 +28,14 @@ USAGE = ("changes: move RACE DATE | add DATE DISTANCE [PRIORITY] [NAME] | drop R
 SWEEP_CAP = 60
 
 
+def change_is_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class Change:
     verb: str
@@ -38,14 +46,15 @@ class Change:
     name: str = ""  # add
 
     def __str__(self) -> str:
+        race = self.race if change_is_date(self.race) else repr(self.race)
         if self.verb == "move":
-            return f"move {self.race!r} {self.date}"
+            return f"move {race} {self.date}"
         if self.verb == "add":
             return (f"add {self.date} {self.distance} {self.priority}"
                     + (f" {self.name!r}" if self.name else ""))
         if self.verb == "priority":
-            return f"priority {self.race!r} {self.priority}"
-        return f"{self.verb} {self.race!r}"
+            return f"priority {race} {self.priority}"
+        return f"{self.verb} {race}"
 
 
 @dataclass
@@ -123,9 +132,12 @@ def parse_scenario(text: str, where: str = "--scenario") -> Scenario:
 def _name(name: str, where: str) -> str:
     import re
 
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}", name) or name.lower() == "compare":
+    if name.lower() in ("base", "compare"):
+        raise InputError(f"{where}: scenario name {name!r} is reserved (base is the inputs as "
+                         "they are; compare names the table); choose another")
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}", name):
         raise InputError(f"{where}: scenario name {name!r}: letters, digits, '.', '_' and '-' "
-                         "only (it names the scenario's .ics), not 'compare'")
+                         "only (it names the scenario's .ics)")
     return name
 
 
@@ -305,11 +317,13 @@ def compare(runs: str | Path, athlete: str | Path, scenarios: Iterable[Scenario 
     person, schedule, busy = read_inputs(str(runs), str(athlete), k, start=start, end=end)
     found = calendar_races(schedule.runs, person.races, k)
     base_races = sorted([*person.races, *found], key=lambda r: r.date)
+    if isinstance(scenarios, str | Scenario):
+        scenarios = [scenarios]
     chosen = [Scenario("base"), *(parse_scenario(s, "scenario") if isinstance(s, str) else s
                                   for s in scenarios)]
     for race, span in sweeps:
         chosen += sweep(race, span, base_races, follow=follow_sweep)
-    names = [s.name for s in chosen]
+    names = [s.name.lower() for s in chosen]  # Late.ics and late.ics are one file on a Mac
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
         raise InputError(f"scenario {twice[0]!r} given twice; give each scenario its own name")
@@ -320,7 +334,9 @@ def compare(runs: str | Path, athlete: str | Path, scenarios: Iterable[Scenario 
         said: list[str] = []
         warnings = a_race_warnings(races, k)
         if strict and warnings:
-            raise InputError(f"{where}: {warnings[0]} (--strict)")
+            from runstrength.errors import StrictError
+
+            raise StrictError(f"{where}: {warnings[0]} (--strict; nothing written)")
         said += warnings
         season_runs = list(schedule.runs)
         gone = {r.date for r in base_races} - {r.date for r in races}  # moved or dropped
@@ -329,6 +345,7 @@ def compare(runs: str | Path, athlete: str | Path, scenarios: Iterable[Scenario 
                 season_runs, note = follow_runs(season_runs, race, new_date, base_races)
                 if note:
                     said.append(note)
+                    said += _stranded(race, new_date, base_races, races)
         # the feed's own race item on a date the race left is not a race any more
         kept = [r for r in season_runs if not (r.kind is RunKind.RACE and r.day in gone)]
         if len(kept) != len(season_runs):
@@ -348,6 +365,21 @@ def compare(runs: str | Path, athlete: str | Path, scenarios: Iterable[Scenario 
         result.warnings = notes[scenario.name] + [
             w for w in result.warnings if w not in notes[scenario.name]]
     return Comparison(chosen, results, notes)
+
+
+def _stranded(old: Race, new_date: dt.date, base: list[Race], now: list[Race]) -> list[str]:
+    """Other races inside the build that moved: their own race weeks' runs moved away."""
+    before = [r.date for r in base if r.priority is Priority.A and r.date < old.date]
+    first = max(before) + dt.timedelta(days=1) if before else dt.date.min
+    weeks = round((new_date - old.date).days / 7)
+    out = []
+    for race in now:
+        if race.date != new_date and first <= race.date < old.date:
+            there = race.date + dt.timedelta(weeks=weeks)
+            out.append(f"{race.label} ({race.date}) lies in the build that moved: the runs "
+                       f"planned around it now sit around {there}; move it too "
+                       f"(move {race.date} {there}) or drop it")
+    return out
 
 
 def _model_files(models: str | Path | None):

@@ -67,7 +67,8 @@ def compare_to_html(comparison: Comparison) -> bytes:
         for name, band, _tint in PHASE_STYLE.values())
         + "".join(f'<li><span class="swatch" style="background:{colour}"></span>'
                   f"{_e(CATEGORY_NAME[c])} sets</li>" for c, colour in CATEGORY_COLOUR.items())
-        + "<li>number: sessions; outlined: below the minimum; A/B/C: a race</li></ul>")
+        + "<li>number: sessions; outlined: below the minimum; A/B/C: a race; faded: no runs "
+          "in the schedule that week (sessions there ignore the running)</li></ul>")
     out.append('<div class="scroll"><table class="roster"><thead><tr><th>Scenario</th>'
                "<th>Season</th><th>Against base</th></tr></thead><tbody>")
     if first:

@@ -58,6 +58,7 @@ tr.failed td { background: var(--short-bg); }
   font-size: .72rem; font-weight: 600; display: flex; align-items: center;
   justify-content: center; }
 .wk.gap { background: transparent; }
+.wk.norun { opacity: .4; }
 .wk { position: relative; }
 .wk i.race { position: absolute; top: -.55rem; left: 50%; transform: translateX(-50%);
   font-style: normal; font-size: .6rem; background: #1f2328; color: #fff; border-radius: 2px;
@@ -112,7 +113,8 @@ def roster_to_html(result: RosterResult) -> bytes:
           "week below its minimum</li>"
         + "<li>number: strength sessions that week</li>"
           '<li><span class="swatch" style="background:#1f2328"></span>A/B/C: a race that week'
-          "</li></ul>")
+          '</li><li><span class="swatch" style="background:#4e79a7;opacity:.4"></span>faded: '
+          "no runs in the schedule that week</li></ul>")
     out.append('<div class="scroll"><table class="roster"><thead><tr><th>Athlete</th>'
                '<th>Status</th><th>Sessions</th><th>Weeks short</th><th>Season</th></tr>'
                "</thead><tbody>")
@@ -159,7 +161,11 @@ def week_strip(strip: list[dict], first: dt.date | None) -> str:
                f"max {w['most']})" + (": below the minimum" if short else "")
                + "".join(f"; race {r}" for r in races))
         mark = (f'<i class="race">{_e(races[0].split(":")[0])}</i>' if races else "")
-        cells.append(f'<span class="wk{" short" if short else ""}" style="background:{band}" '
+        norun = w.get("runs", 1) == 0
+        if norun:
+            tip += "; no runs in the schedule this week: sessions ignore the running"
+        kind = "wk" + (" short" if short else "") + (" norun" if norun else "")
+        cells.append(f'<span class="{kind}" style="background:{band}" '
                      f'title="{_e(tip)}" data-week="{w["index"]}">{mark}{w["placed"]}</span>')
     return f'<div class="strip">{"".join(cells)}</div>'
 
