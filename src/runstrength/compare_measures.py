@@ -46,6 +46,8 @@ def measures(scenario, result) -> dict[str, Any]:
     row["minimum"] = sum(w.min_sessions for w in plan.weeks)
     row["weeks_short"] = len(plan.shortfalls)
     row["short_weeks"] = " ".join(s.monday.isoformat() for s in plan.shortfalls)
+    # the first reason of each short week, for the difference in words (not a column)
+    row["_why"] = {s.monday.isoformat(): s.reasons[0] for s in plan.shortfalls if s.reasons}
     row["weeks_without_runs"] = sum(1 for w in result.strip if not w.get("runs", 1))
     row["heavy_sessions"] = sum(1 for s in strength if s.leg_load is LegLoad.HEAVY)
     for category in BALANCED:
@@ -88,7 +90,9 @@ def difference(base: dict[str, Any], row: dict[str, Any]) -> str:
     if d:
         new = sorted(set(row["short_weeks"].split()) - set(base["short_weeks"].split()))
         what = f"{abs(d)} {'more' if d > 0 else 'fewer'} short week{'s' * (abs(d) != 1)}"
-        parts.append(what + (f": {', '.join(new)}" if d > 0 and new else ""))
+        why = row.get("_why", {})
+        shown = [f"{m} ({why[m]})" if m in why else m for m in new[:3]]
+        parts.append(what + (f": {', '.join(shown)}" if d > 0 and new else ""))
     d = row["heavy_sessions"] - base["heavy_sessions"]
     if d:
         parts.append(f"{d:+d} heavy-leg session{'s' * (abs(d) != 1)}")
