@@ -42,6 +42,19 @@ def slow_models(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def stuck_models(tmp_path_factory) -> Path:
+    """The bundled models with a solver that may do no work (no deterministic time): every
+    solve ends before its first solution, however fast the machine."""
+    folder = tmp_path_factory.mktemp("stuck") / "models"
+    shutil.copytree(ROOT / "models", folder)
+    rules = folder / "rules.toml"
+    text = rules.read_text(encoding="utf-8")
+    rules.write_text(text.replace("[solver]\n", "[solver]\nmax_deterministic_time = 0.0\n"),
+                     encoding="utf-8")
+    return folder
+
+
 def _outputs(folder: Path) -> dict[str, Path]:
     return {suffix: folder / f"plan{suffix}" for suffix in OLD}
 
@@ -118,11 +131,11 @@ def test_signals_at_any_moment_leave_all_old_or_all_new(tmp_path):
     assert "old" in seen  # some signals did come before the writes
 
 
-def test_a_solve_without_a_solution_is_never_written(tmp_path, slow_models):
+def test_a_solve_without_a_solution_is_never_written(tmp_path, stuck_models):
     """The time limit before any solution: exit 1, what happened and what to try, earlier
     files untouched."""
     _earlier(tmp_path)
-    proc = _start(tmp_path, "--models", str(slow_models), "--time-limit", "0.1")
+    proc = _start(tmp_path, "--models", str(stuck_models), "--time-limit", "0.1")
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 1
     line = err.decode().strip().splitlines()[-1]

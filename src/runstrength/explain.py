@@ -189,8 +189,11 @@ def _why_not_free_day(season: Season, c: Candidate, day: dt.date, found,
             "well")
 
 
-def why_here(season: Season, c: Candidate, found, chosen: list[Candidate]) -> str:
-    """Why this session sits on this day and time, and why the nearby days were not used."""
+def why_here(season: Season, c: Candidate, found, chosen: list[Candidate],
+             chosen_by_day: dict | None = None) -> str:
+    """Why this session sits on this day and time, and why the nearby days were not used.
+
+    ``chosen_by_day``: ``{day: session}`` of ``chosen``, when the caller asks for many."""
     window = _window_of(season, c)
     parts = [f"{c.day:%a %d %b} {c.start:%H:%M}-{c.end:%H:%M}: {_day_story(season, c.day)}"]
     when = _why_time(season, c, window)
@@ -213,11 +216,11 @@ def why_here(season: Season, c: Candidate, found, chosen: list[Candidate]) -> st
         parts.append("heavy legs: no key run today or tomorrow")
     if c.week.phase is Phase.RACE_WEEK:
         parts.append(tag("race week: light or mobility sessions only", "race-week"))
-    chosen_by_day = {s.day: s for s in chosen}
-    days = set(season.week_of)
+    if chosen_by_day is None:
+        chosen_by_day = {s.day: s for s in chosen}
     for delta in (*range(-NEAR_DAYS, 0), *range(1, NEAR_DAYS + 1)):
         day = c.day + dt.timedelta(days=delta)
-        if day in days:
+        if day in season.week_of:
             parts.append(f"{day:%a}: "
                          f"{_why_not_there(season, c, day, found, chosen, chosen_by_day)}")
     return "; ".join(parts)

@@ -146,12 +146,13 @@ def _plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowled
     jumps = jump_budgets([s for _, _, s in placed], weeks, athlete, k, season.races,
                          lambda i, budget: sum(p.contacts for p in content(i, budget).main))
     sessions = []
+    by_day = {s.day: s for s in solved.chosen}
     for i in range(len(placed)):
         made = content(i, jumps.get(i, 0))
         c, _, s = placed[i]
         s = apply_content(s, made)
         # why-here speaks of the event as it is: its real end
-        reason = why_here(season, replace(c, end=s.end), found, solved.chosen)
+        reason = why_here(season, replace(c, end=s.end), found, solved.chosen, by_day)
         sessions.append(s.model_copy(update={"reason": reason}))
     # Load cues count from what was really done: a lift new to the block starts it afresh.
     sessions = progress_season(sessions, weeks, athlete, k)

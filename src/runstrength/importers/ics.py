@@ -111,8 +111,13 @@ def _read(
     problems += [w for cal in calendars for w in _tidy(cal, source)]
     calendars = [_standard(cal) for cal in calendars]
     stamp = _stamp(calendars)
+
+    @cache  # the occurrences of a series share title and description
+    def kind_of(title: str, description: str) -> Kind:
+        return classify(title, description, knowledge.classify, athlete.keywords)
+
     if start is None or end is None:
-        span = default_span(calendars, athlete, knowledge)
+        span = default_span(calendars, athlete, knowledge, kind_of)
         if span is None:
             return Schedule(warnings=problems, stamp=stamp)
         start = start or span[0]
@@ -125,11 +130,6 @@ def _read(
     runs: list[RunWorkout] = []
     busy: list[BusyBlock] = []
     own: list[OwnSession] = []
-
-    @cache  # the occurrences of a series share title and description
-    def kind_of(title: str, description: str) -> Kind:
-        return classify(title, description, knowledge.classify, athlete.keywords)
-
     for cal in calendars:
         for event in _occurrences(cal, start, end, source, problems):
             item = _item(event, source, athlete, kind_of, problems, knowledge.classify)
@@ -148,7 +148,8 @@ def _read(
 
 
 def default_span(
-    calendars: list[icalendar.Calendar], athlete: Athlete, knowledge: Knowledge
+    calendars: list[icalendar.Calendar], athlete: Athlete, knowledge: Knowledge,
+    kind_of=None,
 ) -> tuple[dt.date, dt.date] | None:
     """The dates the calendar's runs cover, or all its events' when it has no run.
 
@@ -157,7 +158,12 @@ def default_span(
     recurrence never reaches more than :data:`SPAN_CAP` past its start, and open-ended ones do
     not stretch the span at all (they only fill it), unless nothing else bounds it: then it
     is :data:`SPAN_CAP` from the first start. ``None`` when no event has a readable start.
+    ``kind_of(title, description)``: the import's classifier, cached (else ``classify``).
     """
+    if kind_of is None:
+        def kind_of(title: str, description: str):
+            return classify(title, description, knowledge.classify, athlete.keywords)
+
     spans: list[tuple[bool, dt.date, dt.date | None]] = []  # (is run, first day, last day)
     for cal in calendars:
         for event in cal.walk("VEVENT"):
@@ -169,8 +175,7 @@ def default_span(
                 ends = [_repeats_until(rule, first) for rule in event.rrules]
             except ValueError:  # a broken property: reported by _problems
                 continue
-            kind = classify(str(event.get("SUMMARY", "")), str(event.get("DESCRIPTION", "")),
-                            knowledge.classify, athlete.keywords)
+            kind = kind_of(str(event.get("SUMMARY", "")).strip(), str(event.get("DESCRIPTION", "")))
             last = None if None in ends else max(ends, default=first)
             spans.append((kind not in (None, "other"), first, last))
     chosen = [s for s in spans if s[0]] or spans
