@@ -55,6 +55,25 @@ def _worker_init() -> None:
         signal.set_wakeup_fd(-1)
 
 
+_DONE = 0  # tasks this worker process has run
+_FREEZE_AT = (1, 10, 100)
+
+
+def _tracked(fn, task):
+    """``fn(task)`` in a pool worker; after the 1st, 10th and 100th task what has been built
+    (the models' memo of session contents, above all) is moved out of the collector's sight
+    (``gc.freeze``): the later collections of every season need not scan it again."""
+    global _DONE
+    result = fn(task)
+    _DONE += 1
+    if _DONE in _FREEZE_AT:
+        import gc
+
+        gc.collect()
+        gc.freeze()
+    return result
+
+
 def _context() -> multiprocessing.context.BaseContext:
     # fork starts a worker in milliseconds with the imports already done; elsewhere spawn
     if "fork" in multiprocessing.get_all_start_methods():
@@ -67,7 +86,7 @@ def _pool(fn, tasks, jobs: int) -> Iterator[tuple[int, Any]]:
 
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(),
                                initializer=_worker_init)
-    futures = {pool.submit(fn, task): i for i, task in enumerate(tasks)}
+    futures = {pool.submit(_tracked, fn, task): i for i, task in enumerate(tasks)}
     clean = False
     try:
         pending = set(futures)
@@ -94,7 +113,9 @@ def _dask(fn, tasks, client) -> Iterator[tuple[int, Any]]:
         from distributed import as_completed
     except ImportError:
         raise InputError(DASK_MISSING) from None
-    futures = client.map(fn, list(tasks), pure=False)
+    import functools
+
+    futures = client.map(functools.partial(_tracked, fn), list(tasks), pure=False)
     index = {future.key: i for i, future in enumerate(futures)}
     try:
         for future in as_completed(futures):
