@@ -99,12 +99,13 @@ def candidates(season: Season) -> Candidates:
     """Create a candidate only where every hard rule about a single placement allows one."""
     out = Candidates()
     kinds = list(season.knowledge.sessions.values())
+    offered: dict[int, list[SessionKind]] = {}  # week -> the kinds it uses (once a week)
     for day in season.days:
         week = season.week_of[day]
+        if week.index not in offered:
+            offered[week.index] = [k for k in kinds if season.offers(k, week)]
         free = rules.AVAILABILITY.free(season, day)
-        for kind in kinds:
-            if not season.offers(kind, week):
-                continue
+        for kind in offered[week.index]:
             reason = next((Block(rule.id, r) for rule in rules.BLOCKING
                            if (r := rule.blocks(season, day, kind))), None)
             if reason is None:

@@ -192,11 +192,11 @@ def _strip(plan: Plan) -> list[dict]:
         week = sets.setdefault(s.week, {})
         for c in BALANCED:
             week[str(c)] = week.get(str(c), 0) + s.volume.get(c, 0)
+    week_of = {w.monday + dt.timedelta(days=i): w.index for w in plan.weeks for i in range(7)}
     runs: dict[int, int] = {}
     for r in plan.runs:
-        for w in plan.weeks:
-            if w.monday <= r.day <= w.sunday:
-                runs[w.index] = runs.get(w.index, 0) + 1
+        if (index := week_of.get(r.day)) is not None:
+            runs[index] = runs.get(index, 0) + 1
     out = []
     for w in plan.weeks:
         races = [f"{r.priority}: {r.label}" for r in plan.athlete.races

@@ -149,8 +149,9 @@ class Season:
         years = sorted({d.year for d in self.week_of})
         self.holidays = self.athlete.holiday_days(years) if years else {}
 
-    @property
+    @cached_property
     def days(self) -> list[dt.date]:
+        """The season's days in order (built once: every rule walks them)."""
         return [d for w in self.weeks for d in w.days()]
 
     @cached_property

@@ -9,6 +9,13 @@ from runstrength.rules.base import Rule
 _LOADED = {LegLoad.HEAVY, LegLoad.MODERATE}
 
 
+
+def _quiet(season) -> set:
+    """The season's days without jumps after a race (once per season)."""
+    if "no jumps" not in season.cache:
+        season.cache["no jumps"] = no_jump_days(season.races, season.knowledge)
+    return season.cache["no jumps"]
+
 class ReturnAfterRace(Rule):
     id = "return-after-race"
     name = "after a race: unloaded days, no jumps, then reduced weeks"
@@ -33,7 +40,7 @@ class ReturnAfterRace(Rule):
                 return f"{after} days after {race.label}: no heavy legs yet"
         week = season.week_of[day]
         if (Category.PLYOMETRIC in kind.sets.get(week.phase, {})
-                and day in no_jump_days(season.races, season.knowledge)):
+                and day in _quiet(season)):
             race = max((r for r in season.races if r.date < day), key=lambda r: r.date)
             return f"{(day - race.date).days} days after {race.label}: no jumps yet"
         return None

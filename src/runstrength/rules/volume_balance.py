@@ -15,10 +15,14 @@ class VolumeBalance(Rule):
         weight = m.season.knowledge.rules.weights.volume_balance
         for week in m.season.weeks:
             here = m.in_week(week)
+            volumes = {}  # kind -> its sets this week, once per kind
+            for c in here:
+                if c.kind.id not in volumes:
+                    volumes[c.kind.id] = m.season.volume(c.kind, week)
             for cat in BALANCED:
                 target = week.targets.get(cat, 0)
                 sets = [(m.x[c.index], s) for c in here
-                        if (s := m.season.volume(c.kind, week).get(cat, 0))]
+                        if (s := volumes[c.kind.id].get(cat, 0))]
                 top = sum(s for _, s in sets) + target
                 over = m.cp.new_int_var(0, top, f"over_{cat}_w{week.index}")
                 under = m.cp.new_int_var(0, target, f"under_{cat}_w{week.index}")
