@@ -40,7 +40,7 @@ def run(fn: Callable[[Any], Any], tasks: Sequence[Any], *, jobs: int | None = No
     if client is not None:
         yield from _dask(fn, tasks, client)
     elif (jobs or default_jobs()) == 1 or len(tasks) <= 1:
-        for i, task in enumerate(tasks):
+        for i, task in enumerate(tasks):  # no gc.freeze here: this process is the caller's
             yield i, fn(task)
     else:
         yield from _pool(fn, tasks, min(jobs or default_jobs(), len(tasks)))
@@ -60,9 +60,9 @@ _FREEZE_AT = (1, 10, 100)
 
 
 def _tracked(fn, task):
-    """``fn(task)`` in a pool worker; after the 1st, 10th and 100th task what has been built
-    (the models' memo of session contents, above all) is moved out of the collector's sight
-    (``gc.freeze``): the later collections of every season need not scan it again."""
+    """``fn(task)`` in a worker process; after its 1st, 10th and 100th task what has been
+    built (the models' memo of session contents, above all) is moved out of the collector's
+    sight (``gc.freeze``): the later collections of every season need not scan it again."""
     global _DONE
     result = fn(task)
     _DONE += 1
