@@ -360,6 +360,13 @@ def session_content(kind: SessionKind, week: Week, athlete: Athlete, k: Knowledg
     ``cues`` False: any week's cues will do (the caller reads only minutes, fit and volume).
     """
     testing = retest and retest_applies(kind, week, k)
+    if limit is not None:
+        # A slot at least as long as the session needs changes nothing: trimming to a budget
+        # is one greedy sequence of cuts, so the tighter budget stops at the same state when
+        # that state already fits it. The unlimited content is then the answer (and shared).
+        free = session_content(kind, week, athlete, k, retest=retest, jumps=jumps, cues=False)
+        if limit >= free.minutes:
+            limit = None
     shape = ("content", kind.id, week.phase, week.emphasis, week.deload, week.volume_share,
              week.lift_block or week.block, tuple(week.banned_equipment), testing,
              week.block <= 1, jumps, tuple(sorted(athlete.equipment)), athlete.level,
