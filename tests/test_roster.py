@@ -406,3 +406,30 @@ def test_mistakes_in_roster_overrides_name_the_roster(tmp_path: Path) -> None:
     priya = {r.id: r for r in plan_roster(path, jobs=1)}["priya"]
     assert priya.error.startswith(f"{path}: athlete 2 (priya): races: 2031-04-13: race ")
     assert "--race" not in priya.error
+
+
+def test_an_output_that_is_an_input_is_refused(tmp_path: Path) -> None:
+    path = _roster(tmp_path, TWO.replace('id = "priya"', 'id = "runs"'))
+    before = (tmp_path / "priya" / "runs.csv").read_bytes()
+    with pytest.raises(InputError, match=r"runs.csv: is also an input"):
+        plan_roster(path, jobs=1, outdir=tmp_path / "priya", force=True,
+                    options=Options(csv=True))
+    assert (tmp_path / "priya" / "runs.csv").read_bytes() == before
+
+
+def test_a_dash_is_not_standard_input_in_a_roster(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="a roster reads no standard input"):
+        contained(tmp_path, "-", "roster.toml: athlete 1: profile")
+
+
+def test_a_models_folder_linking_out_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "rules.toml").write_text("not toml at all [")
+    root = tmp_path / "r"
+    root.mkdir()
+    (root / "models").mkdir()
+    (root / "models" / "rules.toml").symlink_to(outside / "rules.toml")
+    path = _roster(root, "[defaults]\nmodels = \"models\"\n" + TWO)
+    with pytest.raises(InputError, match="a symbolic link that leads out"):
+        tasks_for(load_roster(path), Options())

@@ -324,3 +324,39 @@ def test_replace_races_offers_no_calendar_race() -> None:
                                        replace_races=True)
     result = plan(schedule, athlete, races=given, calendar_races=False)
     assert [r.date.isoformat() for r in result.athlete.races] == ["2027-05-16"]
+
+
+def test_follow_with_a_move_of_odd_days_keeps_the_race_on_its_new_day() -> None:
+    result = compare(RUNS, PROFILE, "odd: move 'Riverside City Marathon' 2027-05-05; follow",
+                     jobs=1)
+    odd = result.plans["odd"]
+    races = [r for r in odd.runs if r.kind is RunKind.RACE]
+    assert dt.date(2027, 5, 5) in {r.day for r in races}
+    assert not any("races taken from the calendar" in w for w in odd.warnings)
+    assert any("the race moved 10 days: the runs by whole weeks" in w
+               for w in result.notes["odd"])
+
+
+def test_following_the_advice_to_move_the_b_race_too_is_not_advised_again() -> None:
+    result = compare(RUNS, PROFILE, "both: move 'Riverside City Marathon' 2027-05-16; "
+                                    "move 'Spring Half' 2027-04-11; follow", jobs=1)
+    assert not any("lies in the build that moved" in w for w in result.notes["both"])
+
+
+def test_markup_in_user_text_does_not_break_the_table(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, [
+        "compare", str(RUNS), "-a", str(PROFILE), "-o", str(tmp_path / "o"),
+        "--scenario", "odd: add 2027-03-07 10k C '[/x] [bold]'"])
+    assert result.exit_code == 0, result.output
+    assert "internal error" not in result.output
+
+
+def test_a_rerun_removes_its_own_stale_calendars(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    args = ["compare", str(RUNS), "-a", str(PROFILE), "-o", str(out), "-q", "--force"]
+    assert CliRunner().invoke(main, [*args, "--scenario", "one: drop 'Spring Half'"]
+                              ).exit_code == 0
+    (out / "mine.ics").write_text("my own")
+    assert CliRunner().invoke(main, [*args, "--scenario", "two: drop 'Spring Half'"]
+                              ).exit_code == 0
+    assert sorted(p.name for p in out.glob("*.ics")) == ["base.ics", "mine.ics", "two.ics"]

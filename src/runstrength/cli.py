@@ -402,7 +402,7 @@ def _roster(roster_path, outdir: Path, options, jobs, executor, scheduler, force
     roster = load_roster(roster_path)
     if scheduler or executor == "dask":
         executors.require_dask()  # before the folder is made
-    check_outdir(outdir, force=force, resume=resume)
+    check_outdir(outdir, force=force, resume=resume, create=False)  # made once all is read
     if roster.path.resolve().parent == outdir.resolve():
         raise InputError(f"{outdir}: the roster's own folder; write the plans elsewhere")
     client = None
@@ -494,11 +494,29 @@ def _compare(runs, athlete_path, scenario_texts, sweeps, follow, whatif_path, ou
     inputs = [runs, athlete_path, *([str(whatif_path or beside)] if scenarios else [])]
     _check_not_an_input(list(files), inputs, models_dir)
     check_outdir(outdir, force=force, resume=False, hint=False)  # made only now: all planned
+    earlier = _compared(outdir / "compare.csv")
     write_outputs(files, force=True)
+    for name in earlier:  # an earlier run's calendar that this one did not write
+        stale = outdir / f"{name}.ics"
+        if stale not in files and stale.is_file():
+            stale.unlink()
     from runstrength.summary import print_comparison
 
     print_comparison(result, outdir, quiet=quiet)
     return EXIT_INPUT if any(r.failed for r in result.results) else 0
+
+
+def _compared(table: Path) -> list[str]:
+    """The scenarios an earlier ``compare.csv`` in the folder lists (their .ics are ours)."""
+    import csv
+    import re
+
+    try:
+        with table.open(encoding="utf-8", newline="") as fh:
+            names = [row.get("scenario", "") for row in csv.DictReader(fh)]
+    except (OSError, ValueError, csv.Error):
+        return []
+    return [n for n in names if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}", n or "")]
 
 
 def _some(names: list[str], most: int = 10) -> str:

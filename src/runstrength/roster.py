@@ -256,8 +256,9 @@ def contained(root: Path, given: str, where: str) -> Path:
     """``given`` (relative to ``root``) as a path that stays inside ``root``: no absolute
     path, no ``..`` that climbs out, no symlink that leads out."""
     label = f"{where}: " if where else ""
-    if "\0" in given or not given.strip():
-        raise InputError(f"{label}{given!r}: not a file name")
+    if "\0" in given or not given.strip() or given.strip() == "-":
+        raise InputError(f"{label}{given!r}: not a file name (a roster reads no standard "
+                         "input)")
     rel = Path(given)
     if rel.is_absolute() or given.startswith(("~", "\\")) or re.match(r"[A-Za-z]:", given):
         raise InputError(f"{label}{given}: an absolute path; name the file relative to the "
@@ -310,14 +311,13 @@ def _models(roster: Roster, options: Options) -> tuple[Source, ...]:
         folder = contained(roster.root, roster.models, f"{roster.path}: defaults: models")
     else:
         return ()
+    files = sorted(folder.rglob("*.toml"))
+    if roster.models and not options.models:  # nothing outside the folder is read
+        for file in files:
+            contained(roster.root, str(Path(roster.models) / file.relative_to(folder)),
+                      f"{roster.path}: models")
     knowledge.load(folder)  # raises InputError naming the folder
-    out = []
-    for file in sorted(folder.rglob("*.toml")):
-        rel = file.relative_to(folder)
-        if roster.models and not options.models:
-            contained(roster.root, str(Path(roster.models) / rel), f"{roster.path}: models")
-        out.append(Source(name=str(rel), data=file.read_bytes()))
-    return tuple(out)
+    return tuple(Source(name=str(f.relative_to(folder)), data=f.read_bytes()) for f in files)
 
 
 def tasks_for(roster: Roster, options: Options) -> tuple[list[SeasonTask | None],
@@ -417,9 +417,32 @@ class RosterResult:
         """Write every athlete's files (kept in memory), summary.csv and roster.html."""
         outdir = Path(outdir)
         check_outdir(outdir, force=force, resume=False)
+        _check_no_input_replaced(self.roster, outdir, Options(
+            csv=any("csv" in r.outputs for r in self), report=any("html" in r.outputs
+                                                                  for r in self)))
         for result in self:
             _write_athlete(outdir, result)
         return write_roster_files(outdir, self)
+
+
+def _check_no_input_replaced(roster: Roster, outdir: Path, options: Options) -> None:
+    """No file the run may write (an athlete's calendar, CSV or report, the summary, the
+    page, the state) is one of the roster's inputs: ``--force`` must not eat a calendar."""
+    inputs: dict[Path, str] = {roster.path.resolve(): str(roster.path)}
+    for entry in roster.entries:
+        for given in (entry.profile, entry.runs, *entry.busy):
+            try:
+                inputs[(roster.root / given).resolve()] = f"{entry.where}: {given}"
+            except (OSError, RuntimeError):
+                continue
+    kinds = ["ics", *(["csv"] if options.csv else []), *(["html"] if options.report else [])]
+    names = ["summary.csv", "roster.html", *(f"{e.id}.{k}" for e in roster.entries
+                                              for k in kinds)]
+    for name in names:
+        target = (outdir / name).resolve()
+        if target in inputs:
+            raise InputError(f"{outdir / name}: is also an input ({inputs[target]}); write the "
+                             "plans to another folder")
 
 
 def check_outdir(outdir: Path, *, force: bool, resume: bool, create: bool = True,
@@ -519,6 +542,7 @@ def plan_roster(roster: str | Path | Roster, *, jobs: int | None = None, client:
     out = Path(outdir) if outdir is not None else None
     if out is not None:
         check_outdir(out, force=force, resume=resume)
+        _check_no_input_replaced(roster, out, options)
     results: list[SeasonResult | None] = [None] * len(tasks)
     todo: list[int] = []
     for i, task in enumerate(tasks):

@@ -348,18 +348,19 @@ def print_comparison(comparison, outdir, *, quiet: bool = False) -> None:
             sys.stderr.write(f"runstrength: {scenario.name}: FAILED: {one_line(result.error)}\n")
     if quiet:
         return
+    from rich.markup import escape
     from rich.table import Table
 
     rows = comparison.measures()
     table = Table(title="What if", title_justify="left", show_lines=False)
     table.add_column("")
     for scenario in comparison.scenarios:
-        table.add_column(scenario.name, overflow="fold")
+        table.add_column(escape(scenario.name), overflow="fold")
     columns = [table_cells(row) for row in rows]
     for i, (label, _key) in enumerate(ROWS):
         if label == "what the plan gave up":
             continue  # long: in compare.csv and the page
-        table.add_row(label, *(col[i] for col in columns))
+        table.add_row(label, *(escape(col[i]) for col in columns))  # user text: no markup
     console = _console()
     console.print(table)
     from runstrength.compare_measures import best

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -73,8 +74,11 @@ class SeasonTask:
             h.update(json.dumps(value, default=str, sort_keys=True).encode())
 
         for src in (self.runs, self.profile, *self.busy, *self.models):
-            add(src.name)
+            add(Path(src.name).name)  # not the folder: a resume from elsewhere is the same
             h.update(hashlib.sha256(src.data).digest())
+        if not self.models:  # the bundled or RUNSTRENGTH_MODELS models, as they are now
+            add(_default_models_digest())
+        add(os.environ.get("SOURCE_DATE_EPOCH", ""))
         add([self.id, self.name, [r.model_dump(mode="json") for r in self.races],
              [list(o) for o in self.overrides], self.start, self.end, self.time_limit,
              self.csv, self.report, self.include_runs, self.remind])
@@ -161,21 +165,57 @@ def no_plan_error(status: str, time_limit: float | None) -> str:
             "try a longer --time-limit, e.g. --time-limit 120")
 
 
+def _default_models_digest() -> str:
+    from runstrength.knowledge import default_models_dir
+
+    folder = default_models_dir()
+    h = hashlib.sha256()
+    for file in sorted(folder.rglob("*.toml")):
+        h.update(str(file.relative_to(folder)).encode() + b"\0" + file.read_bytes())
+    return h.hexdigest()
+
+
 _MODELS: dict[str, Path] = {}  # models digest -> the folder this process wrote them to
 
 
 def _models_dir(models: tuple[Source, ...]) -> Path | None:
-    """A folder holding ``models`` (written once per process), None for the bundled ones."""
+    """A folder holding ``models``, None for the bundled ones. It is named by the models'
+    digest in the temporary folder and shared by every process and run that has the same
+    models (written once, whole, by a rename), so nothing piles up."""
     if not models:
         return None
     key = hashlib.sha256(b"".join(s.name.encode() + b"\0" + s.data for s in models)).hexdigest()
     if key not in _MODELS:
-        root = Path(tempfile.mkdtemp(prefix="runstrength-models-"))
-        for src in models:
-            (root / src.name).parent.mkdir(parents=True, exist_ok=True)
-            (root / src.name).write_bytes(src.data)
+        root = Path(tempfile.gettempdir()) / f"runstrength-models-{key[:24]}"
+        if not (root / ".complete").is_file():
+            import shutil
+
+            work = Path(tempfile.mkdtemp(prefix=".runstrength-models-"))
+            for src in models:
+                (work / src.name).parent.mkdir(parents=True, exist_ok=True)
+                (work / src.name).write_bytes(src.data)
+            (work / ".complete").write_text(key)
+            try:
+                work.rename(root)
+            except OSError:  # another process was first: use its copy
+                shutil.rmtree(work, ignore_errors=True)
+        if not _holds(root, models):  # not ours, or not these models: a private copy
+            root = Path(tempfile.mkdtemp(prefix="runstrength-models-"))
+            for src in models:
+                (root / src.name).parent.mkdir(parents=True, exist_ok=True)
+                (root / src.name).write_bytes(src.data)
         _MODELS[key] = root
     return _MODELS[key]
+
+
+def _holds(root: Path, models: tuple[Source, ...]) -> bool:
+    """``root`` is this user's and holds exactly ``models``."""
+    try:
+        if hasattr(os, "getuid") and root.stat().st_uid != os.getuid():
+            return False
+        return all((root / s.name).read_bytes() == s.data for s in models)
+    except OSError:
+        return False
 
 
 def _strip(plan: Plan) -> list[dict]:

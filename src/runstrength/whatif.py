@@ -242,9 +242,11 @@ def follow_runs(runs: list[RunWorkout], old: Race, new_date: dt.date,
     """The runs of the build toward ``old`` (an A race) moved by the whole weeks it moved:
     from the day after the previous A race up to the race day, weekdays kept; the items of
     other races in that stretch (a B race's) keep their dates."""
-    weeks = round((new_date - old.date).days / 7)
+    days = (new_date - old.date).days
+    weeks = round(days / 7)
     if not weeks:
-        return runs, ""
+        return runs, (f"{old.label} moved {abs(days)} day{'s' * (abs(days) != 1)}, less than "
+                      "half a week: the runs stay where they are")
     before = [r.date for r in races if r.priority is Priority.A and r.date < old.date]
     first = max(before) + dt.timedelta(days=1) if before else dt.date.min
     delta = dt.timedelta(weeks=weeks)
@@ -252,8 +254,12 @@ def follow_runs(runs: list[RunWorkout], old: Race, new_date: dt.date,
     others = {r.date for r in races if r.date != old.date}
     for run in runs:
         # training moves with the race; another race's own item keeps its date
-        if first <= run.day <= old.date and not (run.kind is RunKind.RACE
-                                                  and run.day in others):
+        if run.kind is RunKind.RACE and run.day == old.date:  # the race itself: to its new day
+            step = dt.timedelta(days=days)
+            run = run.model_copy(update={"start": run.start + step, "end": run.end + step})
+            moved.append(run)
+        elif first <= run.day <= old.date and not (run.kind is RunKind.RACE
+                                                    and run.day in others):
             run = run.model_copy(update={"start": run.start + delta, "end": run.end + delta})
             moved.append(run)
         out.append(run)
@@ -261,8 +267,10 @@ def follow_runs(runs: list[RunWorkout], old: Race, new_date: dt.date,
         return runs, ""
     span = f"{min(r.day for r in moved) - delta} to {max(r.day for r in moved) - delta}"
     way = "later" if weeks > 0 else "earlier"
+    odd = (f" (the race moved {days} days: the runs by whole weeks, weekdays kept)"
+           if days % 7 else "")
     return out, (f"{len(moved)} runs of the build toward {old.label} ({span}) moved "
-                 f"{abs(weeks)} week{'s' * (abs(weeks) != 1)} {way} with the race")
+                 f"{abs(weeks)} week{'s' * (abs(weeks) != 1)} {way} with the race{odd}")
 
 
 @dataclass
@@ -345,7 +353,8 @@ def compare(runs: str | Path, athlete: str | Path, scenarios: Iterable[Scenario 
                 season_runs, note = follow_runs(season_runs, race, new_date, base_races)
                 if note:
                     said.append(note)
-                    said += _stranded(race, new_date, base_races, races)
+                    said += _stranded(race, new_date, base_races, races,
+                                      {r.date for r, _ in moved})
         # the feed's own race item on a date the race left is not a race any more
         kept = [r for r in season_runs if not (r.kind is RunKind.RACE and r.day in gone)]
         if len(kept) != len(season_runs):
@@ -367,14 +376,17 @@ def compare(runs: str | Path, athlete: str | Path, scenarios: Iterable[Scenario 
     return Comparison(chosen, results, notes)
 
 
-def _stranded(old: Race, new_date: dt.date, base: list[Race], now: list[Race]) -> list[str]:
-    """Other races inside the build that moved: their own race weeks' runs moved away."""
+def _stranded(old: Race, new_date: dt.date, base: list[Race], now: list[Race],
+              moved: set[dt.date]) -> list[str]:
+    """Other races inside the build that moved (and that the scenario left on their dates):
+    their own race weeks' runs moved away."""
     before = [r.date for r in base if r.priority is Priority.A and r.date < old.date]
     first = max(before) + dt.timedelta(days=1) if before else dt.date.min
     weeks = round((new_date - old.date).days / 7)
     out = []
     for race in now:
-        if race.date != new_date and first <= race.date < old.date:
+        if race.date != new_date and first <= race.date < old.date and race.date not in moved \
+                and any(b.date == race.date for b in base):
             there = race.date + dt.timedelta(weeks=weeks)
             out.append(f"{race.label} ({race.date}) lies in the build that moved: the runs "
                        f"planned around it now sit around {there}; move it too "
