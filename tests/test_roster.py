@@ -433,3 +433,17 @@ def test_a_models_folder_linking_out_is_refused_before_it_is_read(tmp_path: Path
     path = _roster(root, "[defaults]\nmodels = \"models\"\n" + TWO)
     with pytest.raises(InputError, match="a symbolic link that leads out"):
         tasks_for(load_roster(path), Options())
+
+
+def test_a_summary_always_means_the_run_finished(tmp_path: Path) -> None:
+    path = _roster(tmp_path, TWO)
+    out = tmp_path / "out"
+    plan_roster(path, jobs=1, outdir=out)
+    assert (out / "summary.csv").exists()
+
+    def stop(result, done, total):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        plan_roster(path, jobs=1, outdir=out, force=True, on_result=stop)
+    assert not (out / "summary.csv").exists()

@@ -543,6 +543,8 @@ def plan_roster(roster: str | Path | Roster, *, jobs: int | None = None, client:
     if out is not None:
         check_outdir(out, force=force, resume=resume)
         _check_no_input_replaced(roster, out, options)
+        if (out / STATE).is_dir() and (out / "summary.csv").is_file():
+            (out / "summary.csv").unlink()  # ours: a summary must mean "this run finished"
     results: list[SeasonResult | None] = [None] * len(tasks)
     todo: list[int] = []
     for i, task in enumerate(tasks):

@@ -365,7 +365,9 @@ def compare(runs: str | Path, athlete: str | Path, scenarios: Iterable[Scenario 
             id=scenario.name, name=scenario.name, runs=Source(str(runs), b""),
             profile=Source(str(athlete), b""), start=start, end=end, time_limit=time_limit,
             keep_plan=True, models=_model_files(models),
-            prepared=(person.model_copy(update={"races": races}),
+            # the scenario's calendar is all given apart, so a race error names the scenario
+            races=tuple(races), label=f"scenario {scenario.name}",
+            prepared=(person.model_copy(update={"races": []}),
                       schedule.model_copy(update={"runs": kept}), tuple(busy))))
     results: list[Any] = [None] * len(tasks)
     for i, result in executor.run(run_season, tasks, jobs=jobs, client=client):
