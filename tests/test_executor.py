@@ -89,3 +89,21 @@ def test_a_local_dask_cluster_gives_the_same_files(tmp_path: Path) -> None:
     for who in remote:
         assert remote[who].status == "OPTIMAL"
         assert remote[who].files == local[who].files
+
+
+def _dies_on_three(n: int) -> int:
+    if n == 3:
+        os._exit(1)  # a worker killed mid-task (a crash in the solver, kill -9)
+    return n * 2
+
+
+def test_a_dead_worker_fails_its_task_only() -> None:
+    got = dict(executor.run(_dies_on_three, list(range(7)), jobs=2, crashed=lambda n: -1))
+    assert got == {0: 0, 1: 2, 2: 4, 3: -1, 4: 8, 5: 10, 6: 12}
+
+
+def test_without_crashed_a_dead_worker_is_an_error() -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    with pytest.raises(BrokenProcessPool):
+        dict(executor.run(_dies_on_three, list(range(5)), jobs=2))

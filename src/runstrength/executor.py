@@ -31,19 +31,21 @@ def default_jobs() -> int:
 
 
 def run(fn: Callable[[Any], Any], tasks: Sequence[Any], *, jobs: int | None = None,
-        client: Any = None) -> Iterator[tuple[int, Any]]:
+        client: Any = None, crashed: Callable[[Any], Any] | None = None
+        ) -> Iterator[tuple[int, Any]]:
     """``(index, fn(task))`` for every task, in the order they finish.
 
     ``client``: a ``distributed.Client`` (the work goes to its cluster); else ``jobs``
     processes (default: the cores), one in-process loop for ``jobs=1``. Stopping the iteration
-    (an error, Ctrl-C) cancels what has not started and stops the workers."""
+    (an error, Ctrl-C) cancels what has not started and stops the workers. ``crashed(task)``
+    is the result of a task whose worker process died (see ``_pool``)."""
     if client is not None:
-        yield from _dask(fn, tasks, client)
+        yield from _dask(fn, tasks, client, crashed)
     elif (jobs or default_jobs()) == 1 or len(tasks) <= 1:
         for i, task in enumerate(tasks):  # no gc.freeze here: this process is the caller's
             yield i, fn(task)
     else:
-        yield from _pool(fn, tasks, min(jobs or default_jobs(), len(tasks)))
+        yield from _pool(fn, tasks, min(jobs or default_jobs(), len(tasks)), crashed)
 
 
 def _worker_init() -> None:
@@ -81,12 +83,44 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def _pool(fn, tasks, jobs: int) -> Iterator[tuple[int, Any]]:
+def _pool(fn, tasks, jobs: int, crashed=None) -> Iterator[tuple[int, Any]]:
+    """The tasks over a process pool. A worker that dies (killed, a crash in the solver)
+    breaks the pool: the tasks not done go to a fresh pool of one worker, where the next
+    break names the task that caused it; that one gets ``crashed(task)`` (re-raised without
+    ``crashed``) and the rest go on with ``jobs`` workers."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    left = list(range(len(tasks)))
+    alone = False  # after a break: one worker, to find the task that kills it
+    while left:
+        broken = None
+        runner = _one_pool(fn, tasks, left, 1 if alone else jobs)
+        try:
+            for i, result in runner:
+                left.remove(i)
+                yield i, result
+        except BrokenProcessPool as exc:
+            broken = exc
+        finally:
+            runner.close()
+        if broken is None:
+            return
+        if not alone:
+            alone = True
+            continue
+        culprit = left.pop(0)  # one worker runs the tasks in order: the first not done
+        if crashed is None:
+            raise broken
+        yield culprit, crashed(tasks[culprit])
+        alone = False
+
+
+def _one_pool(fn, tasks, which: list[int], jobs: int) -> Iterator[tuple[int, Any]]:
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(),
                                initializer=_worker_init)
-    futures = {pool.submit(_tracked, fn, task): i for i, task in enumerate(tasks)}
+    futures = {pool.submit(_tracked, fn, tasks[i]): i for i in which}
     clean = False
     try:
         pending = set(futures)
@@ -98,7 +132,7 @@ def _pool(fn, tasks, jobs: int) -> Iterator[tuple[int, Any]]:
     finally:
         if clean:
             pool.shutdown(wait=True)
-        else:  # stopped early: drop the queue and stop the workers now
+        else:  # stopped early or broken: drop the queue and stop the workers now
             processes = list(getattr(pool, "_processes", {}).values())
             pool.shutdown(wait=False, cancel_futures=True)
             for process in processes:
@@ -108,9 +142,9 @@ def _pool(fn, tasks, jobs: int) -> Iterator[tuple[int, Any]]:
                 process.join(5)
 
 
-def _dask(fn, tasks, client) -> Iterator[tuple[int, Any]]:
+def _dask(fn, tasks, client, crashed=None) -> Iterator[tuple[int, Any]]:
     try:
-        from distributed import as_completed
+        from distributed import KilledWorker, as_completed
     except ImportError:
         raise InputError(DASK_MISSING) from None
     import functools
@@ -119,7 +153,14 @@ def _dask(fn, tasks, client) -> Iterator[tuple[int, Any]]:
     index = {future.key: i for i, future in enumerate(futures)}
     try:
         for future in as_completed(futures):
-            yield index[future.key], future.result()
+            i = index[future.key]
+            try:
+                result = future.result()
+            except KilledWorker:  # the task killed its workers, retries included
+                if crashed is None:
+                    raise
+                result = crashed(tasks[i])
+            yield i, result
     finally:
         client.cancel([f for f in futures if not f.done()])
 

@@ -520,6 +520,12 @@ def write_roster_files(outdir: Path, result: RosterResult) -> list[Path]:
     return [summary, page]
 
 
+def _died(task: SeasonTask) -> SeasonResult:
+    return SeasonResult(id=task.id, name=task.name, status=FAILED,
+                        error="internal error: the worker process planning this athlete died "
+                              "(killed, or a crash in the solver); the others went on")
+
+
 def plan_roster(roster: str | Path | Roster, *, jobs: int | None = None, client: Any = None,
                 options: Options | None = None, outdir: str | Path | None = None,
                 resume: bool = False, force: bool = False, fail_fast: bool = False,
@@ -567,7 +573,8 @@ def plan_roster(roster: str | Path | Roster, *, jobs: int | None = None, client:
     if fail_fast and any(r is not None and r.failed for r in results):
         stopped = True
         todo = []
-    runner = executor.run(run_season, [tasks[i] for i in todo], jobs=jobs, client=client)
+    runner = executor.run(run_season, [tasks[i] for i in todo], jobs=jobs, client=client,
+                          crashed=_died)
     try:
         for n, result in runner:
             i = todo[n]
