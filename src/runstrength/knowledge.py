@@ -735,10 +735,15 @@ def _keyed(path: Path, items: list[dict], model: type[BaseModel], table: str) ->
     return out
 
 
+def load(models_dir: Path | str | None = None) -> Knowledge:
+    """Load and validate every file of ``models_dir`` (default: the bundled models), once
+    per folder: ``load()``, ``load(None)`` and the folder's own path share one Knowledge
+    (and its memo of session contents)."""
+    return _load(Path(models_dir) if models_dir else default_models_dir())
+
+
 @cache
-def load(models_dir: Path | None = None) -> Knowledge:
-    """Load and validate every file of ``models_dir`` (default: the bundled models)."""
-    root = Path(models_dir) if models_dir else default_models_dir()
+def _load(root: Path) -> Knowledge:
     try:
         root.resolve()
     except (RuntimeError, OSError):
