@@ -61,7 +61,9 @@ CATEGORY_NAME: dict[Category, str] = {
     Category.CORE: "Core",
 }
 
-_STYLE = """
+#: The frame every page shares (the season report, the roster and compare pages): colours,
+#: page, sections, the counts row and the legend.
+PAGE_STYLE = """
 :root { --ink: #1f2328; --muted: #5d6670; --line: #d5d9de; --paper: #ffffff;
   --short: #c8363a; --short-bg: #fff1f0; --key: #8a1c1f; }
 * { box-sizing: border-box; }
@@ -74,22 +76,25 @@ h1 { font-size: 1.6rem; margin: 0 0 .4rem; }
 h2 { font-size: 1.2rem; margin: 0 0 .6rem; }
 section, header.summary { background: var(--paper); border: 1px solid var(--line);
   border-radius: 8px; padding: 1rem 1.2rem; margin-bottom: 1rem; }
-.facts { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: .4rem 0; }
-.facts dt { color: var(--muted); }
-.facts dd { margin: 0; }
 .counts { display: flex; flex-wrap: wrap; gap: .6rem; list-style: none; padding: 0;
   margin: .8rem 0 0; }
 .counts li { border: 1px solid var(--line); border-radius: 6px; padding: .35rem .8rem;
   background: #fafbfc; }
 .counts b { font-size: 1.25rem; display: block; }
 .counts li.bad { border-color: var(--short); background: var(--short-bg); color: var(--short); }
-nav.toc { margin-top: .8rem; }
-nav.toc a { margin-right: 1rem; color: #2457a6; }
 .legend { display: flex; flex-wrap: wrap; gap: .4rem 1rem; list-style: none; padding: 0;
   margin: 0 0 .7rem; font-size: .85rem; }
 .legend li { display: flex; align-items: center; gap: .35rem; }
 .swatch { display: inline-block; width: .95rem; height: .95rem; border-radius: 3px;
   border: 1px solid rgba(0,0,0,.15); }
+"""
+
+_STYLE = PAGE_STYLE + """
+.facts { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: .4rem 0; }
+.facts dt { color: var(--muted); }
+.facts dd { margin: 0; }
+nav.toc { margin-top: .8rem; }
+nav.toc a { margin-right: 1rem; color: #2457a6; }
 .scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
 table { border-collapse: collapse; }
 table.calendar { width: 100%; min-width: 1120px; table-layout: fixed; }

@@ -11,33 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from runstrength.exporters.report import PHASE_STYLE, _e, _phase_name, _phase_style
+from runstrength.exporters.report import PAGE_STYLE, PHASE_STYLE, _e, _phase_name, _phase_style
 
 if TYPE_CHECKING:
     from runstrength.roster import RosterResult
 
-STYLE = """
-:root { --ink: #1f2328; --muted: #5d6670; --line: #d5d9de; --short: #c8363a;
-  --short-bg: #fff1f0; }
-* { box-sizing: border-box; }
-html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { margin: 0; padding: 1.25rem; color: var(--ink); background: #f6f7f9;
-  font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
-main { max-width: 1500px; margin: 0 auto; }
-h1 { font-size: 1.6rem; margin: 0 0 .4rem; }
-section { background: #fff; border: 1px solid var(--line); border-radius: 8px;
-  padding: 1rem 1.2rem; margin-bottom: 1rem; }
-.counts { display: flex; flex-wrap: wrap; gap: .6rem; list-style: none; padding: 0;
-  margin: .6rem 0 0; }
-.counts li { border: 1px solid var(--line); border-radius: 6px; padding: .35rem .8rem;
-  background: #fafbfc; }
-.counts b { font-size: 1.25rem; display: block; }
-.counts li.bad { border-color: var(--short); background: var(--short-bg); color: var(--short); }
-.legend { display: flex; flex-wrap: wrap; gap: .4rem 1rem; list-style: none; padding: 0;
-  margin: 0 0 .7rem; font-size: .85rem; }
-.legend li { display: flex; align-items: center; gap: .35rem; }
-.swatch { display: inline-block; width: .95rem; height: .95rem; border-radius: 3px;
-  border: 1px solid rgba(0,0,0,.15); }
+STYLE = PAGE_STYLE + """
 .scroll { overflow-x: auto; }
 table.roster { border-collapse: collapse; width: 100%; }
 table.roster th, table.roster td { border-bottom: 1px solid var(--line); padding: .45rem .5rem;
