@@ -120,6 +120,34 @@ def main() -> None:
     """Place strength sessions around the running you already do."""
 
 
+def _season_options(season: str, solve: str) -> list:
+    """--from, --to, --models and --time-limit, as every planning command has them
+    (``season``: "the season" or "every season"; ``solve``: what the time limit bounds)."""
+    return [
+        click.option("--from", "start", callback=_date,
+                     help=f"First day of {season} (YYYY-MM-DD)."),
+        click.option("--to", "end", callback=_date, help=f"Last day of {season} (YYYY-MM-DD)."),
+        click.option("--models", "models_dir", type=click.Path(),
+                     help="Directory of coaching models to use instead of the bundled ones."),
+        click.option("--time-limit", type=click.FloatRange(min=0.1, max=86400),
+                     callback=_finite, help=f"Seconds for {solve} (default 20)."),
+    ]
+
+
+def _jobs_option(what: str):
+    return click.option("--jobs", "-j", type=click.IntRange(min=1, max=512),
+                        help=f"{what} planned at once (default: the machine's cores).")
+
+
+def _with(options: list):
+    """A decorator adding ``options`` in the order listed."""
+    def decorate(command):
+        for option in reversed(options):
+            command = option(command)
+        return command
+    return decorate
+
+
 def _inputs(command):
     """The options every command that reads a schedule and a profile shares."""
     # Paths are not checked by click: a directory or a missing file is bad input (exit 1, one
@@ -133,23 +161,13 @@ def _inputs(command):
                      help="Add a race to the profile's: DATE:DISTANCE[:PRIORITY] (repeatable)."),
         click.option("--replace-races", is_flag=True,
                      help="Use only the --race races, not the profile's."),
-        click.option("--from", "start", callback=_date,
-                     help="First day of the season (YYYY-MM-DD)."),
-        click.option("--to", "end", callback=_date, help="Last day of the season (YYYY-MM-DD)."),
         click.option("--busy", "busy_paths", multiple=True, type=click.Path(),
                      help="Another calendar whose events are busy time (repeatable)."),
         click.option("--format", "fmt", type=click.Choice(["ics", "csv"]),
                      help="Format of RUNS when it is read from standard input (-)."),
-        click.option("--models", "models_dir", type=click.Path(),
-                     help="Directory of coaching models to use instead of the bundled ones."),
-        click.option("--time-limit", type=click.FloatRange(min=0.1, max=86400),
-                     callback=_finite,
-                     help="Seconds for the solve and the diagnosis of short weeks together "
-                          "(default 20)."),
+        *_season_options("the season", "the solve and the diagnosis of short weeks together"),
     ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+    return _with(options)(command)
 
 
 def _guarded(work, *, writes: bool = True) -> None:
@@ -363,14 +381,8 @@ def _plan(runs, athlete_path, output, csv_path, report_path, races, start, end, 
 @click.option("--include-runs", is_flag=True, help="Write the imported runs into the .ics too.")
 @click.option("--remind", type=click.IntRange(0, 10080), metavar="MINUTES",
               help="Add a reminder this many minutes before each session.")
-@click.option("--from", "start", callback=_date, help="First day of every season (YYYY-MM-DD).")
-@click.option("--to", "end", callback=_date, help="Last day of every season (YYYY-MM-DD).")
-@click.option("--models", "models_dir", type=click.Path(),
-              help="Directory of coaching models to use instead of the bundled ones.")
-@click.option("--time-limit", type=click.FloatRange(min=0.1, max=86400), callback=_finite,
-              help="Seconds for each athlete's solve (default 20).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1, max=512),
-              help="Athletes planned at once (default: the machine's cores).")
+@_with(_season_options("every season", "each athlete's solve"))
+@_jobs_option("Athletes")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
               show_default=True, help="local processes, or a local Dask cluster.")
 @click.option("--scheduler", metavar="ADDRESS",
@@ -448,14 +460,8 @@ def _roster(roster_path, outdir: Path, options, jobs, executor, scheduler, force
               help="Scenarios in TOML (default: whatif.toml beside the profile, if there).")
 @click.option("--output", "-o", "outdir", required=True, type=click.Path(),
               help="Folder for one .ics per scenario, compare.csv and compare.html.")
-@click.option("--from", "start", callback=_date, help="First day of the season (YYYY-MM-DD).")
-@click.option("--to", "end", callback=_date, help="Last day of the season (YYYY-MM-DD).")
-@click.option("--models", "models_dir", type=click.Path(),
-              help="Directory of coaching models to use instead of the bundled ones.")
-@click.option("--time-limit", type=click.FloatRange(min=0.1, max=86400), callback=_finite,
-              help="Seconds for each scenario's solve (default 20).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1, max=512),
-              help="Scenarios planned at once (default: the machine's cores).")
+@_with(_season_options("the season", "each scenario's solve"))
+@_jobs_option("Scenarios")
 @click.option("--force", is_flag=True, help="Write into a folder that is not empty.")
 @click.option("--strict", is_flag=True,
               help="Refuse A races too close together (exit 3, nothing written).")
