@@ -184,13 +184,6 @@ def bench_explain(repeat: int) -> list[Row]:
     return rows
 
 
-def _cli_command() -> list[str]:
-    script = Path(sys.executable).parent / "runstrength"
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-c", "from runstrength.cli import main; main()"]
-
-
 def _run(cmd: list[str], cwd: Path) -> float:
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
@@ -203,7 +196,7 @@ def _run(cmd: list[str], cwd: Path) -> float:
 def bench_cli(repeat: int, workdir: Path) -> tuple[Row, Row]:
     directory = workdir / f"season-{CLI_WEEKS}"
     seasons.write(seasons.season(CLI_WEEKS), directory)
-    cli = _cli_command() + CLI_ARGS
+    cli = seasons.cli_command() + CLI_ARGS
     base = [sys.executable, "-c", BASELINE_IMPORTS]
     seasons.byte_compile()
     # interleave the two so that load on the machine hits both alike

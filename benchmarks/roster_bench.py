@@ -41,7 +41,6 @@ sys.path.insert(0, str(HERE))
 import seasons  # noqa: E402
 
 WEEKS = 18
-BEGIN, END = "<!-- roster:begin -->", "<!-- roster:end -->"
 LEVELS = ("recreational", "beginner", "advanced", "marathon")
 WINDOWS = (
     None,  # the seasons.py pattern: mornings, three evenings, Saturday
@@ -108,15 +107,10 @@ def subset(path: Path, n: int) -> Path:
     return out
 
 
-def _cli() -> list[str]:
-    script = Path(sys.executable).parent / "runstrength"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "runstrength"]
-
-
 def run(roster: Path, out: Path, *extra: str) -> float:
     t0 = time.perf_counter()
-    proc = subprocess.run([*_cli(), "roster", str(roster), "-o", str(out), "-q", *extra],
-                          capture_output=True, text=True)
+    command = [*seasons.cli_command(), "roster", str(roster), "-o", str(out), "-q", *extra]
+    proc = subprocess.run(command, capture_output=True, text=True)
     seconds = time.perf_counter() - t0
     if proc.returncode != 0:
         raise SystemExit(f"roster {roster.name} {' '.join(extra)} exited {proc.returncode}:\n"
@@ -180,19 +174,14 @@ def main(argv: list[str] | None = None) -> int:
     table = "\n".join(lines)
     print(table)
     if args.doc:
-        section = (f"{BEGIN}\n## A roster ({args.athletes} athlete-seasons of {WEEKS} weeks)\n\n"
+        section = (f"## A roster ({args.athletes} athlete-seasons of {WEEKS} weeks)\n\n"
                    f"`python benchmarks/roster_bench.py --athletes {args.athletes} --compare "
                    f"{args.compare} --doc docs/benchmarks.md` on {platform.machine()}, "
                    f"{os.cpu_count()} cores, Python {platform.python_version()}: one run of "
                    "each command as a subprocess, wall seconds, every output written. The "
                    "athletes vary race date, level, availability and session length.\n\n"
-                   f"{table}\n{END}")
-        doc = args.doc.read_text(encoding="utf-8")
-        if BEGIN in doc:
-            doc = doc[:doc.index(BEGIN)] + section + doc[doc.index(END) + len(END):]
-        else:
-            doc = doc.rstrip("\n") + "\n\n" + section + "\n"
-        args.doc.write_text(doc, encoding="utf-8")
+                   f"{table}")
+        seasons.write_section(args.doc, "roster", section)
     for problem in problems:
         print(f"roster_bench: {problem}", file=sys.stderr)
     return 1 if problems else 0

@@ -249,3 +249,24 @@ def byte_compile() -> None:
     import runstrength
 
     compileall.compile_dir(Path(runstrength.__file__).parent, quiet=1)
+
+
+def cli_command() -> list[str]:
+    """The ``runstrength`` command of this interpreter's environment."""
+    import sys
+
+    script = Path(sys.executable).parent / "runstrength"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "runstrength"]
+
+
+def write_section(doc: Path, name: str, body: str) -> None:
+    """Put ``body`` between ``<!-- name:begin -->`` and ``<!-- name:end -->`` in ``doc``
+    (replacing what was there, else at the end); the other sections stay."""
+    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+    text = doc.read_text(encoding="utf-8")
+    section = f"{begin}\n{body}\n{end}"
+    if begin in text and end in text:
+        text = text[:text.index(begin)] + section + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    doc.write_text(text, encoding="utf-8")

@@ -37,7 +37,6 @@ import seasons  # noqa: E402
 
 REFERENCE = HERE / "stages.json"
 TOLERANCE = 1.25
-BEGIN, END = "<!-- stages:begin -->", "<!-- stages:end -->"
 BARE = "import ortools.sat.python.cp_model, icalendar, recurring_ical_events, pydantic, click, rich"
 SHORT_WEEKS = 18
 #: stage -> (most seconds, or most times the bare import floor for the CLI), from issue 11
@@ -150,17 +149,12 @@ def main(argv: list[str] | None = None) -> int:
                        f"Python {platform.python_version()}",
             "stages": {k: round(v, 4) for k, v in now.items()}}, indent=2) + "\n")
     if args.doc:
-        doc = args.doc.read_text(encoding="utf-8")
-        section = (f"{BEGIN}\n## Stage by stage (52 weeks)\n\n`python benchmarks/stages.py "
+        section = (f"## Stage by stage (52 weeks)\n\n`python benchmarks/stages.py "
                    f"--doc docs/benchmarks.md`: CPU seconds in process (minimum of "
                    f"{args.repeat}, warm), wall seconds for the two subprocesses (median, cold); "
                    f"the reference is `benchmarks/stages.json`; targets from issue 11."
-                   f"\n\n{text}\n{END}")
-        if BEGIN in doc:
-            doc = doc[:doc.index(BEGIN)] + section + doc[doc.index(END) + len(END):]
-        else:
-            doc = doc.rstrip("\n") + "\n\n" + section + "\n"
-        args.doc.write_text(doc, encoding="utf-8")
+                   f"\n\n{text}")
+        seasons.write_section(args.doc, "stages", section)
     grown = [name for name, value in now.items()
              if saved and saved.get(name) and value > TOLERANCE * saved[name]]
     for name in grown:

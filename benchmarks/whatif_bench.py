@@ -27,18 +27,12 @@ sys.path.insert(0, str(HERE))
 
 import seasons  # noqa: E402
 
-BEGIN, END = "<!-- whatif:begin -->", "<!-- whatif:end -->"
 WEEKS, DATES = 18, 9
-
-
-def _cli() -> list[str]:
-    script = Path(sys.executable).parent / "runstrength"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "runstrength"]
 
 
 def _run(args: list[str]) -> float:
     t0 = time.perf_counter()
-    proc = subprocess.run([*_cli(), *args], capture_output=True, text=True)
+    proc = subprocess.run([*seasons.cli_command(), *args], capture_output=True, text=True)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(args)} exited {proc.returncode}:\n{proc.stderr[-3000:]}")
     return time.perf_counter() - t0
@@ -79,17 +73,12 @@ def main(argv: list[str] | None = None) -> int:
         f"{'yes' if ratio <= 3 else 'no'} |"])
     print(table)
     if args.doc:
-        section = (f"{BEGIN}\n## What if: a sweep of race dates\n\n`python benchmarks/"
+        section = (f"## What if: a sweep of race dates\n\n`python benchmarks/"
                    f"whatif_bench.py --repeat {args.repeat} --doc docs/benchmarks.md` on "
                    f"{platform.machine()}, {os.cpu_count()} cores, Python "
                    f"{platform.python_version()}: subprocesses, interleaved, median of "
-                   f"{args.repeat}.\n\n{table}\n{END}")
-        doc = args.doc.read_text(encoding="utf-8")
-        if BEGIN in doc:
-            doc = doc[:doc.index(BEGIN)] + section + doc[doc.index(END) + len(END):]
-        else:
-            doc = doc.rstrip("\n") + "\n\n" + section + "\n"
-        args.doc.write_text(doc, encoding="utf-8")
+                   f"{args.repeat}.\n\n{table}")
+        seasons.write_section(args.doc, "whatif", section)
     return 0
 
 
