@@ -306,14 +306,16 @@ def _lift_freeze(mondays: list[dt.date], races: list[Race], blocks: list[int],
     return out
 
 
-def a_race_warnings(races: list[Race], k) -> list[str]:
-    """Two A races closer than the longer one's taper + recovery: the second has no build."""
+def a_race_warnings(races: list[Race], k: Knowledge) -> list[str]:
+    """What is wrong with a race calendar: two A races closer than the longer one's taper +
+    recovery (the second has no build), two races on one day, a B or C race inside an A
+    race's recovery (models/periodization.toml taper_weeks, recovery_weeks)."""
     a = sorted((r for r in races if r.priority is Priority.A), key=lambda r: r.date)
     out = []
     for one, two in itertools.pairwise(a):
         longer = max(one, two, key=lambda r: list(Distance).index(r.distance)).distance
-        need = (k.periodization.taper_weeks.get(longer, 1)
-                + k.periodization.recovery_weeks.get(longer, 1))
+        need = (k.periodization.taper_weeks[longer]
+                + k.periodization.recovery_weeks[longer])
         gap = (two.date - one.date).days // 7
         if gap < need:
             out.append(f"A races {one.label} ({one.date}) and {two.label} ({two.date}) are "
@@ -327,7 +329,7 @@ def a_race_warnings(races: list[Race], k) -> list[str]:
             out.append(f"{len(same)} races on {day}: {', '.join(r.label for r in same)}; "
                        "move or drop one")
     for one in a:  # a B or C race in the recovery after an A race
-        rest = k.periodization.recovery_weeks.get(one.distance, 1)
+        rest = k.periodization.recovery_weeks[one.distance]
         for other in races:
             gap = (other.date - one.date).days
             if other.priority is not Priority.A and 0 < gap <= 7 * rest:

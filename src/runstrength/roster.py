@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from runstrength.errors import InputError
-from runstrength.task import FAILED, SeasonResult, SeasonTask, Source, run_season
+from runstrength.task import FAILED, SeasonResult, SeasonTask, Source, model_sources, run_season
 from runstrength.text import one_line, toml_message
 
 SUMMARY_COLUMNS = ("athlete", "sessions", "weeks", "weeks_short", "status", "seconds",
@@ -317,7 +317,7 @@ def _models(roster: Roster, options: Options) -> tuple[Source, ...]:
             contained(roster.root, str(Path(roster.models) / file.relative_to(folder)),
                       f"{roster.path}: models")
     knowledge.load(folder)  # raises InputError naming the folder
-    return tuple(Source(name=str(f.relative_to(folder)), data=f.read_bytes()) for f in files)
+    return model_sources(folder)
 
 
 def tasks_for(roster: Roster, options: Options) -> tuple[list[SeasonTask | None],

@@ -165,6 +165,12 @@ def no_plan_error(status: str, time_limit: float | None) -> str:
             "try a longer --time-limit, e.g. --time-limit 120")
 
 
+def model_sources(folder: Path) -> tuple[Source, ...]:
+    """The .toml files of a models folder as Sources (names relative to it), in order."""
+    return tuple(Source(str(f.relative_to(folder)), f.read_bytes())
+                 for f in sorted(folder.rglob("*.toml")))
+
+
 def _default_models_digest() -> str:
     from runstrength.knowledge import default_models_dir
 

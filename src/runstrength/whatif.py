@@ -319,7 +319,7 @@ def compare(runs: str | Path, athlete: str | Path, scenarios: Iterable[Scenario 
     ``(race, "FIRST..LAST")`` sweep, in parallel; the calendar is read once."""
     from runstrength import executor, knowledge
     from runstrength.importers.races import calendar_races
-    from runstrength.task import SeasonTask, Source, read_inputs, run_season
+    from runstrength.task import SeasonTask, Source, model_sources, read_inputs, run_season
 
     k = knowledge.load(Path(models) if models else None)
     person, schedule, busy = read_inputs(str(runs), str(athlete), k, start=start, end=end)
@@ -336,6 +336,7 @@ def compare(runs: str | Path, athlete: str | Path, scenarios: Iterable[Scenario 
     if twice:
         raise InputError(f"scenario {twice[0]!r} given twice; give each scenario its own name")
     tasks, notes = [], {}
+    model_files = model_sources(Path(models)) if models else ()  # read once
     for scenario in chosen:
         where = f"scenario {scenario.name}"
         races, moved = apply(scenario, base_races, where)
@@ -364,7 +365,7 @@ def compare(runs: str | Path, athlete: str | Path, scenarios: Iterable[Scenario 
         tasks.append(SeasonTask(
             id=scenario.name, name=scenario.name, runs=Source(str(runs), b""),
             profile=Source(str(athlete), b""), start=start, end=end, time_limit=time_limit,
-            keep_plan=True, models=_model_files(models),
+            keep_plan=True, models=model_files,
             # the scenario's calendar is all given apart, so a race error names the scenario
             races=tuple(races), label=f"scenario {scenario.name}",
             prepared=(person.model_copy(update={"races": []}),
@@ -394,16 +395,6 @@ def _stranded(old: Race, new_date: dt.date, base: list[Race], now: list[Race],
                        f"planned around it now sit around {there}; move it too "
                        f"(move {race.date} {there}) or drop it")
     return out
-
-
-def _model_files(models: str | Path | None):
-    from runstrength.task import Source
-
-    if not models:
-        return ()
-    folder = Path(models)
-    return tuple(Source(str(p.relative_to(folder)), p.read_bytes())
-                 for p in sorted(folder.rglob("*.toml")))
 
 
 def terminal_lines(comparison: Comparison) -> list[str]:
