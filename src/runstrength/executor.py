@@ -85,7 +85,8 @@ def _context() -> multiprocessing.context.BaseContext:
 
 def _pool(fn, tasks, jobs: int, crashed=None) -> Iterator[tuple[int, Any]]:
     """The tasks over a process pool. A worker that dies (killed, a crash in the solver)
-    breaks the pool: the tasks not done go to a fresh pool of one worker, where the next
+    breaks the pool: the tasks that may have been running then (the first ``jobs + 1`` not
+    done: the pool starts them in order) go one by one to a fresh one-worker pool, where a
     break names the task that caused it; that one gets ``crashed(task)`` (re-raised without
     ``crashed``) and the rest go on with ``jobs`` workers."""
     from concurrent.futures.process import BrokenProcessPool
@@ -94,7 +95,7 @@ def _pool(fn, tasks, jobs: int, crashed=None) -> Iterator[tuple[int, Any]]:
     alone = False  # after a break: one worker, to find the task that kills it
     while left:
         broken = None
-        runner = _one_pool(fn, tasks, left, 1 if alone else jobs)
+        runner = _one_pool(fn, tasks, left[:jobs + 1] if alone else left, 1 if alone else jobs)
         try:
             for i, result in runner:
                 left.remove(i)
@@ -104,7 +105,8 @@ def _pool(fn, tasks, jobs: int, crashed=None) -> Iterator[tuple[int, Any]]:
         finally:
             runner.close()
         if broken is None:
-            return
+            alone = False  # the suspects all finished (a passing fault): back to all workers
+            continue
         if not alone:
             alone = True
             continue
