@@ -39,18 +39,39 @@ def run(fn: Callable[[Any], Any], tasks: Sequence[Any], *, jobs: int | None = No
     processes (default: the cores), one in-process loop for ``jobs=1``. Stopping the iteration
     (an error, Ctrl-C) cancels what has not started and stops the workers. ``crashed(task)``
     is the result of a task whose worker process died (see ``_pool``)."""
-    if client is not None:
-        yield from _dask(fn, tasks, client, crashed)
-    elif (jobs or default_jobs()) == 1 or len(tasks) <= 1:
-        for i, task in enumerate(tasks):  # no gc.freeze here: this process is the caller's
-            yield i, fn(task)
-    else:
-        yield from _pool(fn, tasks, min(jobs or default_jobs(), len(tasks)), crashed)
+    with _collecting(len(tasks) > 1):
+        if client is not None:
+            yield from _dask(fn, tasks, client, crashed)
+        elif (jobs or default_jobs()) == 1 or len(tasks) <= 1:
+            for i, task in enumerate(tasks):  # no gc.freeze here: this process is the caller's
+                yield i, fn(task)
+        else:
+            yield from _pool(fn, tasks, min(jobs or default_jobs(), len(tasks)), crashed)
+
+
+@contextlib.contextmanager
+def _collecting(many: bool) -> Iterator[None]:
+    """The cyclic garbage collector on while ``many`` seasons run from this process (the CLI
+    starts with it off: one season makes few cycles), as it was after."""
+    import gc
+
+    was = gc.isenabled()
+    if many:
+        gc.enable()
+    try:
+        yield
+    finally:
+        if not was:
+            gc.disable()
 
 
 def _worker_init() -> None:
-    """A pool worker leaves Ctrl-C to the parent (which stops the pool) and drops the
-    parent's wakeup descriptor."""
+    """A pool worker collects garbage (a fork of the CLI starts with the collector off),
+    leaves Ctrl-C to the parent (which stops the pool) and drops the parent's wakeup
+    descriptor."""
+    import gc
+
+    gc.enable()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     with contextlib.suppress(ValueError):
