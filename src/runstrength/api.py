@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime as dt
 import difflib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from runstrength import knowledge as knowledge_mod
 from runstrength.domain import Athlete, BusyBlock, Plan, PlannedSession, Race, RunWorkout, Schedule
@@ -203,20 +206,56 @@ def plan(
     ``calendar_races`` False: the race items of the calendar are not offered as races
     (``--replace-races``: the races given are all there are).
     """
-    token = _RACES_FROM.set(races_from)
-    try:
+    with races_source(races_from):
         return _plan(runs, athlete, start=start, end=end, races=races, busy=busy,
                      previous=previous, models=models, time_limit=time_limit, diagnose=diagnose,
                      offer_calendar=calendar_races)
+
+
+@contextlib.contextmanager
+def races_source(label: str) -> Iterator[None]:
+    """Messages about the races given apart name ``label`` (a roster entry), not --race."""
+    token = _RACES_FROM.set(label)
+    try:
+        yield
     finally:
         _RACES_FROM.reset(token)
 
 
 def _plan(runs, athlete, *, start, end, races, busy, previous, models, time_limit,
           diagnose, offer_calendar=True) -> Plan:
-    from runstrength.importers.races import calendar_races, races_note
-    from runstrength.own_sessions import count_own, counted, own_warnings
     from runstrength.planner import plan_season
+
+    prep = prepare(runs, athlete, start=start, end=end, races=races, busy=busy,
+                   previous=previous, models=models, offer_calendar=offer_calendar)
+    result = plan_season(prep.athlete, prep.weeks, prep.season, prep.knowledge,
+                         stamp=prep.stamp, time_limit=time_limit, diagnose_short=diagnose)
+    return finish(prep, result)
+
+
+@dataclass
+class Prepared:
+    """One athlete's season made ready for the solver: what ``plan`` builds before it
+    places sessions, and what ``finish`` adds to the Plan after (``joint`` places several
+    of these in one model)."""
+
+    athlete: Athlete
+    knowledge: knowledge_mod.Knowledge
+    schedule: Schedule
+    weeks: list
+    season: Any
+    start: dt.date
+    end: dt.date
+    stamp: dt.datetime
+    race_notes: list[str]  # warnings found before the solve: races read from the calendar
+    equipment_notes: list[str]  # and equipment no exercise uses
+
+
+def prepare(runs, athlete, *, start=None, end=None, races=(), busy=(), previous=(),
+            models=None, offer_calendar=True) -> Prepared:
+    """Read and check the inputs as ``plan`` does; the season, its weeks and phases."""
+    from runstrength.importers.races import calendar_races, races_note
+    from runstrength.own_sessions import count_own, counted
     from runstrength.profile import load_athlete
     from runstrength.rules import Season
 
@@ -264,19 +303,27 @@ def _plan(runs, athlete, *, start, end, races, busy, previous, models, time_limi
         previous={(s.day, s.kind) for s in previous},
         own=own,
     )
-    result = plan_season(athlete, weeks, season, k, stamp=source_stamp(schedule, start),
-                         time_limit=time_limit, diagnose_short=diagnose)
+    return Prepared(athlete, k, schedule, weeks, season, start, end,
+                    source_stamp(schedule, start), race_warnings, equipment_warnings)
+
+
+def finish(prep: Prepared, result: Plan) -> Plan:
+    """``result`` with the season's goal, its inputs and every warning about them."""
+    from runstrength.own_sessions import own_warnings
+
+    athlete, schedule, start = prep.athlete, prep.schedule, prep.start
     goal = goal_race([r for r in athlete.races if r.date >= start])
     if goal is not None:
         result.goal = (f"No A race: the season builds toward {goal.label} ({goal.priority.value}) "
                        f"on {goal.date:%d %b %Y}")
     result.inputs = {schedule.source: "the schedule", athlete.source: "the profile"}
-    result.warnings.extend(race_warnings)
-    result.warnings.extend(a_race_warnings([r for r in athlete.races if r.date >= start], k))
-    result.warnings.extend(own_warnings(season))
-    result.warnings.extend(equipment_warnings)
+    result.warnings.extend(prep.race_notes)
+    result.warnings.extend(a_race_warnings([r for r in athlete.races if r.date >= start],
+                                           prep.knowledge))
+    result.warnings.extend(own_warnings(prep.season))
+    result.warnings.extend(prep.equipment_notes)
     result.warnings.extend(schedule.warnings)
-    result.warnings.extend(_no_run_warnings(schedule, athlete, start, end))
+    result.warnings.extend(_no_run_warnings(schedule, athlete, start, prep.end))
     if not schedule.runs:
         result.warnings.append("the schedule holds no runs: sessions are planned around busy time")
     return result

@@ -117,6 +117,11 @@ def _structure(plan: Plan, k: Knowledge) -> list:
         step = timing.round_to_minutes if timing else 1
         need = math.ceil(seconds / 60)
         longest = min(kind.minutes, plan.athlete.session_minutes)
+        if s.group:  # the group's time (validate_shared checks it): the content fits in it
+            if need > s.minutes:
+                out.append(_violation("coach:structure", s, f"{label}: {need} min of content "
+                                                            f"in a {s.minutes}-minute group"))
+            continue
         if timing and not (need <= s.minutes <= max(step, math.ceil(need / step) * step)):
             out.append(_violation("coach:structure", s, f"{label}: event of {s.minutes} min "
                                                         f"for {need} min of content"))

@@ -667,6 +667,9 @@ class PlannedSession(BaseModel):
                            "(models/prescription.toml [structure.NAME]).")
     add_on: bool = Field(False, description="A short block beside the strength sessions "
                          "(core and mobility): not counted in the weekly minimum or maximum.")
+    location: str = Field("", description="Where it takes place: a shared gym or a group "
+                          "session (the event's LOCATION); empty for the athlete's own place.")
+    group: str = Field("", description="The coach-led group session it is (its name), if any.")
 
     @property
     def day(self) -> dt.date:

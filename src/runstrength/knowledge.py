@@ -242,6 +242,8 @@ class Weights(_Strict):
                                   "of a tempo/threshold run.")
     core_days: int = Field(0, description="Per day short of the weekly core days.")
     holidays: int = Field(0, description="Per session on a holiday of the profile.")
+    group_missed: int = Field(0, description="Per group session an athlete may join and "
+                              "does not (roster [[group]]).")
 
 
 class Rules(_Strict):

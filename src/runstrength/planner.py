@@ -30,7 +30,7 @@ from runstrength.prescription import (
     session_content,
 )
 from runstrength.rules import Candidate, Season
-from runstrength.solver import build, candidates, solve
+from runstrength.solver import Candidates, Solved, build, candidates, solve
 
 
 def _retests(chosen: list[Candidate], weeks: list[Week], season: Season) -> set[int]:
@@ -96,6 +96,16 @@ def _plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowled
     found = candidates(season)
     model = build(season, found)
     solved = solve(model, time_limit=time_limit)
+    return read_back(athlete, weeks, season, k, found, solved, stamp=stamp,
+                     diagnose_short=diagnose_short, t0=t0)
+
+
+def read_back(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledge,
+              found: Candidates, solved: Solved, *, stamp: dt.datetime,
+              diagnose_short: bool = False, t0: float | None = None) -> Plan:
+    """The Plan of what a solve chose: sessions with their content and reasons, short weeks
+    with their fixes (``diagnose_short``: and conflicts). ``t0``: when the work began."""
+    t0 = time.perf_counter() if t0 is None else t0
     if solved.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
         # no solution (the time limit, an interruption): no sessions, and no short weeks to
         # explain either; callers must not take it for a plan (the CLI exits 1)
@@ -125,6 +135,8 @@ def _plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowled
             block=c.week.block,
             block_week=c.week.block_week,
             add_on=not c.kind.counts_as_strength,
+            location=c.group or c.place,
+            group=c.group,
         )))
     # The week's one jump session and its contacts, then each session's content and length.
     contents: dict[tuple[int, int], Content] = {}
@@ -151,6 +163,8 @@ def _plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowled
         made = content(i, jumps.get(i, 0))
         c, _, s = placed[i]
         s = apply_content(s, made)
+        if c.group:  # a group session lasts as the group does, for everyone in it
+            s = s.model_copy(update={"end": c.end})
         # why-here speaks of the event as it is: its real end
         reason = why_here(season, replace(c, end=s.end), found, solved.chosen, by_day)
         sessions.append(s.model_copy(update={"reason": reason}))

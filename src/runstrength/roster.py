@@ -22,16 +22,18 @@ from pathlib import Path
 from typing import Any
 
 from runstrength.errors import InputError
+from runstrength.joint import JointResult, JointTask, run_joint
+from runstrength.resources import Access, Shared, parse_groups, parse_gyms
 from runstrength.task import FAILED, SeasonResult, SeasonTask, Source, model_sources, run_season
 from runstrength.text import one_line, toml_message
 
 SUMMARY_COLUMNS = ("athlete", "sessions", "weeks", "weeks_short", "status", "seconds",
                    "warnings", "error")
 CSV_COLUMNS = ("id", "name", "profile", "runs", "busy")
-ENTRY_KEYS = {"id", "name", "profile", "runs", "busy", "races"}
-DEFAULT_KEYS = {"models", "start", "end", "time_limit"}
+ENTRY_KEYS = {"id", "name", "profile", "runs", "busy", "races", "gym", "groups", "tags"}
+DEFAULT_KEYS = {"models", "start", "end", "time_limit", "gym"}
 #: output names of the roster itself: no athlete may take them
-RESERVED = {"summary", "roster"}
+RESERVED = {"summary", "roster", "occupancy", "group-sessions"}
 ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 STATE = ".runstrength"  # OUTDIR/.runstrength/<id>.json: what --resume may keep
 ROSTER_CAP = 10000
@@ -49,6 +51,9 @@ class Entry:
     busy: list[str] = field(default_factory=list)
     races: list[Any] = field(default_factory=list)
     overrides: dict[str, Any] = field(default_factory=dict)
+    gym: str | None = None  # the shared gym they train at ("" none; None: the default)
+    groups: list[str] | None = None  # the groups they may join (None: every one open to them)
+    tags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -59,10 +64,36 @@ class Roster:
     start: dt.date | None = None
     end: dt.date | None = None
     time_limit: float | None = None
+    shared: Shared = field(default_factory=Shared)
+    gym: str = ""  # [defaults] gym
 
     @property
     def root(self) -> Path:
         return self.path.parent
+
+    def access(self, entry: Entry) -> Access:
+        """The gym ``entry`` trains at and the groups they may join."""
+        gym = self.gym if entry.gym is None else entry.gym
+        open_to = [g.name for g in self.shared.groups if g.admits(entry.id, tuple(entry.tags))]
+        groups = open_to if entry.groups is None else [g for g in open_to if g in entry.groups]
+        return Access(gym=gym, groups=tuple(groups))
+
+    def check_shared(self) -> None:
+        """Every gym and group an entry names exists and admits them."""
+        gyms = {g.name for g in self.shared.gyms}
+        if self.gym and self.gym not in gyms:
+            raise InputError(f"{self.path}: defaults: gym: no [[gym]] is named {self.gym!r}")
+        for entry in self.entries:
+            if entry.gym and entry.gym not in gyms:
+                raise InputError(f"{entry.where}: gym: no [[gym]] is named {entry.gym!r}"
+                                 + (f" (known: {', '.join(sorted(gyms))})" if gyms else ""))
+            for name in entry.groups or []:
+                group = self.shared.group(name)
+                if group is None:
+                    raise InputError(f"{entry.where}: groups: no [[group]] is named {name!r}")
+                if not group.admits(entry.id, tuple(entry.tags)):
+                    raise InputError(f"{entry.where}: groups: {name!r} is not open to "
+                                     f"{entry.id} (see its who)")
 
 
 def load_roster(path: str | Path) -> Roster:
@@ -86,6 +117,7 @@ def load_roster(path: str | Path) -> Roster:
     if not roster.entries:
         raise InputError(f"{path}: no athletes (add [[athlete]] tables or CSV rows)")
     _assign_ids(roster)
+    roster.check_shared()
     return roster
 
 
@@ -96,10 +128,10 @@ def _toml_roster(text: str, path: Path) -> Roster:
         raise InputError(f"{path}: {toml_message(exc)}") from None
     except (RecursionError, ValueError) as exc:
         raise InputError(f"{path}: {one_line(str(exc))[:120]}") from None
-    unknown = sorted(set(raw) - {"athlete", "defaults"})
+    unknown = sorted(set(raw) - {"athlete", "defaults", "gym", "group"})
     if unknown:
         raise InputError(f"{path}: unknown table or key {unknown[0]!r}; a roster has "
-                         "[defaults] and [[athlete]] tables")
+                         "[defaults], [[athlete]], [[gym]] and [[group]] tables")
     defaults = raw.get("defaults", {})
     if not isinstance(defaults, dict):
         raise InputError(f"{path}: defaults: must be a table ([defaults])")
@@ -107,8 +139,19 @@ def _toml_roster(text: str, path: Path) -> Roster:
     if bad:
         raise InputError(f"{path}: defaults: unknown key {bad[0]!r} (known: "
                          f"{', '.join(sorted(DEFAULT_KEYS))})")
+    from runstrength import knowledge
+
     roster = Roster(path, [], models=_text(defaults, "models", f"{path}: defaults"),
-                    start=_day(defaults, "start", path), end=_day(defaults, "end", path))
+                    start=_day(defaults, "start", path), end=_day(defaults, "end", path),
+                    gym=_text(defaults, "gym", f"{path}: defaults") or "")
+    if "group" in raw:  # the kinds a group may hold: the models' (the roster's own or ours)
+        folder = contained(path.parent, roster.models, f"{path}: defaults: models") \
+            if roster.models else None
+        kinds = set(knowledge.load(folder).sessions)
+    else:
+        kinds = set()
+    roster.shared = Shared(gyms=parse_gyms(raw.get("gym"), str(path)),
+                           groups=parse_groups(raw.get("group"), str(path), kinds))
     if "time_limit" in defaults:
         limit = defaults["time_limit"]
         if isinstance(limit, bool) or not isinstance(limit, int | float) or not (
@@ -139,8 +182,19 @@ def _toml_roster(text: str, path: Path) -> Roster:
             where=where, id=_text(table, "id", where) or "", name=_text(table, "name", where)
             or "", profile=_needed(table, "profile", where), runs=_needed(table, "runs", where),
             busy=busy, races=races,
-            overrides={k: v for k, v in table.items() if k not in ENTRY_KEYS}))
+            overrides={k: v for k, v in table.items() if k not in ENTRY_KEYS},
+            gym=_text(table, "gym", where), groups=_names(table, "groups", where),
+            tags=_names(table, "tags", where) or []))
     return roster
+
+
+def _names(table: dict, key: str, where: str) -> list[str] | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InputError(f'{where}: {key}: a list of names, e.g. {key} = ["one", "two"]')
+    return value
 
 
 def _text(table: dict, key: str, where: str) -> str | None:
@@ -370,6 +424,8 @@ class RosterResult:
     roster: Roster
     results: list[SeasonResult | None]
     stopped: bool = False  # --fail-fast stopped before every athlete was planned
+    #: the joint plans of athletes who share a gym or a group, with what the places held
+    joint: list[JointResult] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[SeasonResult]:
         return iter([r for r in self.results if r is not None])
@@ -520,10 +576,38 @@ def write_roster_files(outdir: Path, result: RosterResult) -> list[Path]:
     return [summary, page]
 
 
-def _died(task: SeasonTask) -> SeasonResult:
+def _died(task: SeasonTask | JointTask) -> SeasonResult | JointResult:
+    if isinstance(task, JointTask):
+        return JointResult(results=[_died(t) for t in task.members])
     return SeasonResult(id=task.id, name=task.name, status=FAILED,
                         error="internal error: the worker process planning this athlete died "
                               "(killed, or a crash in the solver); the others went on")
+
+
+def run_unit(unit: SeasonTask | JointTask) -> SeasonResult | JointResult:
+    """What the executor runs: one athlete alone, or athletes who share a gym or a group."""
+    return run_joint(unit) if isinstance(unit, JointTask) else run_season(unit)
+
+
+def _units(tasks, todo: list[int], access: list[Access], roster: Roster):
+    """The work of ``todo``: each athlete alone, and one joint task per set of athletes
+    linked by a gym or a group (roster order); with the roster indices of each unit."""
+    from runstrength.joint import components
+
+    linked = [access[i] for i in todo]
+    groups = [[todo[n] for n in comp] for comp in components(linked)]
+    first = {g[0]: g for g in groups}
+    inside = {i for g in groups for i in g}
+    units, members = [], []
+    for i in todo:
+        if i in first:
+            units.append(JointTask(tuple(tasks[n] for n in first[i]),
+                                   tuple(access[n] for n in first[i]), roster.shared))
+            members.append(first[i])
+        elif i not in inside:
+            units.append(tasks[i])
+            members.append([i])
+    return units, members
 
 
 def plan_roster(roster: str | Path | Roster, *, jobs: int | None = None, client: Any = None,
@@ -552,12 +636,14 @@ def plan_roster(roster: str | Path | Roster, *, jobs: int | None = None, client:
         if (out / STATE).is_dir() and (out / "summary.csv").is_file():
             (out / "summary.csv").unlink()  # ours: a summary must mean "this run finished"
     results: list[SeasonResult | None] = [None] * len(tasks)
+    access = [roster.access(e) for e in roster.entries]
     todo: list[int] = []
     for i, task in enumerate(tasks):
         if i in results_by:
             results[i] = results_by[i]
-        elif resume and out is not None and (kept := _resumed(out, task)) is not None:
-            kept.resumed = True
+        elif (resume and out is not None and not access[i].shares
+              and (kept := _resumed(out, task)) is not None):
+            kept.resumed = True  # athletes who share a gym or a group are planned again
             results[i] = kept
         else:
             todo.append(i)
@@ -573,24 +659,33 @@ def plan_roster(roster: str | Path | Roster, *, jobs: int | None = None, client:
     if fail_fast and any(r is not None and r.failed for r in results):
         stopped = True
         todo = []
-    runner = executor.run(run_season, [tasks[i] for i in todo], jobs=jobs, client=client,
-                          crashed=_died)
+    units, members = _units(tasks, todo, access, roster)
+    joints: list[JointResult] = []
+    runner = executor.run(run_unit, units, jobs=jobs, client=client, crashed=_died)
     try:
-        for n, result in runner:
-            i = todo[n]
-            if out is not None:
-                _write_athlete(out, result, tasks[i].digest())
-                result.files = {}
-            results[i] = result
-            done += 1
-            if on_result:
-                on_result(result, done, total)
-            if fail_fast and result.failed:
-                stopped = True
+        for n, unit_result in runner:
+            if isinstance(unit_result, JointResult):
+                joints.append(unit_result)
+                outs = unit_result.results
+            else:
+                outs = [unit_result]
+            for i, result in zip(members[n], outs, strict=True):
+                if out is not None:
+                    _write_athlete(out, result, tasks[i].digest())
+                    result.files = {}
+                results[i] = result
+                done += 1
+                if on_result:
+                    on_result(result, done, total)
+                if fail_fast and result.failed:
+                    stopped = True
+            if stopped:
                 break
     finally:
         runner.close()  # stops the workers when we leave early
-    planned = RosterResult(roster, results, stopped=stopped)
+    joints.sort(key=lambda j: min(roster.entries.index(e) for e in roster.entries
+                                  if e.id in {r.id for r in j.results}))
+    planned = RosterResult(roster, results, stopped=stopped, joint=joints)
     if out is not None:
         write_roster_files(out, planned)
     return planned

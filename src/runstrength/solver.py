@@ -152,22 +152,34 @@ def _tie_break(c: Candidate) -> int:
     return int.from_bytes(hashlib.sha256(key).digest()[:4], "big") % TIE_BREAK_RANGE
 
 
-def build(season: Season, found: Candidates) -> Model:
-    cp = cp_model.CpModel()
+def build(season: Season, found: Candidates, cp: cp_model.CpModel | None = None) -> Model:
+    """The season's model: its variables, every rule's constraints and penalty terms, and
+    (unless ``cp`` is shared with other athletes' models: ``joint``) its objective."""
+    shared = cp is not None
+    cp = cp if shared else cp_model.CpModel()
     named = bool(os.environ.get("RUNSTRENGTH_DEBUG"))  # names only for reading the model
     x = {c.index: cp.new_bool_var(f"x_{c.day}_{c.kind.id}_{c.start:%H%M}" if named else "")
          for c in found.items}
     m = Model(cp=cp, season=season, candidates=found.items, x=x)
     for rule in rules.ALL:
         rule.apply(m)
-    # Scale the coaching penalties above the largest possible tie-break total so the
-    # tie-break only decides between otherwise equal plans.
-    scale = TIE_BREAK_RANGE * sum(w.max_sessions for w in season.weeks) + 1
-    cp.minimize(cp_model.LinearExpr.weighted_sum(
-        [*(t.var for t in m.terms), *(x[c.index] for c in found.items)],
-        [*(t.weight * scale for t in m.terms), *(_tie_break(c) for c in found.items)]))
-    m.scale = scale
+    m.scale = scale_of(season)
+    if not shared:
+        cp.minimize(objective(m))
     return m
+
+
+def scale_of(season: Season) -> int:
+    """The factor on the coaching penalties: above the largest possible tie-break total, so
+    the tie-break only decides between otherwise equal plans."""
+    return TIE_BREAK_RANGE * sum(w.max_sessions for w in season.weeks) + 1
+
+
+def objective(m: Model) -> cp_model.LinearExpr:
+    """The season's penalties times ``m.scale`` plus the tie-break."""
+    return cp_model.LinearExpr.weighted_sum(
+        [*(t.var for t in m.terms), *(m.x[c.index] for c in m.candidates)],
+        [*(t.weight * m.scale for t in m.terms), *(_tie_break(c) for c in m.candidates)])
 
 
 _STATUS = {
@@ -188,18 +200,31 @@ class Solved:
 
 
 def solve(m: Model, *, time_limit: float | None = None) -> Solved:
+    solver, code, seconds = run_solver(m.cp, m.season.knowledge, time_limit)
+    return read(m, solver, code, seconds)
+
+
+def run_solver(cp: cp_model.CpModel, k, time_limit: float | None = None,
+               **overrides) -> tuple[cp_model.CpSolver, int, float]:
+    """Solve ``cp`` with the models' CP-SAT parameters (and ``overrides``)."""
     solver = cp_model.CpSolver()
-    for name, value in m.season.knowledge.rules.solver.items():
+    for name, value in {**k.rules.solver, **overrides}.items():
         setattr(solver.parameters, name, value)
     t0 = time.perf_counter()
-    code = stopping.solve(solver, m.cp, cap=time_limit)
+    code = stopping.solve(solver, cp, cap=time_limit)
     if code == cp_model.MODEL_INVALID:  # a number in the models beyond what CP-SAT takes
         from runstrength.errors import InputError
 
-        why = (m.cp.validate() or "invalid model").splitlines()[0]
-        raise InputError(f"{m.season.knowledge.root}: the models give the solver numbers it "
+        why = (cp.validate() or "invalid model").splitlines()[0]
+        raise InputError(f"{k.root}: the models give the solver numbers it "
                          f"cannot take (a weight or target too large?): {why[:120]}")
-    seconds = time.perf_counter() - t0
+    return solver, code, time.perf_counter() - t0
+
+
+def read(m: Model, solver: cp_model.CpSolver, code: int, seconds: float, *,
+         objective: float | None = None, bound: float | None = None) -> Solved:
+    """What the solve chose for ``m``'s season (``objective``/``bound``: this season's share
+    of a joint solve, in penalty units; else the solver's)."""
     status = _STATUS.get(code, SolveStatus.UNKNOWN)
     if status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
         return Solved(status, [], [], 0.0, 0.0, seconds)
@@ -209,5 +234,6 @@ def solve(m: Model, *, time_limit: float | None = None) -> Solved:
         for t in m.terms
         if (v := solver.value(t.var)) > 0
     ]
-    return Solved(status, chosen, penalties, solver.objective_value / m.scale,
-                  solver.best_objective_bound / m.scale, seconds)
+    return Solved(status, chosen, penalties,
+                  solver.objective_value / m.scale if objective is None else objective,
+                  solver.best_objective_bound / m.scale if bound is None else bound, seconds)

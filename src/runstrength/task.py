@@ -276,61 +276,82 @@ def _blame(message: str, task: SeasonTask) -> str:
     return message
 
 
+def prepare_task(task: SeasonTask, busy_more=()):
+    """The task's inputs read and its season made ready (``api.prepare``), as ``plan`` does;
+    ``busy_more``: busy time the roster adds (a shared gym's closed hours)."""
+    from runstrength import api, knowledge
+
+    models = _models_dir(task.models)
+    k = knowledge.load(models)
+    if task.prepared is not None:
+        athlete, schedule, busy = task.prepared
+        busy = list(busy)
+    else:
+        athlete, schedule, busy = read_inputs(
+            task.runs.name, task.profile.name, k, races=task.races, start=task.start,
+            end=task.end, busy=tuple((b.name, b.data) for b in task.busy),
+            runs_data=task.runs.data, athlete_data=task.profile.data,
+            overrides=task.overrides, label=task.label)
+    with api.races_source(task.label):
+        return api.prepare(schedule, athlete, start=task.start, end=task.end,
+                           busy=[*busy, *busy_more], races=task.races, models=models)
+
+
+def season_result(task: SeasonTask, result: Plan, t0: float) -> SeasonResult:
+    """The result of a finished plan: its files, its figures, its warnings."""
+    status = result.status.value
+    if status not in ("OPTIMAL", "FEASIBLE"):
+        raise InputError(no_plan_error(status, task.time_limit))
+    from runstrength.exporters.ics import plan_to_ics
+
+    files = {"ics": plan_to_ics(result, include_runs=task.include_runs,
+                                remind_minutes=task.remind)}
+    if task.csv:
+        files["csv"] = result.to_csv()
+    if task.report:
+        files["html"] = result.to_html()
+    warnings = [_blame(one_line(w), task) for w in result.warnings]
+    if status == "FEASIBLE":
+        warnings.append(f"not proven the best plan (gap {result.gap:.1%}); a longer "
+                        "--time-limit may find a better one")
+    return SeasonResult(
+        id=task.id, name=task.name or result.athlete.name, status=status,
+        warnings=warnings, seconds=time.perf_counter() - t0,
+        sessions=sum(1 for s in result.sessions if not s.add_on),
+        weeks=len(result.weeks), weeks_short=len(result.shortfalls), files=files,
+        outputs=sorted(files),
+        strip=_strip(result), memory_mb=_peak_mb(),
+        plan=result if task.keep_plan else None)
+
+
+def failure(task: SeasonTask, exc: Exception, t0: float) -> SeasonResult:
+    """The FAILED result of ``task`` for an error raised while planning it (bad input gives
+    its one-line message; a bug is an internal error, re-raised with RUNSTRENGTH_DEBUG)."""
+    if isinstance(exc, InputError):
+        error = _blame(one_line(str(exc)), task)
+    elif isinstance(exc, RecursionError):
+        error = "internal error: RecursionError (set RUNSTRENGTH_DEBUG=1 for details)"
+    else:  # a bug, not bad input: this athlete fails, the others go on
+        if os.environ.get("RUNSTRENGTH_DEBUG"):
+            raise exc
+        error = f"internal error: {type(exc).__name__}: {one_line(str(exc))}"
+    return SeasonResult(id=task.id, name=task.name, status=FAILED, error=error,
+                        seconds=time.perf_counter() - t0, memory_mb=_peak_mb())
+
+
 def run_season(task: SeasonTask) -> SeasonResult:
     """Plan one season; any bad input becomes a FAILED result with its one-line message.
 
     Ctrl-C (KeyboardInterrupt) is not caught: it stops the caller's whole run."""
-    from runstrength import knowledge
-    from runstrength.api import plan as plan_season
+    from runstrength import api
+    from runstrength.planner import plan_season
 
     t0 = time.perf_counter()
     try:
-        models = _models_dir(task.models)
-        k = knowledge.load(models)
-        if task.prepared is not None:
-            athlete, schedule, busy = task.prepared
-            busy = list(busy)
-        else:
-            athlete, schedule, busy = read_inputs(
-                task.runs.name, task.profile.name, k, races=task.races, start=task.start,
-                end=task.end, busy=tuple((b.name, b.data) for b in task.busy),
-                runs_data=task.runs.data, athlete_data=task.profile.data,
-                overrides=task.overrides, label=task.label)
-        result = plan_season(schedule, athlete, start=task.start, end=task.end, busy=busy,
-                             races=task.races, models=models, time_limit=task.time_limit,
-                             races_from=task.label)
-        status = result.status.value
-        if status not in ("OPTIMAL", "FEASIBLE"):
-            raise InputError(no_plan_error(status, task.time_limit))
-        from runstrength.exporters.ics import plan_to_ics
-
-        files = {"ics": plan_to_ics(result, include_runs=task.include_runs,
-                                    remind_minutes=task.remind)}
-        if task.csv:
-            files["csv"] = result.to_csv()
-        if task.report:
-            files["html"] = result.to_html()
-        warnings = [_blame(one_line(w), task) for w in result.warnings]
-        if status == "FEASIBLE":
-            warnings.append(f"not proven the best plan (gap {result.gap:.1%}); a longer "
-                            "--time-limit may find a better one")
-        return SeasonResult(
-            id=task.id, name=task.name or result.athlete.name, status=status,
-            warnings=warnings, seconds=time.perf_counter() - t0,
-            sessions=sum(1 for s in result.sessions if not s.add_on),
-            weeks=len(result.weeks), weeks_short=len(result.shortfalls), files=files,
-            outputs=sorted(files),
-            strip=_strip(result), memory_mb=_peak_mb(),
-            plan=result if task.keep_plan else None)
-    except InputError as exc:
-        error = _blame(one_line(str(exc)), task)
-    except RecursionError:
-        error = "internal error: RecursionError (set RUNSTRENGTH_DEBUG=1 for details)"
-    except Exception as exc:  # a bug, not bad input: this athlete fails, the others go on
-        import os
-
-        if os.environ.get("RUNSTRENGTH_DEBUG"):
-            raise
-        error = f"internal error: {type(exc).__name__}: {one_line(str(exc))}"
-    return SeasonResult(id=task.id, name=task.name, status=FAILED, error=error,
-                        seconds=time.perf_counter() - t0, memory_mb=_peak_mb())
+        with api.races_source(task.label):
+            prep = prepare_task(task)
+            result = plan_season(prep.athlete, prep.weeks, prep.season, prep.knowledge,
+                                 stamp=prep.stamp, time_limit=task.time_limit)
+            return season_result(task, api.finish(prep, result), t0)
+    except Exception as exc:
+        return failure(task, exc, t0)

@@ -224,3 +224,60 @@ def return_caps(plan: Plan, k: Knowledge) -> dict[int, int]:
                 index = weeks[r + 1 + j].index
                 out[index] = min(out.get(index, mean), share * mean)
     return {i: int(v) for i, v in out.items()}
+
+
+def validate_shared(plans: dict[str, Plan], shared, access: dict) -> list[Violation]:
+    """Every breach of what a roster's athletes share, across their ``plans`` (id -> Plan):
+    a gym session outside its opening hours, more sessions in a gym at once than it holds,
+    a group session off its time, over its size, or joined by an athlete it is not open to.
+    ``shared`` is a ``resources.Shared``, ``access`` maps ids to ``resources.Access``."""
+    from zoneinfo import ZoneInfo
+
+    out: list[Violation] = []
+    for gym in shared.gyms:
+        inside = [(s, who) for who, p in sorted(plans.items()) for s in p.sessions
+                  if s.location == gym.name and not s.group]
+        # (a short core or mobility add-on is done where the athlete is, not in the gym)
+        for s, who in inside:
+            zone = ZoneInfo(gym.timezone) if gym.timezone else s.start.tzinfo
+            start, end = s.start.astimezone(zone), s.end.astimezone(zone)
+            windows = dict(gym.hours).get(start.weekday(), ())
+            if not any(start.date() == end.date() and a <= start.time() and end.time() <= b
+                       for a, b in windows):
+                out.append(Violation("gym-hours", s, f"{who}: {s.kind} {start:%a %Y-%m-%d %H:%M}"
+                                     f"-{end:%H:%M} is outside {gym.name}'s opening hours"))
+            there = [w for t, w in inside if _overlaps(t.start, t.end, s.start, s.start
+                                                       + dt.timedelta(seconds=1))]
+            if len(there) > gym.max_athletes:
+                out.append(Violation("gym-capacity", s, f"{gym.name} holds {len(there)} "
+                                     f"sessions at {start:%a %Y-%m-%d %H:%M} ({', '.join(there)}),"
+                                     f" room for {gym.max_athletes}"))
+        for who, p in sorted(plans.items()):  # an athlete of the gym trains there
+            if access.get(who) is not None and access[who].gym == gym.name:
+                for s in p.sessions:
+                    if not s.group and not s.add_on and s.location != gym.name:
+                        out.append(Violation("gym-hours", s, f"{who}: {s.kind} {s.start:%Y-%m-%d}"
+                                             f" is not at {gym.name}, where {who} trains"))
+    for group in shared.groups:
+        seats: dict[dt.date, list[str]] = {}
+        for who, p in sorted(plans.items()):
+            for s in p.sessions:
+                if s.group != group.name:
+                    continue
+                zone = ZoneInfo(group.timezone) if group.timezone else s.start.tzinfo
+                start = s.start.astimezone(zone)
+                seats.setdefault(start.date(), []).append(who)
+                if (start.time() != group.at or not group.on(start.date())
+                        or s.end - s.start != dt.timedelta(minutes=group.minutes)
+                        or s.kind != group.kind):
+                    out.append(Violation("group-size", s, f"{who}: {group.name} on "
+                                         f"{start:%Y-%m-%d %H:%M} is not the group's session "
+                                         f"({group.kind}, {group.at:%H:%M}, {group.minutes} min)"))
+                if access.get(who) is None or group.name not in access[who].groups:
+                    out.append(Violation("group-size", s, f"{who} joined {group.name}, which "
+                                         "is not open to them"))
+        for day, who in sorted(seats.items()):
+            if len(who) > group.max_size:
+                out.append(Violation("group-size", None, f"{group.name} on {day} holds "
+                                     f"{len(who)} ({', '.join(who)}), at most {group.max_size}"))
+    return out

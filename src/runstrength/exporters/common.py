@@ -42,9 +42,17 @@ def to_local(moment: dt.datetime, zone: ZoneInfo) -> dt.datetime:
     return moment.replace(microsecond=0)
 
 
+def group_uid(group: str, day: dt.date) -> str:
+    """UID of a group session on ``day``: the same in every attendee's calendar and the
+    coach's, so a calendar holding several of them shows it once."""
+    return f"{uuid.uuid5(NAMESPACE, f'group|{group}|{day.isoformat()}')}{DOMAIN}"
+
+
 def plan_session_uid(plan: Plan, session: PlannedSession) -> str:
     """The UID of ``session`` in ``plan`` (date taken in the athlete's zone)."""
     day = to_local(session.start, plan.athlete.zone).date()
+    if session.group:
+        return group_uid(session.group, day)
     return session_uid(plan.athlete.id, day, session.kind)
 
 

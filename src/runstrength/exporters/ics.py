@@ -147,12 +147,14 @@ def _session_event(
     uid: str, session: PlannedSession, plan: Plan, stamp: dt.datetime, remind: int | None
 ) -> Event:
     zone = plan.athlete.zone
-    summary = f"Strength: {session.title}"
+    summary = session.group or f"Strength: {session.title}"
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
     _add_times(event, session.start, session.end, zone)
     event.add("summary", summary)
+    if session.location:
+        event.add("location", session.location)
     event.add("description", session_description(session))
     event.add("categories", ["STRENGTH", str(session.phase).upper()])
     event.add("transp", "OPAQUE")

@@ -20,6 +20,7 @@ from runstrength.rules.posterior_every import PosteriorEvery
 from runstrength.rules.preferences import Preferences
 from runstrength.rules.race_week import RaceWeek
 from runstrength.rules.return_after_race import ReturnAfterRace
+from runstrength.rules.shared.group_attendance import GroupAttendance
 from runstrength.rules.spread import Spread
 from runstrength.rules.stability import Stability
 from runstrength.rules.volume_balance import VolumeBalance
@@ -50,6 +51,7 @@ SOFT: tuple[Rule, ...] = (
     Spread(),
     Preferences(),
     Stability(),
+    GroupAttendance(),
 )
 ALL = HARD + SOFT
 #: The hard rules that close whole days (``blocks``) or set an earliest start (``not_before``):

@@ -48,6 +48,10 @@ class Candidate:
     start: dt.datetime
     end: dt.datetime
     week: Week
+    #: where it takes place: a shared gym's name ("" at home or anywhere; see ``joint``)
+    place: str = ""
+    #: the group session it joins (its name), "" for the athlete's own session
+    group: str = ""
 
     @cached_property  # asked for every pair of candidates a few days apart
     def heavy(self) -> bool:
@@ -73,6 +77,11 @@ class Season:
     _contents: dict = field(default_factory=dict, init=False, repr=False)
     cache: dict = field(default_factory=dict, init=False, repr=False)  # per-day lookups
     holidays: dict[dt.date, str] = field(default_factory=dict, init=False)
+    #: the shared place this athlete trains at (a gym's name; "" for none) and the group
+    #: sessions they may join: candidates of their own (``joint.group_candidates``)
+    place: str = ""
+    #: after a joint solve: candidate index -> why a shared slot had no room for it
+    full: dict[int, str] = field(default_factory=dict)
 
     def content(self, kind: SessionKind, week: Week, *, jumps: int = 0):
         """How long a session of ``kind`` is in ``week``, whether it fits and its volume

@@ -1,0 +1,412 @@
+"""Athletes who share a gym or a group session, planned in one model.
+
+Each athlete's season is prepared, searched for candidates and built by the same code and rules
+as a single plan (``task.prepare_task``, ``solver.candidates``, ``solver.build``); what they share
+adds candidates (the group sessions each may join) and the rules of ``rules.shared`` (room in
+the gym, seats in a group). The steps:
+
+1. every athlete alone (as if they shared nothing): when those plans together fit the gym and
+   the groups, they are the joint optimum, and nothing more is solved;
+2. else one CpModel of all of them: first the fewest missed sessions for the worst-off athlete
+   (no one takes every missed session while others have room), then, keeping that, the least
+   total cost;
+3. each athlete's Plan is read back as a single plan is, with what a full slot kept out named in
+   the reasons, and the sessions the capacity moved ("who was moved for whom").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from runstrength.resources import Access, Group, Shared, closed_hours
+from runstrength.task import SeasonResult, SeasonTask, failure, prepare_task, season_result
+
+
+@dataclass(frozen=True)
+class JointTask:
+    """Athletes who share something, with what each may use; picklable like a SeasonTask."""
+
+    members: tuple[SeasonTask, ...]
+    access: tuple[Access, ...]
+    shared: Shared
+
+    @property
+    def ids(self) -> list[str]:
+        return [t.id for t in self.members]
+
+
+@dataclass
+class JointResult:
+    """Every member's result, and what the shared places held."""
+
+    results: list[SeasonResult]
+    #: one row per start in a gym: gym, date, start, end, athletes (count), room, who
+    slots: list[dict] = field(default_factory=list)
+    #: one row per group session held: group, date, start, end, attendees, max_size, who, uid
+    groups: list[dict] = field(default_factory=list)
+    moves: list[str] = field(default_factory=list)  # sessions the capacity moved, and for whom
+    method: str = ""  # "alone" (the athletes' own plans fit) or "joint"
+    status: str = ""
+    gap: float = 0.0
+    seconds: float = 0.0
+
+
+def components(access: list[Access]) -> list[list[int]]:
+    """Groups of athletes (indices) linked by a gym or a group they share, in roster order;
+    an athlete who shares nothing is not in any."""
+    parent = list(range(len(access)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[str, int] = {}
+    for i, a in enumerate(access):
+        for thing in ([f"gym:{a.gym}"] if a.gym else []) + [f"group:{g}" for g in a.groups]:
+            if thing in first:
+                parent[root(i)] = root(first[thing])
+            else:
+                first[thing] = i
+    out: dict[int, list[int]] = {}
+    for i, a in enumerate(access):
+        if a.shares:
+            out.setdefault(root(i), []).append(i)
+    return sorted(out.values())
+
+
+def _at_gym(prep, gym, home):
+    """The candidates of an athlete who trains at ``gym``: strength sessions there, inside
+    its opening hours (closed hours are busy time to them), the short core and mobility
+    add-ons wherever the athlete is (``home``: the candidates without the gym)."""
+    from runstrength.solver import Candidates, candidates
+
+    days = prep.season.days
+    span = [days[0] - dt.timedelta(days=1), *days, days[-1] + dt.timedelta(days=1)]
+    prep.season = dataclasses.replace(
+        prep.season, place=gym.name,
+        busy=[*prep.season.busy, *closed_hours(gym, span, prep.athlete.zone)])
+    there = candidates(prep.season)
+    kinds = prep.knowledge.sessions
+    items = sorted([*(c for c in there.items if c.kind.counts_as_strength),
+                    *(c for c in home.items if not c.kind.counts_as_strength)],
+                   key=lambda c: (c.day, list(kinds).index(c.kind.id), c.start))
+    out = Candidates(blocked={key: why for key, why in {**home.blocked, **there.blocked}.items()
+                              if kinds[key[1]].counts_as_strength == (key in there.blocked)})
+    out.items = [dataclasses.replace(c, index=n, place=gym.name if c.kind.counts_as_strength
+                                     else "") for n, c in enumerate(items)]
+    return out
+
+
+def group_candidates(season, found, groups: list[Group]) -> None:
+    """Add to ``found`` a candidate for each group session the athlete's own hard rules and
+    free time allow (the group's kind, at its time, for its length)."""
+    from runstrength import rules
+    from runstrength.prescription import session_content
+    from runstrength.rules import Candidate
+
+    k = season.knowledge
+    for group in groups:
+        kind = k.sessions[group.kind]
+        zone = ZoneInfo(group.timezone) if group.timezone else season.athlete.zone
+        for day in season.days:
+            if not group.on(day):
+                continue
+            week = season.week_of[day]
+            if not season.offers(kind, week) or any(
+                    rule.blocks(season, day, kind) for rule in rules.BLOCKING):
+                continue
+            from runstrength.domain import after, local_at
+
+            start = local_at(day, group.at, zone).astimezone(season.athlete.zone)
+            end = after(start, dt.timedelta(minutes=group.minutes))
+            floors = [t for r in rules.FLOORS if (t := r.not_before(season, day, kind))]
+            if any(start < t for t in floors):
+                continue
+            if not any(lo <= start and end <= hi
+                       for lo, hi in rules.AVAILABILITY.free(season, day)):
+                continue
+            if not session_content(kind, week, season.athlete, k, limit=group.minutes,
+                                   cues=False).fits:
+                continue
+            found.items.append(Candidate(len(found.items), day, kind, start, end, week,
+                                         group=group.name))
+    found._by_day_kind = None
+
+
+@dataclass
+class _Member:
+    i: int
+    task: SeasonTask
+    access: Access
+    prep: object
+    found: object
+    solo: object = None  # the athlete's own solve
+    model: object = None  # the joint model's part
+    joint_read: dict = field(default_factory=dict)  # what the joint solve gave this athlete
+    busy: list = field(default_factory=list)  # the athlete's own busy time (no gym hours)
+
+
+def run_joint(task: JointTask) -> JointResult:
+    """Plan the athletes of ``task`` together; one athlete's bad input fails that athlete only
+    (the others are planned together without them)."""
+    from runstrength import api, stopping
+    from runstrength.planner import read_back
+    from runstrength.solver import build, candidates, solve
+
+    t0 = time.perf_counter()
+    results: list[SeasonResult | None] = [None] * len(task.members)
+    members: list[_Member] = []
+    for i, (t, access) in enumerate(zip(task.members, task.access, strict=True)):
+        try:
+            with api.races_source(t.label):
+                prep = prepare_task(t)
+            busy = prep.season.busy
+            gym = task.shared.gym(access.gym) if access.gym else None
+            found = candidates(prep.season)
+            if gym is not None:
+                found = _at_gym(prep, gym, found)
+            group_candidates(prep.season, found, [task.shared.group(g) for g in access.groups])
+            members.append(_Member(i, t, access, prep, found, busy=busy))
+        except Exception as exc:
+            results[i] = failure(t, exc, t0)
+    out = JointResult(results=[])
+    limit = max((m.task.time_limit or m.prep.knowledge.rules.solver.get(
+        "max_time_in_seconds") or 60 for m in members), default=60)
+    with stopping.deadline(None):
+        for m in members:
+            m.solo = solve(build(m.prep.season, m.found), time_limit=m.task.time_limit)
+        chosen = {m.i: m.solo.chosen for m in members}
+        out.method, out.status = "alone", "OPTIMAL"
+        if _over(members, chosen, task.shared):
+            out.method = "joint"
+            chosen, out.status, out.gap = _solve_joint(members, task.shared, limit)
+        for m in members:
+            _mark_full(m, members, chosen, task.shared)
+        out.moves = _moves(members, chosen, task.shared)
+        for m in members:
+            t1 = time.perf_counter()
+            try:
+                solved = dataclasses.replace(
+                    m.solo, chosen=chosen[m.i],
+                    **({} if out.method == "alone" else m.joint_read))
+                with api.races_source(m.task.label):
+                    plan = read_back(m.prep.athlete, m.prep.weeks, m.prep.season,
+                                     m.prep.knowledge, m.found, solved, stamp=m.prep.stamp,
+                                     t0=t1)
+                    plan.busy = m.busy  # the gym's hours are not the athlete's busy time
+                    results[m.i] = season_result(m.task, api.finish(m.prep, plan), t1)
+            except Exception as exc:
+                results[m.i] = failure(m.task, exc, t1)
+    plans = {m.i: chosen[m.i] for m in members}
+    out.slots = _slots(members, plans, task.shared)
+    out.groups = _group_rows(members, plans, task.shared)
+    out.results = results
+    out.seconds = time.perf_counter() - t0
+    share = out.seconds / max(1, len(members))
+    for m in members:  # the joint work is everyone's: each carries an equal share
+        results[m.i].seconds = round(share, 3)
+    return out
+
+
+def _gym_spans(members, chosen, gym_name: str):
+    return [(c.start, c.end, m) for m in members for c in chosen[m.i] if c.place == gym_name]
+
+
+def _over(members, chosen, shared: Shared) -> bool:
+    """True when the chosen sessions overfill a gym or a group."""
+    for gym in shared.gyms:
+        spans = _gym_spans(members, chosen, gym.name)
+        for start, _, _ in spans:
+            if sum(1 for s, e, _ in spans if s <= start < e) > gym.max_athletes:
+                return True
+    for group in shared.groups:
+        seats: dict[dt.date, int] = {}
+        for m in members:
+            for c in chosen[m.i]:
+                if c.group == group.name:
+                    seats[c.day] = seats.get(c.day, 0) + 1
+        if any(n > group.max_size for n in seats.values()):
+            return True
+    return False
+
+
+def _solve_joint(members, shared: Shared, limit: float):
+    """One model of every member; the worst-off athlete's missed sessions first, then the
+    total cost. (chosen per member, status, gap)."""
+    from ortools.sat.python import cp_model
+
+    from runstrength.rules.shared import JOINT, Joint
+    from runstrength.solver import build, objective, read, run_solver
+
+    cp = cp_model.CpModel()
+    for m in members:
+        m.model = build(m.prep.season, m.found, cp)
+    scale = max(m.model.scale for m in members)
+    for m in members:
+        m.model.scale = scale
+        solo = {c.index for c in m.solo.chosen}
+        for c in m.found.items:  # start from each athlete's own plan
+            cp.add_hint(m.model.x[c.index], c.index in solo)
+    joint = Joint(cp, [m.model for m in members], [m.task.id for m in members], shared)
+    for rule in JOINT:
+        rule.apply_joint(joint)
+    k = members[0].prep.knowledge
+    missed = [sum(t.var for t in m.model.terms if t.rule == "phase-min") for m in members]
+    most = sum(w.min_sessions for m in members for w in m.prep.weeks) + 1
+    worst = cp.new_int_var(0, most, "worst_missed")
+    for expr in missed:
+        cp.add(worst >= expr)
+    cp.minimize(worst)
+    solver, code, _ = run_solver(cp, k, limit)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        from runstrength.errors import InputError
+
+        raise InputError(f"the joint plan of {', '.join(m.task.id for m in members)} found no "
+                         f"solution within {limit:g} s; give a longer time_limit")
+    cp.add(worst <= int(solver.value(worst)))
+    cp.clear_hints()  # the first stage's answer is the second's start
+    for m in members:
+        for c in m.found.items:
+            cp.add_hint(m.model.x[c.index], solver.boolean_value(m.model.x[c.index]))
+    parts = [objective(m.model) for m in members]
+    cp.minimize(sum(parts))
+    solver, code, seconds = run_solver(cp, k, limit)
+    status = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE"}.get(code, "UNKNOWN")
+    if status == "UNKNOWN":
+        from runstrength.errors import InputError
+
+        raise InputError(f"the joint plan of {', '.join(m.task.id for m in members)} found no "
+                         f"solution within {limit:g} s; give a longer time_limit")
+    total, bound = solver.objective_value, solver.best_objective_bound
+    gap = 0.0 if status == "OPTIMAL" or not total else max(0.0, (total - bound) / abs(total))
+    chosen = {}
+    for m, part in zip(members, parts, strict=True):
+        value = solver.value(part) / scale
+        solved = read(m.model, solver, code, seconds, objective=value,
+                      bound=value * (1 - gap))
+        chosen[m.i] = solved.chosen
+        m.joint_read = {"status": solved.status, "penalties": solved.penalties,
+                        "objective": solved.objective, "bound": solved.bound,
+                        "seconds": seconds}
+    return chosen, status, gap
+
+
+def _names(items) -> str:
+    return ", ".join(sorted({m.task.id for m in items}))
+
+
+def _mark_full(m, members, chosen, shared: Shared) -> None:
+    """Why each of ``m``'s candidates that a full gym or group had no room for was left out
+    (``Season.full``: the reasons read it)."""
+    mine = {c.index for c in chosen[m.i]}
+    full = {}
+    gym = shared.gym(m.access.gym) if m.access.gym else None
+    others = _gym_spans([o for o in members if o is not m], chosen, gym.name) if gym else []
+    seats: dict[tuple[str, dt.date], list] = {}
+    for o in members:
+        if o is not m:
+            for c in chosen[o.i]:
+                if c.group:
+                    seats.setdefault((c.group, c.day), []).append(o)
+    for c in m.found.items:
+        if c.index in mine:
+            continue
+        if c.group:
+            group = shared.group(c.group)
+            there = seats.get((c.group, c.day), [])
+            if len(there) >= group.max_size:
+                full[c.index] = (f"{c.group} on {c.day:%a %d %b} is full, {len(there)} of "
+                                 f"{group.max_size}: {_names(there)}")
+            continue
+        if gym is None:
+            continue
+        for t in sorted({c.start, *(s for s, _, _ in others if c.start < s < c.end)}):
+            inside = [o for s, e, o in others if s <= t < e]
+            if len(inside) >= gym.max_athletes:
+                full[c.index] = (f"{gym.name} is full at {t.astimezone(c.start.tzinfo):%H:%M}"
+                                 f", {len(inside)} of {gym.max_athletes}: {_names(inside)}")
+                break
+    m.prep.season.full = full
+
+
+def _moves(members, chosen, shared: Shared) -> list[str]:
+    """Each session an athlete would have had alone that the joint plan moved or dropped,
+    and whom the full slot held."""
+    out = []
+    for m in members:
+        final = {(c.day, c.kind.id, c.start, c.group) for c in chosen[m.i]}
+        alone = [c for c in m.solo.chosen if (c.day, c.kind.id, c.start, c.group) not in final]
+        if not alone:
+            continue
+        solo = {(c.day, c.kind.id, c.start, c.group) for c in m.solo.chosen}
+        new = [c for c in chosen[m.i] if (c.day, c.kind.id, c.start, c.group) not in solo]
+        for c in alone:
+            instead = next((n for n in new if n.kind.id == c.kind.id
+                            and n.week.index == c.week.index), None) or next(
+                (n for n in new if n.week.index == c.week.index), None)
+            if instead is not None:
+                new.remove(instead)
+                to = (f"-> {instead.start:%a %d %b %H:%M}" if instead.kind.id == c.kind.id
+                      else f"-> {instead.kind.name.lower()} {instead.start:%a %d %b %H:%M}")
+            else:
+                to = "-> not placed"
+            where = c.group or c.place
+            if c.group:
+                held = [o for o in members if o is not m and any(
+                    o2.group == c.group and o2.day == c.day for o2 in chosen[o.i])]
+                room = shared.group(c.group).max_size
+            else:
+                held = [o for o in members if o is not m and any(
+                    o2.place == c.place and o2.start < c.end and c.start < o2.end
+                    for o2 in chosen[o.i])]
+                room = shared.gym(c.place).max_athletes if c.place else 0
+            why = (f"{where} was full then ({_names(held)})" if where and len(held) >= room
+                   else "moved with the other sessions of its week")
+            out.append(f"{m.task.id}: {c.kind.name.lower()} {c.start:%a %d %b %H:%M} {to}: "
+                       f"{why}")
+    return out
+
+
+def _slots(members, chosen, shared: Shared) -> list[dict]:
+    rows = []
+    for gym in shared.gyms:
+        spans = sorted(_gym_spans(members, chosen, gym.name), key=lambda s: (s[0], s[2].i))
+        for start in sorted({s for s, _, _ in spans}):
+            inside = [(s, e, o) for s, e, o in spans if s <= start < e]
+            zone = ZoneInfo(gym.timezone) if gym.timezone else start.tzinfo
+            local = start.astimezone(zone)
+            rows.append({"gym": gym.name, "date": local.date().isoformat(),
+                         "start": f"{local:%H:%M}", "weekday": local.weekday(),
+                         "hour": local.hour, "athletes": len(inside),
+                         "room": gym.max_athletes, "who": _names([o for _, _, o in inside])})
+    return rows
+
+
+def _group_rows(members, chosen, shared: Shared) -> list[dict]:
+    from runstrength.exporters.common import group_uid
+
+    rows = []
+    for group in shared.groups:
+        held: dict[dt.date, list] = {}
+        when: dict[dt.date, tuple] = {}
+        for m in members:
+            for c in chosen[m.i]:
+                if c.group == group.name:
+                    held.setdefault(c.day, []).append(m)
+                    when[c.day] = (c.start, c.end)
+        for day in sorted(held):
+            start, end = when[day]
+            rows.append({"group": group.name, "date": day.isoformat(),
+                         "start": start.isoformat(), "end": end.isoformat(),
+                         "kind": group.kind, "attendees": len(held[day]),
+                         "max_size": group.max_size, "who": _names(held[day]),
+                         "names": [m.task.name or m.task.id
+                                   for m in sorted(held[day], key=lambda m: m.task.id)],
+                         "uid": group_uid(group.name, day)})
+    return rows
