@@ -408,7 +408,7 @@ def _roster(roster_path, outdir: Path, options, jobs, executor, scheduler, force
             fail_fast, quiet) -> int:
     from runstrength import executor as executors
     from runstrength.roster import check_outdir, load_roster, plan_roster
-    from runstrength.summary import RosterProgress
+    from runstrength.summary import RosterProgress, shared_lines
 
     _check_args("roster", options.start, options.end, None)
     roster = load_roster(roster_path)
@@ -442,6 +442,9 @@ def _roster(roster_path, outdir: Path, options, jobs, executor, scheduler, force
             + (f", {len(result.not_planned)} not planned (--fail-fast: "
                f"{_some(result.not_planned)})" if result.stopped else "")
             + f"; wrote {outdir}{os.sep}summary.csv and roster.html")
+    if not quiet:
+        for text in shared_lines(result):
+            click.echo(f"runstrength: roster: {text}", err=True)
     click.echo(line, err=bool(failed))
     return EXIT_INPUT if failed else 0
 

@@ -123,6 +123,8 @@ def _why_not_free_day(season: Season, c: Candidate, day: dt.date, found,
                         if (why := r.blocks(season, day, c.kind))), None)
     if blocked is not None:
         return " ".join(str(blocked).split())
+    if (full := _full(season, found, day, [c.kind])) is not None:
+        return full
     there = season.week_of[day]
     if not season.offers(c.kind, there):
         return f"{there.phase.value} weeks hold no {c.kind.name.lower()} sessions (models)"
@@ -244,7 +246,7 @@ def day_reasons(season: Season, week: Week, found, used: set[dt.date],
         why = [found.blocked[(day, k.id)] for k in kinds if (day, k.id) in found.blocked]
         if len(why) < len(kinds):
             open_kinds = [k for k in kinds if (day, k.id) not in found.blocked]
-            reason = _why_open_day_unused(season, week, day, open_kinds, chosen)
+            reason = _why_open_day_unused(season, week, day, open_kinds, chosen, found)
         elif why:
             # The mildest reason: a day blocked for heavy legs and also without a slot
             # is really a day without a slot.
@@ -257,11 +259,13 @@ def day_reasons(season: Season, week: Week, found, used: set[dt.date],
 
 
 def _why_open_day_unused(season: Season, week: Week, day: dt.date, open_kinds: list[SessionKind],
-                         chosen: list[Candidate]) -> str:
+                         chosen: list[Candidate], found=None) -> str:
     """Why a day that some kind could use got no session: the hard rule over several days."""
     here = [c for c in chosen if c.week.index == week.index]
     if len(here) >= week.max_sessions:
         return tag(f"the week's maximum of {week.max_sessions} is reached", "phase-max")
+    if (full := _full(season, found, day, open_kinds)) is not None:
+        return full
     gap = dt.timedelta(hours=season.knowledge.rules.heavy_spacing_hours)
     heavy_near = [c for c in chosen if c.heavy and abs(c.day - day) < gap
                   and abs(c.day - day) >= dt.timedelta(days=1)]
@@ -278,6 +282,18 @@ def _why_open_day_unused(season: Season, week: Week, day: dt.date, open_kinds: l
                    "heavy-leg session, "
                    "and the lighter kinds are at their weekly cap", "heavy-spacing, phase-max")
     return "free; the neighbouring weeks' sessions leave no room for another here [heavy-spacing]"
+
+
+def _full(season: Season, found, day: dt.date, kinds: list[SessionKind]) -> str | None:
+    """When a shared gym or group had no room for any of these kinds' starts on ``day`` (a
+    joint plan: ``Season.full``), what was full, with whom."""
+    if not season.full or found is None:
+        return None
+    starts = [c for k in kinds for c in found.at(day, k.id)]
+    if starts and all(c.index in season.full for c in starts):
+        rule = "group-size" if all(c.group for c in starts) else "gym-capacity"
+        return tag(season.full[starts[0].index], rule)
+    return None
 
 
 # Which block to name when several rules keep a day empty: the one a person fixes first.

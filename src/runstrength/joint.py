@@ -53,6 +53,8 @@ class JointResult:
     status: str = ""
     gap: float = 0.0
     seconds: float = 0.0
+    timezone: str = ""  # of the coach's group calendar: the first member's
+    stamp: str = ""  # DTSTAMP of that calendar (ISO): the members' latest
 
 
 def components(access: list[Access]) -> list[list[int]]:
@@ -207,6 +209,9 @@ def run_joint(task: JointTask) -> JointResult:
     out.slots = _slots(members, plans, task.shared)
     out.groups = _group_rows(members, plans, task.shared)
     out.results = results
+    if members:
+        out.timezone = members[0].prep.athlete.timezone
+        out.stamp = max(m.prep.stamp for m in members).isoformat()
     out.seconds = time.perf_counter() - t0
     share = out.seconds / max(1, len(members))
     for m in members:  # the joint work is everyone's: each carries an equal share
@@ -321,8 +326,8 @@ def _mark_full(m, members, chosen, shared: Shared) -> None:
             group = shared.group(c.group)
             there = seats.get((c.group, c.day), [])
             if len(there) >= group.max_size:
-                full[c.index] = (f"{c.group} on {c.day:%a %d %b} is full, {len(there)} of "
-                                 f"{group.max_size}: {_names(there)}")
+                full[c.index] = (f"{c.group} is full ({len(there)} of {group.max_size}: "
+                                 f"{_names(there)})")
             continue
         if gym is None:
             continue
@@ -330,7 +335,7 @@ def _mark_full(m, members, chosen, shared: Shared) -> None:
             inside = [o for s, e, o in others if s <= t < e]
             if len(inside) >= gym.max_athletes:
                 full[c.index] = (f"{gym.name} is full at {t.astimezone(c.start.tzinfo):%H:%M}"
-                                 f", {len(inside)} of {gym.max_athletes}: {_names(inside)}")
+                                 f" ({len(inside)} of {gym.max_athletes}: {_names(inside)})")
                 break
     m.prep.season.full = full
 

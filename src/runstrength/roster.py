@@ -30,6 +30,7 @@ from runstrength.text import one_line, toml_message
 SUMMARY_COLUMNS = ("athlete", "sessions", "weeks", "weeks_short", "status", "seconds",
                    "warnings", "error")
 CSV_COLUMNS = ("id", "name", "profile", "runs", "busy")
+OCCUPANCY_COLUMNS = ("place", "type", "date", "start", "athletes", "room", "who")
 ENTRY_KEYS = {"id", "name", "profile", "runs", "busy", "races", "gym", "groups", "tags"}
 DEFAULT_KEYS = {"models", "start", "end", "time_limit", "gym"}
 #: output names of the roster itself: no athlete may take them
@@ -464,6 +465,34 @@ class RosterResult:
             writer.writerow([safe_cell(row[c]) for c in SUMMARY_COLUMNS])
         return out.getvalue().encode("utf-8")
 
+    def occupancy_csv(self) -> bytes:
+        """Every start in a shared gym and every group session held: how full it was."""
+        from runstrength.exporters.table import safe_cell
+
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(OCCUPANCY_COLUMNS)
+        for j in self.joint:
+            for s in j.slots:
+                writer.writerow([safe_cell(v) for v in (s["gym"], "gym", s["date"], s["start"],
+                                                        s["athletes"], s["room"], s["who"])])
+            for g in j.groups:
+                writer.writerow([safe_cell(v) for v in (g["group"], "group", g["date"],
+                                                        g["start"][11:16], g["attendees"],
+                                                        g["max_size"], g["who"])])
+        return out.getvalue().encode("utf-8")
+
+    def group_ics(self) -> bytes:
+        """The coach's calendar: each group session held, with who attends."""
+        from runstrength.exporters.ics import groups_to_ics
+
+        rows = sorted((g for j in self.joint for g in j.groups),
+                      key=lambda g: (g["start"], g["group"]))
+        held = [j for j in self.joint if j.groups] or self.joint
+        zone = next((j.timezone for j in held if j.timezone), "UTC")
+        stamp = max((j.stamp for j in held if j.stamp), default="2000-01-01T00:00:00+00:00")
+        return groups_to_ics(rows, zone, dt.datetime.fromisoformat(stamp))
+
     def to_html(self) -> bytes:
         from runstrength.exporters.roster_page import roster_to_html
 
@@ -492,7 +521,8 @@ def _check_no_input_replaced(roster: Roster, outdir: Path, options: Options) -> 
             except (OSError, RuntimeError):
                 continue
     kinds = ["ics", *(["csv"] if options.csv else []), *(["html"] if options.report else [])]
-    names = ["summary.csv", "roster.html", *(f"{e.id}.{k}" for e in roster.entries
+    names = ["summary.csv", "roster.html", "occupancy.csv", "group-sessions.ics",
+             *(f"{e.id}.{k}" for e in roster.entries
                                               for k in kinds)]
     for name in names:
         target = (outdir / name).resolve()
@@ -571,9 +601,15 @@ def write_roster_files(outdir: Path, result: RosterResult) -> list[Path]:
     from runstrength.fileio import write_outputs
 
     page, summary = outdir / "roster.html", outdir / "summary.csv"
-    write_outputs({page: result.to_html()}, force=True)
+    shared = result.roster.shared
+    extra = {}
+    if shared.gyms or shared.groups:
+        extra[outdir / "occupancy.csv"] = result.occupancy_csv()
+    if shared.groups:
+        extra[outdir / "group-sessions.ics"] = result.group_ics()
+    write_outputs({**extra, page: result.to_html()}, force=True)
     write_outputs({summary: result.summary_csv()}, force=True)
-    return [summary, page]
+    return [summary, page, *extra]
 
 
 def _died(task: SeasonTask | JointTask) -> SeasonResult | JointResult:

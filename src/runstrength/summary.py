@@ -369,3 +369,32 @@ def print_comparison(comparison, outdir, *, quiet: bool = False) -> None:
         console.print(line, markup=False)
     console.print(f"wrote {len(comparison.scenarios)} calendars, compare.csv and compare.html "
                   f"to {outdir}", markup=False)
+
+
+def shared_lines(result) -> list[str]:
+    """Plain words on a roster's shared places (``RosterResult``): how full each gym got,
+    how many joined each group, how many sessions the room moved."""
+    shared = result.roster.shared
+    out = []
+    slots = [s for j in result.joint for s in j.slots]
+    for gym in shared.gyms:
+        rows = [s for s in slots if s["gym"] == gym.name]
+        if not rows:
+            continue
+        full = sum(1 for s in rows if s["athletes"] >= gym.max_athletes)
+        most = max(s["athletes"] for s in rows)
+        out.append(f"{gym.name}: {len(rows)} session starts, at most {most} of "
+                   f"{gym.max_athletes} at once, full at {full}")
+    groups = [g for j in result.joint for g in j.groups]
+    for group in shared.groups:
+        rows = [g for g in groups if g["group"] == group.name]
+        if rows:
+            out.append(f"{group.name}: {len(rows)} sessions held, "
+                       f"{sum(g['attendees'] for g in rows)} places taken of "
+                       f"{len(rows) * group.max_size}")
+    moves = sum(len(j.moves) for j in result.joint)
+    if shared.gyms or shared.groups:
+        out.append(f"{moves} session{'s' * (moves != 1)} moved for room (see roster.html); "
+                   "occupancy.csv" + (" and group-sessions.ics" if shared.groups else "")
+                   + " written")
+    return out

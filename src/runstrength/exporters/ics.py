@@ -15,7 +15,7 @@ from runstrength.domain import BALANCED, Plan, PlannedSession, RunWorkout
 from runstrength.exporters.common import ordered_sessions, run_uid, session_uid, to_local
 from runstrength.text import one_line
 
-__all__ = ["PRODID", "plan_to_ics", "session_description", "session_uid"]
+__all__ = ["PRODID", "groups_to_ics", "plan_to_ics", "session_description", "session_uid"]
 
 PRODID = "-//runstrength//runstrength 0.1//EN"
 
@@ -32,16 +32,8 @@ def plan_to_ics(
     athlete = plan.athlete
     stamp = _utc(plan.stamp)
 
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
     name = f"Strength – {_one_line(athlete.name) or _one_line(athlete.id) or 'athlete'}"
-    cal.add("name", name)  # RFC 7986
-    cal.add("x-wr-calname", name)  # what Google and Apple read
-    cal.add("x-wr-timezone", athlete.timezone)
-
+    cal = _calendar(name, athlete.timezone)
     events = [
         _session_event(uid, s, plan, stamp, remind_minutes)
         for uid, s in ordered_sessions(plan)
@@ -55,6 +47,23 @@ def plan_to_ics(
             key = (to_local(r.start, plan.athlete.zone), r.kind)
             seen[key] = seen.get(key, 0) + 1
             events.append(_run_event(r, plan, stamp, seen[key]))
+    return _serialize(_with_events(cal, events))
+
+
+def _calendar(name: str, timezone: str) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("name", name)  # RFC 7986
+    cal.add("x-wr-calname", name)  # what Google and Apple read
+    cal.add("x-wr-timezone", timezone)
+    return cal
+
+
+def _with_events(cal: Calendar, events: list[Event]) -> Calendar:
+    """``cal`` holding ``events`` in order of start, then UID, after their VTIMEZONE."""
     events.sort(key=lambda e: (e.start.astimezone(dt.UTC), str(e["UID"])))
     for event in events:
         cal.add_component(event)
@@ -70,7 +79,35 @@ def plan_to_ics(
         # Calendar.add_missing_timezones would (without its two walks over every event).
         days = [e.start.date() for e in events] + [e.end.date() for e in events]
         cal.subcomponents.insert(0, _vtimezone(tzid, min(days).year, max(days).year + 1))
-    return _serialize(cal)
+    return cal
+
+
+def groups_to_ics(rows: list[dict], timezone: str, stamp: dt.datetime,
+                  name: str = "Group sessions") -> bytes:
+    """The coach's calendar of group sessions: one event per session held, with the same
+    UID as in each attendee's calendar, and who attends (``joint.JointResult.groups``)."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(timezone)
+    events = []
+    for row in rows:
+        event = Event()
+        event.add("uid", row["uid"])
+        event.add("dtstamp", _utc(stamp))
+        _add_times(event, dt.datetime.fromisoformat(row["start"]),
+                   dt.datetime.fromisoformat(row["end"]), zone)
+        event.add("summary", row["group"])
+        event.add("location", row["group"])
+        names = "\n".join(f"- {n}" for n in row["names"])
+        event.add("description", f"{row['attendees']} of {row['max_size']} places taken "
+                                 f"({row['kind'].replace('_', ' ')})\n\nAttending:\n{names}")
+        event.add("categories", ["STRENGTH", "GROUP"])
+        event.add("transp", "OPAQUE")
+        event.add("sequence", 0)
+        event.add("status", "CONFIRMED")
+        event.add("x-runstrength-session", _token(row["kind"]))
+        events.append(event)
+    return _serialize(_with_events(_calendar(name, timezone), events))
 
 
 @functools.lru_cache(maxsize=64)

@@ -12,6 +12,8 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from runstrength.exporters.report import PAGE_STYLE, PHASE_STYLE, _e, _phase_name, _phase_style
+from runstrength.exporters.shared_page import STYLE as SHARED_STYLE
+from runstrength.exporters.shared_page import shared_section
 
 if TYPE_CHECKING:
     from runstrength.roster import RosterResult
@@ -49,7 +51,7 @@ tr.failed td { background: var(--short-bg); }
 details.warnings { font-size: .82rem; margin-top: .3rem; color: #6b5200; }
 details.warnings li { margin: .15rem 0; }
 a { color: #2457a6; }
-"""
+""" + SHARED_STYLE
 
 
 def _monday(iso: str) -> dt.date:
@@ -101,7 +103,9 @@ def roster_to_html(result: RosterResult) -> bytes:
         out.append(f"<tr><td></td><td></td><td></td><td></td><td>{axis(first, span)}</td></tr>")
     for r in done:
         out.append(_row(r, first))
-    out.append("</tbody></table></div></section></main></body></html>")
+    out.append("</tbody></table></div></section>")
+    out.append(shared_section(result))
+    out.append("</main></body></html>")
     return ("\n".join(out) + "\n").encode("utf-8")
 
 
