@@ -262,7 +262,7 @@ def _why_open_day_unused(season: Season, week: Week, day: dt.date, open_kinds: l
                          chosen: list[Candidate], found=None) -> str:
     """Why a day that some kind could use got no session: the hard rule over several days."""
     here = [c for c in chosen if c.week.index == week.index]
-    if len(here) >= week.max_sessions:
+    if sum(1 for c in here if c.kind.counts_as_strength) >= week.max_sessions:
         return tag(f"the week's maximum of {week.max_sessions} is reached", "phase-max")
     if (full := _full(season, found, day, open_kinds)) is not None:
         return full

@@ -345,12 +345,15 @@ def _moves(members, chosen, shared: Shared) -> list[str]:
     and whom the full slot held."""
     out = []
     for m in members:
-        final = {(c.day, c.kind.id, c.start, c.group) for c in chosen[m.i]}
-        alone = [c for c in m.solo.chosen if (c.day, c.kind.id, c.start, c.group) not in final]
+        # strength sessions only: the short add-ons are done at home, not in the gym
+        mine = [c for c in chosen[m.i] if c.kind.counts_as_strength]
+        own = [c for c in m.solo.chosen if c.kind.counts_as_strength]
+        final = {(c.day, c.kind.id, c.start, c.group) for c in mine}
+        alone = [c for c in own if (c.day, c.kind.id, c.start, c.group) not in final]
         if not alone:
             continue
-        solo = {(c.day, c.kind.id, c.start, c.group) for c in m.solo.chosen}
-        new = [c for c in chosen[m.i] if (c.day, c.kind.id, c.start, c.group) not in solo]
+        solo = {(c.day, c.kind.id, c.start, c.group) for c in own}
+        new = [c for c in mine if (c.day, c.kind.id, c.start, c.group) not in solo]
         for c in alone:
             instead = next((n for n in new if n.kind.id == c.kind.id
                             and n.week.index == c.week.index), None) or next(
