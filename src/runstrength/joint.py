@@ -25,6 +25,10 @@ from zoneinfo import ZoneInfo
 from runstrength.resources import Access, Group, Shared, closed_hours
 from runstrength.task import SeasonResult, SeasonTask, failure, prepare_task, season_result
 
+#: CP-SAT settings over the models' for a joint model: presolve back on (a single season
+#: solves fastest without it; many athletes' constraints in one model need it)
+JOINT_SOLVER = {"cp_model_presolve": True}
+
 
 @dataclass(frozen=True)
 class JointTask:
@@ -187,7 +191,14 @@ def run_joint(task: JointTask) -> JointResult:
         out.method, out.status = "alone", "OPTIMAL"
         if _over(members, chosen, task.shared):
             out.method = "joint"
-            chosen, out.status, out.gap = _solve_joint(members, task.shared, limit)
+            try:
+                chosen, out.status, out.gap = _solve_joint(members, task.shared, limit)
+            except Exception as exc:  # no joint plan: every member fails with the reason
+                for m in members:
+                    results[m.i] = failure(m.task, exc, t0)
+                out.results, out.status = results, "FAILED"
+                out.seconds = time.perf_counter() - t0
+                return out
         for m in members:
             _mark_full(m, members, chosen, task.shared)
         out.moves = _moves(members, chosen, task.shared)
@@ -268,12 +279,13 @@ def _solve_joint(members, shared: Shared, limit: float):
     for expr in missed:
         cp.add(worst >= expr)
     cp.minimize(worst)
-    solver, code, _ = run_solver(cp, k, limit)
+    solver, code, _ = run_solver(cp, k, limit, **JOINT_SOLVER)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         from runstrength.errors import InputError
 
-        raise InputError(f"the joint plan of {', '.join(m.task.id for m in members)} found no "
-                         f"solution within {limit:g} s; give a longer time_limit")
+        raise InputError(f"the joint plan of the {len(members)} athletes who share "
+                         f"{_what(members)} found no solution within {limit:g} s; give a "
+                         "longer time_limit in [defaults]")
     cp.add(worst <= int(solver.value(worst)))
     cp.clear_hints()  # the first stage's answer is the second's start
     for m in members:
@@ -281,13 +293,14 @@ def _solve_joint(members, shared: Shared, limit: float):
             cp.add_hint(m.model.x[c.index], solver.boolean_value(m.model.x[c.index]))
     parts = [objective(m.model) for m in members]
     cp.minimize(sum(parts))
-    solver, code, seconds = run_solver(cp, k, limit)
+    solver, code, seconds = run_solver(cp, k, limit, **JOINT_SOLVER)
     status = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE"}.get(code, "UNKNOWN")
     if status == "UNKNOWN":
         from runstrength.errors import InputError
 
-        raise InputError(f"the joint plan of {', '.join(m.task.id for m in members)} found no "
-                         f"solution within {limit:g} s; give a longer time_limit")
+        raise InputError(f"the joint plan of the {len(members)} athletes who share "
+                         f"{_what(members)} found no solution within {limit:g} s; give a "
+                         "longer time_limit in [defaults]")
     total, bound = solver.objective_value, solver.best_objective_bound
     gap = 0.0 if status == "OPTIMAL" or not total else max(0.0, (total - bound) / abs(total))
     chosen = {}
@@ -300,6 +313,12 @@ def _solve_joint(members, shared: Shared, limit: float):
                         "objective": solved.objective, "bound": solved.bound,
                         "seconds": seconds}
     return chosen, status, gap
+
+
+def _what(members) -> str:
+    """What the members share, for messages: "Club gym" / "Club gym, Thursday group"."""
+    return ", ".join(sorted({m.access.gym for m in members if m.access.gym}
+                            | {g for m in members for g in m.access.groups}))
 
 
 def _names(items) -> str:
