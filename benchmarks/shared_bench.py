@@ -13,7 +13,8 @@ method (``alone``: the athletes' own plans fit; ``joint``: one model of all), CP
 and the relative gap between the plan's cost and the proven bound.
 
 Target (issue 14, 2-core machine): 100 athletes, OPTIMAL or within 1 % of the bound in at most
-60 s. Exit 1 when a plan breaks the capacity or the validator finds a fault.
+60 s. Exit 1 when a plan breaks the capacity, the validator finds a fault or no joint plan
+was found.
 """
 
 from __future__ import annotations
@@ -100,7 +101,9 @@ def main(argv: list[str] | None = None) -> int:
         seasons.write_section(args.doc, "shared", section)
     for fault in faults[:10]:
         print(f"shared_bench: {fault}", file=sys.stderr)
-    return 1 if faults or most > args.room else 0
+    if joint.status == "FAILED":
+        print(f"shared_bench: no joint plan: {result.failed[0].error}", file=sys.stderr)
+    return 1 if faults or most > args.room or joint.status == "FAILED" else 0
 
 
 if __name__ == "__main__":
