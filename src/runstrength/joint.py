@@ -113,6 +113,7 @@ def group_candidates(season, found, groups: list[Group]) -> None:
     """Add to ``found`` a candidate for each group session the athlete's own hard rules and
     free time allow (the group's kind, at its time, for its length)."""
     from runstrength import rules
+    from runstrength.domain import after, local_at
     from runstrength.prescription import session_content
     from runstrength.rules import Candidate
 
@@ -127,8 +128,6 @@ def group_candidates(season, found, groups: list[Group]) -> None:
             if not season.offers(kind, week) or any(
                     rule.blocks(season, day, kind) for rule in rules.BLOCKING):
                 continue
-            from runstrength.domain import after, local_at
-
             start = local_at(day, group.at, zone).astimezone(season.athlete.zone)
             end = after(start, dt.timedelta(minutes=group.minutes))
             floors = [t for r in rules.FLOORS if (t := r.not_before(season, day, kind))]
