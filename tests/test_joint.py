@@ -3,6 +3,7 @@ explanations, outputs and the validator."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -144,7 +145,8 @@ def test_a_group_holds_at_most_its_size_and_shares_one_uid(tmp_path):
                 uids.setdefault(str(event["DTSTART"].dt.date()), set()).add(str(event["UID"]))
     assert uids and all(len(u) == 1 for u in uids.values())
     group_sessions = [s for p in plans.values() for s in p.sessions if s.group]
-    assert all(s.end - s.start == s.end - s.start.replace(minute=0) for s in group_sessions)
+    assert group_sessions and all(s.end - s.start == dt.timedelta(minutes=45)
+                                  for s in group_sessions)  # the group's length for all
     coach = result.group_ics()
     events = icalendar.Calendar.from_ical(coach).walk("VEVENT")
     assert len(events) == len(joint.groups)

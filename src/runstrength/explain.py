@@ -259,7 +259,7 @@ def day_reasons(season: Season, week: Week, found, used: set[dt.date],
 
 
 def _why_open_day_unused(season: Season, week: Week, day: dt.date, open_kinds: list[SessionKind],
-                         chosen: list[Candidate], found=None) -> str:
+                         chosen: list[Candidate], found) -> str:
     """Why a day that some kind could use got no session: the hard rule over several days."""
     here = [c for c in chosen if c.week.index == week.index]
     if sum(1 for c in here if c.kind.counts_as_strength) >= week.max_sessions:
@@ -287,7 +287,7 @@ def _why_open_day_unused(season: Season, week: Week, day: dt.date, open_kinds: l
 def _full(season: Season, found, day: dt.date, kinds: list[SessionKind]) -> str | None:
     """When a shared gym or group had no room for any of these kinds' starts on ``day`` (a
     joint plan: ``Season.full``), what was full, with whom."""
-    if not season.full or found is None:
+    if not season.full:
         return None
     starts = [c for k in kinds for c in found.at(day, k.id)]
     if starts and all(c.index in season.full for c in starts):

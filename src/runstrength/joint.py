@@ -151,16 +151,15 @@ class _Member:
     access: Access
     prep: object
     found: object
-    solo: object = None  # the athlete's own solve
+    solo: object = None  # the athlete's own solve (solver.Solved)
     model: object = None  # the joint model's part
-    joint_read: dict = field(default_factory=dict)  # what the joint solve gave this athlete
     busy: list = field(default_factory=list)  # the athlete's own busy time (no gym hours)
 
 
 def run_joint(task: JointTask) -> JointResult:
     """Plan the athletes of ``task`` together; one athlete's bad input fails that athlete only
     (the others are planned together without them)."""
-    from runstrength import api, stopping
+    from runstrength import api
     from runstrength.planner import read_back
     from runstrength.solver import build, candidates, solve
 
@@ -182,42 +181,42 @@ def run_joint(task: JointTask) -> JointResult:
             results[i] = failure(t, exc, t0)
     out = JointResult(results=[])
     limit = max((m.task.time_limit or m.prep.knowledge.rules.solver.get(
-        "max_time_in_seconds") or 60 for m in members), default=60)
-    with stopping.deadline(None):
-        for m in members:
-            m.solo = solve(build(m.prep.season, m.found), time_limit=m.task.time_limit)
-        chosen = {m.i: m.solo.chosen for m in members}
-        out.method, out.status = "alone", "OPTIMAL"
-        if _over(members, chosen, task.shared):
-            out.method = "joint"
-            try:
-                chosen, out.status, out.gap = _solve_joint(members, task.shared, limit)
-            except Exception as exc:  # no joint plan: every member fails with the reason
-                for m in members:
-                    results[m.i] = failure(m.task, exc, t0)
-                out.results, out.status = results, "FAILED"
-                out.seconds = time.perf_counter() - t0
-                return out
-        for m in members:
-            _mark_full(m, members, chosen, task.shared)
-        out.moves = _moves(members, chosen, task.shared)
-        for m in members:
-            t1 = time.perf_counter()
-            try:
-                solved = dataclasses.replace(
-                    m.solo, chosen=chosen[m.i],
-                    **({} if out.method == "alone" else m.joint_read))
-                with api.races_source(m.task.label):
-                    plan = read_back(m.prep.athlete, m.prep.weeks, m.prep.season,
-                                     m.prep.knowledge, m.found, solved, stamp=m.prep.stamp,
-                                     t0=t1)
-                    plan.busy = m.busy  # the gym's hours are not the athlete's busy time
-                    results[m.i] = season_result(m.task, api.finish(m.prep, plan), t1)
-            except Exception as exc:
-                results[m.i] = failure(m.task, exc, t1)
-    plans = {m.i: chosen[m.i] for m in members}
-    out.slots = _slots(members, plans, task.shared)
-    out.groups = _group_rows(members, plans, task.shared)
+        "max_time_in_seconds") for m in members), default=None)
+    for m in members:
+        m.solo = solve(build(m.prep.season, m.found), time_limit=m.task.time_limit)
+    solved = {m.i: m.solo for m in members}
+    chosen = {m.i: m.solo.chosen for m in members}
+    out.method, out.status = "alone", "OPTIMAL"
+    out.slots = _slots(members, chosen, task.shared)
+    out.groups = _group_rows(members, chosen, task.shared)
+    if any(s["athletes"] > s["room"] for s in out.slots) or any(
+            g["attendees"] > g["max_size"] for g in out.groups):
+        out.method = "joint"
+        try:
+            solved, out.status, out.gap = _solve_joint(members, task.shared, limit)
+        except Exception as exc:  # no joint plan: every member fails with the reason
+            for m in members:
+                results[m.i] = failure(m.task, exc, t0)
+            out.results, out.status, out.slots, out.groups = results, "FAILED", [], []
+            out.seconds = time.perf_counter() - t0
+            return out
+        chosen = {i: s.chosen for i, s in solved.items()}
+        out.slots = _slots(members, chosen, task.shared)
+        out.groups = _group_rows(members, chosen, task.shared)
+    for m in members:
+        _mark_full(m, members, chosen, task.shared)
+    out.moves = _moves(members, chosen, task.shared)
+    for m in members:
+        t1 = time.perf_counter()
+        try:
+            with api.races_source(m.task.label):
+                plan = read_back(m.prep.athlete, m.prep.weeks, m.prep.season,
+                                 m.prep.knowledge, m.found, solved[m.i], stamp=m.prep.stamp,
+                                 t0=t1)
+                plan.busy = m.busy  # the gym's hours are not the athlete's busy time
+                results[m.i] = season_result(m.task, api.finish(m.prep, plan), t1)
+        except Exception as exc:
+            results[m.i] = failure(m.task, exc, t1)
     out.results = results
     if members:
         out.timezone = members[0].prep.athlete.timezone
@@ -231,24 +230,6 @@ def run_joint(task: JointTask) -> JointResult:
 
 def _gym_spans(members, chosen, gym_name: str):
     return [(c.start, c.end, m) for m in members for c in chosen[m.i] if c.place == gym_name]
-
-
-def _over(members, chosen, shared: Shared) -> bool:
-    """True when the chosen sessions overfill a gym or a group."""
-    for gym in shared.gyms:
-        spans = _gym_spans(members, chosen, gym.name)
-        for start, _, _ in spans:
-            if sum(1 for s, e, _ in spans if s <= start < e) > gym.max_athletes:
-                return True
-    for group in shared.groups:
-        seats: dict[dt.date, int] = {}
-        for m in members:
-            for c in chosen[m.i]:
-                if c.group == group.name:
-                    seats[c.day] = seats.get(c.day, 0) + 1
-        if any(n > group.max_size for n in seats.values()):
-            return True
-    return False
 
 
 def _solve_joint(members, shared: Shared, limit: float):
@@ -280,11 +261,7 @@ def _solve_joint(members, shared: Shared, limit: float):
     cp.minimize(worst)
     solver, code, _ = run_solver(cp, k, limit, **JOINT_SOLVER)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        from runstrength.errors import InputError
-
-        raise InputError(f"the joint plan of the {len(members)} athletes who share "
-                         f"{_what(members)} found no solution within {limit:g} s; give a "
-                         "longer time_limit in [defaults]")
+        raise _no_plan(members, solver, code, limit)
     cp.add(worst <= int(solver.value(worst)))
     cp.clear_hints()  # the first stage's answer is the second's start
     for m in members:
@@ -293,25 +270,27 @@ def _solve_joint(members, shared: Shared, limit: float):
     parts = [objective(m.model) for m in members]
     cp.minimize(sum(parts))
     solver, code, seconds = run_solver(cp, k, limit, **JOINT_SOLVER)
-    status = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE"}.get(code, "UNKNOWN")
-    if status == "UNKNOWN":
-        from runstrength.errors import InputError
-
-        raise InputError(f"the joint plan of the {len(members)} athletes who share "
-                         f"{_what(members)} found no solution within {limit:g} s; give a "
-                         "longer time_limit in [defaults]")
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise _no_plan(members, solver, code, limit)
+    status = "OPTIMAL" if code == cp_model.OPTIMAL else "FEASIBLE"
     total, bound = solver.objective_value, solver.best_objective_bound
     gap = 0.0 if status == "OPTIMAL" or not total else max(0.0, (total - bound) / abs(total))
-    chosen = {}
+    solved = {}
     for m, part in zip(members, parts, strict=True):
         value = solver.value(part) / scale
-        solved = read(m.model, solver, code, seconds, objective=value,
-                      bound=value * (1 - gap))
-        chosen[m.i] = solved.chosen
-        m.joint_read = {"status": solved.status, "penalties": solved.penalties,
-                        "objective": solved.objective, "bound": solved.bound,
-                        "seconds": seconds}
-    return chosen, status, gap
+        solved[m.i] = read(m.model, solver, code, seconds, objective=value,
+                           bound=value * (1 - gap))
+    return solved, status, gap
+
+
+def _no_plan(members, solver, code: int, limit: float | None):
+    """The error of a joint solve that found nothing: the single plan's message, naming what
+    the athletes share."""
+    from runstrength.errors import InputError
+    from runstrength.task import no_plan_error
+
+    return InputError(f"the joint plan of the {len(members)} athletes who share "
+                      f"{_what(members)}: " + no_plan_error(solver.status_name(code), limit))
 
 
 def _what(members) -> str:

@@ -696,12 +696,12 @@ def plan_roster(roster: str | Path | Roster, *, jobs: int | None = None, client:
         stopped = True
         todo = []
     units, members = _units(tasks, todo, access, roster)
-    joints: list[JointResult] = []
+    joints: list[tuple[int, JointResult]] = []  # (unit, result): units are in roster order
     runner = executor.run(run_unit, units, jobs=jobs, client=client, crashed=_died)
     try:
         for n, unit_result in runner:
             if isinstance(unit_result, JointResult):
-                joints.append(unit_result)
+                joints.append((n, unit_result))
                 outs = unit_result.results
             else:
                 outs = [unit_result]
@@ -719,9 +719,8 @@ def plan_roster(roster: str | Path | Roster, *, jobs: int | None = None, client:
                 break
     finally:
         runner.close()  # stops the workers when we leave early
-    joints.sort(key=lambda j: min(roster.entries.index(e) for e in roster.entries
-                                  if e.id in {r.id for r in j.results}))
-    planned = RosterResult(roster, results, stopped=stopped, joint=joints)
+    planned = RosterResult(roster, results, stopped=stopped,
+                           joint=[j for _, j in sorted(joints, key=lambda p: p[0])])
     if out is not None:
         write_roster_files(out, planned)
     return planned
