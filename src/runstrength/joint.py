@@ -25,10 +25,6 @@ from zoneinfo import ZoneInfo
 from runstrength.resources import Access, Group, Shared, closed_hours
 from runstrength.task import SeasonResult, SeasonTask, failure, prepare_task, season_result
 
-#: CP-SAT settings over the models' for a joint model: presolve back on (a single season
-#: solves fastest without it; many athletes' constraints in one model need it)
-JOINT_SOLVER = {"cp_model_presolve": True}
-
 
 @dataclass(frozen=True)
 class JointTask:
@@ -259,7 +255,7 @@ def _solve_joint(members, shared: Shared, limit: float):
     for expr in missed:
         cp.add(worst >= expr)
     cp.minimize(worst)
-    solver, code, _ = run_solver(cp, k, limit, **JOINT_SOLVER)
+    solver, code, _ = run_solver(cp, k, limit, **k.rules.joint_solver)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise _no_plan(members, solver, code, limit)
     cp.add(worst <= int(solver.value(worst)))
@@ -269,7 +265,7 @@ def _solve_joint(members, shared: Shared, limit: float):
             cp.add_hint(m.model.x[c.index], solver.boolean_value(m.model.x[c.index]))
     parts = [objective(m.model) for m in members]
     cp.minimize(sum(parts))
-    solver, code, seconds = run_solver(cp, k, limit, **JOINT_SOLVER)
+    solver, code, seconds = run_solver(cp, k, limit, **k.rules.joint_solver)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise _no_plan(members, solver, code, limit)
     status = "OPTIMAL" if code == cp_model.OPTIMAL else "FEASIBLE"

@@ -283,15 +283,19 @@ class Rules(_Strict):
     preferred_time_hours: float = Field(gt=0, le=24)
     weights: Weights
     solver: dict[str, float | int | bool] = Field(description="CP-SAT SatParameters by name.")
+    joint_solver: dict[str, float | int | bool] = Field(
+        default_factory=dict, description="SatParameters that differ for a joint model of "
+        "several athletes (roster [[gym]] / [[group]]), over ``solver``.")
 
     @model_validator(mode="after")
     def _solver_names(self) -> Rules:
         from ortools.sat import sat_parameters_pb2
 
         known = sat_parameters_pb2.SatParameters.DESCRIPTOR.fields_by_name
-        unknown = [name for name in self.solver if name not in known]
-        if unknown:
-            raise ValueError(f"solver: unknown CP-SAT parameter {unknown[0]!r}")
+        for table, params in (("solver", self.solver), ("joint_solver", self.joint_solver)):
+            unknown = [name for name in params if name not in known]
+            if unknown:
+                raise ValueError(f"{table}: unknown CP-SAT parameter {unknown[0]!r}")
         return self
 
 
