@@ -14,7 +14,7 @@ import pytest
 from icalendar import Calendar
 from plan_factory import STAMP, make_athlete, make_plan
 
-from runstrength.exporters.common import session_uid
+from runstrength.exporters.common import plan_uids, slot_uid
 from runstrength.exporters.ics import PRODID, plan_to_ics
 
 X_PROPS = (
@@ -179,17 +179,36 @@ def test_volume_is_written_verbatim() -> None:
 
 
 def test_uids_deterministic_and_unique() -> None:
-    """UIDs are uuid5(athlete|date|kind)@runstrength: unique, stable, and pinned."""
+    """A session's UID is its slot: uuid5(athlete|week's Monday|kind|nth)@runstrength; unique,
+    stable, and pinned."""
     plan = make_plan()
     uids = [str(e["UID"]) for e in events(plan_to_ics(plan, include_runs=True))]
     assert len(set(uids)) == len(uids) == 6
     assert all(u.endswith("@runstrength") for u in uids)
-    expected = {session_uid("sam", s.start.date(), s.kind) for s in plan.sessions}
-    assert expected <= set(uids)
+    expected = set(plan_uids(plan))
+    assert len(expected) == len(plan.sessions) and expected <= set(uids)
     # Pinned: changing the namespace or key would duplicate every event users imported.
-    assert session_uid("sam", dt.date(2027, 3, 23), "posterior-chain") == (
-        "c4ce4c85-3008-54ec-8253-f56fea58aecb@runstrength"
+    assert slot_uid("sam", dt.date(2027, 3, 23), "posterior-chain", 1) == (
+        "54c0f521-7874-55dd-b59d-8998a2a41f70@runstrength"
     )
+    assert slot_uid("sam", dt.date(2027, 3, 25), "posterior-chain", 1) == slot_uid(
+        "sam", dt.date(2027, 3, 22), "posterior-chain", 1)
+
+
+def test_uid_survives_moving_to_another_day_of_the_week() -> None:
+    """Moving a session to another day of its week keeps its UID (the calendar moves it);
+    a move into the next week is a new slot."""
+    plan = make_plan()
+    assert plan.sessions[1].start.strftime("%a") == "Tue"  # posterior-chain, Tue 23 Mar
+    moved = plan.model_copy(deep=True)
+    moved.sessions[1].start += dt.timedelta(days=3)  # Friday of the same week
+    moved.sessions[1].end += dt.timedelta(days=3)
+    assert plan_uids(moved) == plan_uids(plan)
+    later = plan.model_copy(deep=True)
+    later.sessions[1].start += dt.timedelta(days=7)
+    later.sessions[1].end += dt.timedelta(days=7)
+    assert plan_uids(later)[1] != plan_uids(plan)[1]
+    assert plan_uids(later)[0] == plan_uids(plan)[0]
 
 
 def test_two_all_day_runs_of_one_kind_on_one_day_get_two_uids() -> None:

@@ -50,7 +50,7 @@ def test_csv_values() -> None:
         "unilateral_sets": "3",
         "core_sets": "3",
         "minutes": "45",
-        "uid": "c4ce4c85-3008-54ec-8253-f56fea58aecb@runstrength",
+        "uid": "54c0f521-7874-55dd-b59d-8998a2a41f70@runstrength",
     }
     core = rows[1]
     assert (core["posterior_sets"], core["unilateral_sets"], core["core_sets"]) == ("0", "0", "6")

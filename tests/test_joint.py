@@ -9,7 +9,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from conftest import SCENARIOS
+from conftest import ROOT, SCENARIOS
 
 from runstrength import knowledge
 from runstrength.errors import InputError
@@ -235,3 +235,67 @@ def test_bundled_club_plans_within_its_capacity_and_the_same_with_two_jobs(tmp_p
     page = (tmp_path / "one" / "roster.html").read_text(encoding="utf-8")
     assert "Shared places" in page and 'class="heat"' in page and "Moved for room" in page
     assert not one.failed and not two.failed
+
+
+def _by_prices(folder: Path) -> str:
+    """A copy of the bundled models in ``folder`` that plans two or more athletes who share
+    something by prices (``runstrength.prices``); the [defaults] line that uses it."""
+    import shutil
+
+    shutil.copytree(ROOT / "models", folder / "models")
+    rules = folder / "models" / "rules.toml"
+    text = rules.read_text(encoding="utf-8")
+    rules.write_text(text.replace("whole_max_athletes = 24", "whole_max_athletes = 2"),
+                     encoding="utf-8")
+    assert "whole_max_athletes = 2 " in rules.read_text(encoding="utf-8")
+    return 'models = "models"\n'
+
+
+def test_prices_fit_the_room_and_their_bound_is_below_the_joint_optimum(tmp_path):
+    """Three athletes, a room for one: the prices' plans fit the room and are valid; their
+    lower bound is below the one model's proven optimum, their cost at or above it."""
+    people = ["ann", "bob", "cat"]
+    whole = plan_roster(_roster(tmp_path / "whole", people, GYM.format(room=1)), jobs=1)
+    (best,) = whole.joint
+    assert best.method == "joint" and best.status == "OPTIMAL"
+    gym = GYM.format(room=1).replace("[defaults]\n", "[defaults]\n" + _by_prices(
+        tmp_path / "prices"))
+    result = plan_roster(_roster(tmp_path / "prices", people, gym), jobs=1)
+    plans = _check(result)
+    (joint,) = result.joint
+    assert joint.method == "prices" and joint.status == "FEASIBLE"
+    starts = [s.start for p in plans.values() for s in _strength(p)]
+    assert len(starts) == len(set(starts))
+    assert joint.cost >= best.cost - 1e-6
+    bound = joint.cost * (1 - joint.gap)
+    assert bound <= best.cost + 1e-6
+    assert 0 <= joint.gap < 1
+
+
+def test_prices_keep_a_group_to_its_size(tmp_path):
+    shared = "[defaults]\n" + _by_prices(tmp_path) + GROUP
+    result = plan_roster(_roster(tmp_path, ["ann", "bob", "cat"], shared), jobs=1)
+    _check(result)
+    (joint,) = result.joint
+    assert joint.method == "prices"
+    assert joint.groups and all(g["attendees"] <= 2 for g in joint.groups)
+
+
+def test_bundled_club_by_prices_fits_and_is_the_same_with_two_jobs(tmp_path):
+    import shutil
+
+    club = tmp_path / "club"
+    shutil.copytree(CLUB.parent, club)
+    text = (club / "roster.toml").read_text(encoding="utf-8")
+    (club / "roster.toml").write_text(text.replace("[defaults]\n", "[defaults]\n" + _by_prices(
+        club), 1), encoding="utf-8")
+    one = plan_roster(club / "roster.toml", jobs=1, outdir=tmp_path / "one")
+    plan_roster(club / "roster.toml", jobs=2, outdir=tmp_path / "two")
+    for name in ("occupancy.csv", "group-sessions.ics", "maya.ics", "kofi.ics", "ruth.ics"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+    _check(one)
+    (joint,) = one.joint
+    assert joint.method == "prices"
+    room = one.roster.shared.gyms[0].max_athletes
+    assert max(s["athletes"] for s in joint.slots) <= room
+    assert all(g["attendees"] <= g["max_size"] for g in joint.groups)

@@ -783,6 +783,16 @@ class Plan(BaseModel):
             return 0.0
         return abs(self.objective - self.bound) / abs(self.objective)
 
+    def changes_from(self, old: Plan | Any, *, skipped: set[dt.date] = frozenset(),
+                     today: dt.date | None = None) -> list:
+        """What changed from ``old`` (an earlier Plan, or a previous calendar read by
+        ``replan.read_previous``): a ``changes.Change`` per session moved, dropped or
+        added, with why; ``skipped`` days of the done-log, ``today`` the re-plan's first
+        day."""
+        from runstrength.changes import changes
+
+        return changes(old, self, skipped=skipped, today=today)
+
     def penalty_breakdown(self) -> list[dict[str, Any]]:
         """The soft rules the plan paid for: one row per rule and week, costliest rule first.
 

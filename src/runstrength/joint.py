@@ -16,6 +16,7 @@ the gym, seats in a group). The steps:
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import time
@@ -49,9 +50,14 @@ class JointResult:
     #: one row per group session held: group, date, start, end, attendees, max_size, who, uid
     groups: list[dict] = field(default_factory=list)
     moves: list[str] = field(default_factory=list)  # sessions the capacity moved, and for whom
-    method: str = ""  # "alone" (the athletes' own plans fit) or "joint"
+    #: "alone" (the athletes' own plans fit), "joint" (one model of all) or "prices" (their
+    #: own models coordinated by prices: ``runstrength.prices``)
+    method: str = ""
+    note: str = ""  # how the method went (rounds run), for --verbose and benchmarks
     status: str = ""
     gap: float = 0.0
+    cost: float = 0.0  # the members' penalties together (the second stage's objective)
+    worst_missed: int = 0  # the most sessions below the phase minimum one athlete misses
     seconds: float = 0.0
     timezone: str = ""  # of the coach's group calendar: the first member's
     stamp: str = ""  # DTSTAMP of that calendar (ISO): the members' latest
@@ -82,24 +88,23 @@ def components(access: list[Access]) -> list[list[int]]:
     return sorted(out.values())
 
 
-def _at_gym(prep, gym, home):
+def _at_gym(prep, gym):
     """The candidates of an athlete who trains at ``gym``: strength sessions there, inside
     its opening hours (closed hours are busy time to them), the short core and mobility
-    add-ons wherever the athlete is (``home``: the candidates without the gym)."""
+    add-ons wherever the athlete is."""
     from runstrength.solver import Candidates, candidates
 
+    home = candidates(prep.season, strength=False)
     days = prep.season.days
     span = [days[0] - dt.timedelta(days=1), *days, days[-1] + dt.timedelta(days=1)]
     prep.season = dataclasses.replace(
         prep.season, place=gym.name,
         busy=[*prep.season.busy, *closed_hours(gym, span, prep.athlete.zone)])
-    there = candidates(prep.season)
-    kinds = prep.knowledge.sessions
-    items = sorted([*(c for c in there.items if c.kind.counts_as_strength),
-                    *(c for c in home.items if not c.kind.counts_as_strength)],
-                   key=lambda c: (c.day, list(kinds).index(c.kind.id), c.start))
-    out = Candidates(blocked={key: why for key, why in {**home.blocked, **there.blocked}.items()
-                              if kinds[key[1]].counts_as_strength == (key in there.blocked)})
+    there = candidates(prep.season, strength=True)
+    kinds = list(prep.knowledge.sessions)
+    items = sorted([*there.items, *home.items],
+                   key=lambda c: (c.day, kinds.index(c.kind.id), c.start))
+    out = Candidates(blocked={**home.blocked, **there.blocked})
     out.items = [dataclasses.replace(c, index=n, place=gym.name if c.kind.counts_as_strength
                                      else "") for n, c in enumerate(items)]
     return out
@@ -148,6 +153,7 @@ class _Member:
     prep: object
     found: object
     solo: object = None  # the athlete's own solve (solver.Solved)
+    own: object = None  # the athlete's own model (rules.Model)
     model: object = None  # the joint model's part
     busy: list = field(default_factory=list)  # the athlete's own busy time (no gym hours)
 
@@ -168,9 +174,7 @@ def run_joint(task: JointTask) -> JointResult:
                 prep = prepare_task(t)
             busy = prep.season.busy
             gym = task.shared.gym(access.gym) if access.gym else None
-            found = candidates(prep.season)
-            if gym is not None:
-                found = _at_gym(prep, gym, found)
+            found = candidates(prep.season) if gym is None else _at_gym(prep, gym)
             group_candidates(prep.season, found, [task.shared.group(g) for g in access.groups])
             members.append(_Member(i, t, access, prep, found, busy=busy))
         except Exception as exc:
@@ -179,7 +183,8 @@ def run_joint(task: JointTask) -> JointResult:
     limit = max((m.task.time_limit or m.prep.knowledge.rules.solver.get(
         "max_time_in_seconds") for m in members), default=None)
     for m in members:
-        m.solo = solve(build(m.prep.season, m.found), time_limit=m.task.time_limit)
+        m.own = build(m.prep.season, m.found)
+        m.solo = solve(m.own, time_limit=m.task.time_limit)
     solved = {m.i: m.solo for m in members}
     chosen = {m.i: m.solo.chosen for m in members}
     out.method, out.status = "alone", "OPTIMAL"
@@ -187,9 +192,9 @@ def run_joint(task: JointTask) -> JointResult:
     out.groups = _group_rows(members, chosen, task.shared)
     if any(s["athletes"] > s["room"] for s in out.slots) or any(
             g["attendees"] > g["max_size"] for g in out.groups):
-        out.method = "joint"
         try:
-            solved, out.status, out.gap = _solve_joint(members, task.shared, limit)
+            solved, out.status, out.gap, out.method, out.note = _solve_joint(
+                members, task.shared, limit, t0)
         except Exception as exc:  # no joint plan: every member fails with the reason
             for m in members:
                 results[m.i] = failure(m.task, exc, t0)
@@ -199,9 +204,13 @@ def run_joint(task: JointTask) -> JointResult:
         chosen = {i: s.chosen for i, s in solved.items()}
         out.slots = _slots(members, chosen, task.shared)
         out.groups = _group_rows(members, chosen, task.shared)
+    out.cost = round(sum(s.objective for s in solved.values()), 3)
+    out.worst_missed = max((sum(p.amount for p in s.penalties if p.rule == "phase-min")
+                            for s in solved.values()), default=0)
+    spans = {g.name: _Spans(_gym_spans(members, chosen, g.name)) for g in task.shared.gyms}
     for m in members:
-        _mark_full(m, members, chosen, task.shared)
-    out.moves = _moves(members, chosen, task.shared)
+        _mark_full(m, members, chosen, task.shared, spans)
+    out.moves = _moves(members, chosen, task.shared, spans)
     for m in members:
         t1 = time.perf_counter()
         try:
@@ -228,13 +237,55 @@ def _gym_spans(members, chosen, gym_name: str):
     return [(c.start, c.end, m) for m in members for c in chosen[m.i] if c.place == gym_name]
 
 
-def _solve_joint(members, shared: Shared, limit: float):
-    """One model of every member; the worst-off athlete's missed sessions first, then the
-    total cost. (chosen per member, status, gap)."""
+def _solve_joint(members, shared: Shared, limit: float | None, t0: float):
+    """The members' plans within the shared places: one model of everyone when they are few
+    (``rules.joint.whole_max_athletes``), else their own models coordinated by prices
+    (``runstrength.prices``). (Solved per member, status, gap, method, note)."""
     from ortools.sat.python import cp_model
 
-    from runstrength.rules.shared import JOINT, Joint
-    from runstrength.solver import build, objective, read, run_solver
+    from runstrength.rules.shared import JOINT
+    from runstrength.solver import read
+
+    k = members[0].prep.knowledge
+    if len(members) > k.rules.joint.whole_max_athletes:
+        from runstrength.prices import solve_by_prices
+
+        # the time limit bounds the whole joint plan here: what the own plans left of it
+        # (three quarters of it: the plans are then read back and explained)
+        left = None if limit is None else max(limit / 4,
+                                              0.75 * limit - (time.perf_counter() - t0))
+        solved, bound, note = solve_by_prices(members, shared, left)
+        total = sum(s.objective for s in solved.values())
+        gap = 0.0 if not total else max(0.0, (total - bound) / abs(total))
+        return solved, "FEASIBLE", gap, "prices", note
+    cp, joint, worst, parts = joint_model(members, shared)
+    for rule in JOINT:
+        rule.apply_joint(joint)
+    hint = {m.model.x[c.index]: c.index in {s.index for s in m.solo.chosen}
+            for m in members for c in m.found.items}
+    solver, code, seconds = stages(cp, worst, parts, hint, k, limit)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise _no_plan(members, solver, code, limit)
+    status = "OPTIMAL" if code == cp_model.OPTIMAL else "FEASIBLE"
+    total, bound = solver.objective_value, solver.best_objective_bound
+    gap = 0.0 if status == "OPTIMAL" or not total else max(0.0, (total - bound) / abs(total))
+    scale = members[0].model.scale
+    solved = {}
+    for m, part in zip(members, parts, strict=True):
+        value = solver.value(part) / scale
+        solved[m.i] = read(m.model, solver, code, seconds, objective=value,
+                           bound=value * (1 - gap))
+    return solved, status, gap, "joint", ""
+
+
+def joint_model(members, shared: Shared):
+    """Every member's own model in one CpModel at a common scale, with the worst-off
+    athlete's missed sessions as a variable; the shared rules are not applied yet.
+    (cp, Joint, worst, each member's objective)."""
+    from ortools.sat.python import cp_model
+
+    from runstrength.rules.shared import Joint
+    from runstrength.solver import build, objective
 
     cp = cp_model.CpModel()
     for m in members:
@@ -242,41 +293,43 @@ def _solve_joint(members, shared: Shared, limit: float):
     scale = max(m.model.scale for m in members)
     for m in members:
         m.model.scale = scale
-        solo = {c.index for c in m.solo.chosen}
-        for c in m.found.items:  # start from each athlete's own plan
-            cp.add_hint(m.model.x[c.index], c.index in solo)
     joint = Joint(cp, [m.model for m in members], [m.task.id for m in members], shared)
-    for rule in JOINT:
-        rule.apply_joint(joint)
-    k = members[0].prep.knowledge
     missed = [sum(t.var for t in m.model.terms if t.rule == "phase-min") for m in members]
     most = sum(w.min_sessions for m in members for w in m.prep.weeks) + 1
     worst = cp.new_int_var(0, most, "worst_missed")
     for expr in missed:
         cp.add(worst >= expr)
+    return cp, joint, worst, [objective(m.model) for m in members]
+
+
+def stages(cp, worst, parts, hint: dict, k, limit: float | None):
+    """Solve ``cp`` in two stages from ``hint`` (variable: value): the fewest missed sessions
+    for the worst-off athlete, then, with that fixed, the least total cost. The second
+    stage's (solver, status code, seconds); the first's when it found nothing."""
+    from ortools.sat.python import cp_model
+
+    from runstrength.solver import run_solver
+
+    for var, value in hint.items():
+        cp.add_hint(var, value)
     cp.minimize(worst)
-    solver, code, _ = run_solver(cp, k, limit, **k.rules.joint_solver)
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise _no_plan(members, solver, code, limit)
-    cp.add(worst <= int(solver.value(worst)))
-    cp.clear_hints()  # the first stage's answer is the second's start
-    for m in members:
-        for c in m.found.items:
-            cp.add_hint(m.model.x[c.index], solver.boolean_value(m.model.x[c.index]))
-    parts = [objective(m.model) for m in members]
-    cp.minimize(sum(parts))
     solver, code, seconds = run_solver(cp, k, limit, **k.rules.joint_solver)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise _no_plan(members, solver, code, limit)
-    status = "OPTIMAL" if code == cp_model.OPTIMAL else "FEASIBLE"
-    total, bound = solver.objective_value, solver.best_objective_bound
-    gap = 0.0 if status == "OPTIMAL" or not total else max(0.0, (total - bound) / abs(total))
-    solved = {}
-    for m, part in zip(members, parts, strict=True):
-        value = solver.value(part) / scale
-        solved[m.i] = read(m.model, solver, code, seconds, objective=value,
-                           bound=value * (1 - gap))
-    return solved, status, gap
+        return solver, code, seconds
+    set_domain(cp, worst, 0, int(solver.value(worst)))
+    cp.clear_hints()  # the first stage's answer is the second's start
+    for var in hint:
+        cp.add_hint(var, solver.boolean_value(var))
+    cp.minimize(sum(parts))
+    solver, code, more = run_solver(cp, k, limit, **k.rules.joint_solver)
+    return solver, code, seconds + more
+
+
+def set_domain(cp, var, lo: int, hi: int) -> None:
+    """Set ``var``'s bounds in ``cp`` (a model is re-solved with some choices closed)."""
+    domain = cp.proto.variables[var.index].domain
+    domain.clear()
+    domain.extend([lo, hi])
 
 
 def _no_plan(members, solver, code: int, limit: float | None):
@@ -299,13 +352,27 @@ def _names(items) -> str:
     return ", ".join(sorted({m.task.id for m in items}))
 
 
-def _mark_full(m, members, chosen, shared: Shared) -> None:
+class _Spans:
+    """The sessions in one gym (start, end, member), found by time."""
+
+    def __init__(self, spans: list) -> None:
+        self.items = sorted(spans, key=lambda s: (s[0], s[2].i))
+        self.starts = [s[0] for s in self.items]
+        self.longest = max((e - s for s, e, _ in self.items), default=dt.timedelta(0))
+
+    def near(self, lo: dt.datetime, hi: dt.datetime, but=None) -> list:
+        """The sessions under way at some moment of [lo, hi), but ``but``'s."""
+        a = bisect.bisect_left(self.starts, lo - self.longest)
+        b = bisect.bisect_left(self.starts, hi)
+        return [x for x in self.items[a:b] if x[1] > lo and x[2] is not but]
+
+
+def _mark_full(m, members, chosen, shared: Shared, spans: dict) -> None:
     """Why each of ``m``'s candidates that a full gym or group had no room for was left out
     (``Season.full``: the reasons read it)."""
     mine = {c.index for c in chosen[m.i]}
     full = {}
     gym = shared.gym(m.access.gym) if m.access.gym else None
-    others = _gym_spans([o for o in members if o is not m], chosen, gym.name) if gym else []
     seats: dict[tuple[str, dt.date], list] = {}
     for o in members:
         if o is not m:
@@ -324,6 +391,7 @@ def _mark_full(m, members, chosen, shared: Shared) -> None:
             continue
         if gym is None:
             continue
+        others = spans[gym.name].near(c.start, c.end, but=m)
         for t in sorted({c.start, *(s for s, _, _ in others if c.start < s < c.end)}):
             inside = [o for s, e, o in others if s <= t < e]
             if len(inside) >= gym.max_athletes:
@@ -333,7 +401,7 @@ def _mark_full(m, members, chosen, shared: Shared) -> None:
     m.prep.season.full = full
 
 
-def _moves(members, chosen, shared: Shared) -> list[str]:
+def _moves(members, chosen, shared: Shared, spans: dict) -> list[str]:
     """Each session an athlete would have had alone that the joint plan moved or dropped,
     and whom the full slot held."""
     out = []
@@ -363,9 +431,8 @@ def _moves(members, chosen, shared: Shared) -> list[str]:
                     o2.group == c.group and o2.day == c.day for o2 in chosen[o.i])]
                 room = shared.group(c.group).max_size
             else:
-                held = [o for o in members if o is not m and any(
-                    o2.place == c.place and o2.start < c.end and c.start < o2.end
-                    for o2 in chosen[o.i])]
+                held = sorted({o.i: o for _, _, o in spans[c.place].near(
+                    c.start, c.end, but=m)}.values(), key=lambda o: o.i) if c.place else []
                 room = shared.gym(c.place).max_athletes if c.place else 0
             why = (f"{where} was full then ({_names(held)})" if where and len(held) >= room
                    else "moved with the other sessions of its week")

@@ -246,6 +246,19 @@ class Weights(_Strict):
                               "does not (roster [[group]]).")
 
 
+class JointMethod(_Strict):
+    """Up to ``whole_max_athletes`` athletes who share a gym or a group are solved in one model;
+    more are coordinated by prices (``runstrength.prices``): at most ``price_rounds`` rounds
+    within ``price_share`` of the time limit, the first price step ``price_step`` (penalty
+    units), each next one ``price_decay`` times the last."""
+
+    whole_max_athletes: int = Field(24, ge=2, le=1000)
+    price_rounds: int = Field(25, ge=0, le=1000)
+    price_share: float = Field(0.5, gt=0, lt=1)
+    price_step: int = Field(480, ge=1, le=100000)
+    price_decay: float = Field(0.85, gt=0, le=1)
+
+
 class Rules(_Strict):
     """Rule parameters (models/rules.toml)."""
 
@@ -286,6 +299,8 @@ class Rules(_Strict):
     joint_solver: dict[str, float | int | bool] = Field(
         default_factory=dict, description="SatParameters that differ for a joint model of "
         "several athletes (roster [[gym]] / [[group]]), over ``solver``.")
+    joint: JointMethod = Field(default_factory=JointMethod, description="How a "
+                               "joint plan too large for one solve is split (``windows``).")
 
     @model_validator(mode="after")
     def _solver_names(self) -> Rules:
@@ -390,6 +405,17 @@ class ProgressionCue(_Strict):
 PROGRESS_KINDS = ("load", "band", "hold", "reps", "jump")
 
 
+class LoggedCues(_Strict):
+    """The next load cue of a lift the done-log names ([progression.logged])."""
+
+    round_kg: float = Field(1.0, gt=0, le=10, description="Loads are rounded to this (kg; "
+                            "twice as many lb).")
+    step: str = Field("last time {sets} x {reps} at {load}: try {next}",
+                      description="A week that steps up.")
+    hold: str = Field("last time {sets} x {reps} at {load}: keep {load}",
+                      description="A week that holds (deload, taper, race week, recovery).")
+
+
 class Progression(_Strict):
     """How a block's weeks step up (models/prescription.toml [progression])."""
 
@@ -400,6 +426,8 @@ class Progression(_Strict):
     recent_weeks: int = Field(5, ge=1, le=12, description="A lift done this many weeks before "
                               "a block counts as last block's (its load is known).")
     cues: dict[str, ProgressionCue]
+    logged: LoggedCues = Field(default_factory=lambda: LoggedCues(),
+                               description="Cues from the loads a done-log names (re-plan).")
 
     @model_validator(mode="after")
     def _complete(self) -> Progression:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -95,10 +96,12 @@ def _real(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.UTC)
 
 
-def candidates(season: Season) -> Candidates:
-    """Create a candidate only where every hard rule about a single placement allows one."""
+def candidates(season: Season, strength: bool | None = None) -> Candidates:
+    """Create a candidate only where every hard rule about a single placement allows one
+    (``strength``: only the kinds that count as strength sessions, or only the others)."""
     out = Candidates()
-    kinds = list(season.knowledge.sessions.values())
+    kinds = [k for k in season.knowledge.sessions.values()
+             if strength is None or k.counts_as_strength == strength]
     offered: dict[int, list[SessionKind]] = {}  # week -> the kinds it uses (once a week)
     for day in season.days:
         week = season.week_of[day]
@@ -117,7 +120,31 @@ def candidates(season: Season) -> Candidates:
                 continue
             for start, end in spots:
                 out.items.append(Candidate(len(out.items), day, kind, start, end, week))
+    if season.today is not None:
+        _keep_past(season, out, kinds)
     return out
+
+
+def _keep_past(season: Season, out: Candidates, kinds: list[SessionKind]) -> None:
+    """A re-plan: the days before ``season.today`` hold only the sessions kept there."""
+    today = season.today
+    by_id = {k.id: k for k in kinds}
+    items = [c for c in out.items if c.day >= today]
+    for day, kind_id, start, end in season.kept:
+        if day < today and kind_id in by_id and day in season.week_of:
+            items.append(Candidate(0, day, by_id[kind_id], start, end, season.week_of[day],
+                                   kept=True))
+    order = {k.id: n for n, k in enumerate(kinds)}
+    items.sort(key=lambda c: (c.day, order[c.kind.id], c.start))
+    out.items = [dataclasses.replace(c, index=n) for n, c in enumerate(items)]
+    held = {(c.day, c.kind.id) for c in items if c.kept}
+    for day in season.days:
+        if day >= today:
+            break
+        for kind in kinds:
+            if (day, kind.id) not in held:
+                out.blocked[(day, kind.id)] = Block("past-kept", f"{day:%a %d %b} is before "
+                                                    f"the re-plan's first day")
 
 
 def _no_slot(season: Season, day: dt.date, kind: SessionKind, free: list[Interval]) -> Block:

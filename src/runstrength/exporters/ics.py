@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from icalendar import Alarm, Calendar, Event, Timezone
+from icalendar import Alarm, Calendar, Event, Timezone, vDuration
 
 from runstrength.domain import BALANCED, Plan, PlannedSession, RunWorkout
 from runstrength.exporters.common import ordered_sessions, run_uid, session_uid, to_local
@@ -20,12 +20,23 @@ __all__ = ["PRODID", "groups_to_ics", "plan_to_ics", "session_description", "ses
 PRODID = "-//runstrength//runstrength 0.1//EN"
 
 
+#: how often a subscribed feed asks to be read again (RFC 7986 REFRESH-INTERVAL, and the
+#: X-PUBLISHED-TTL Outlook reads): a plan changes at most a few times a week
+FEED_REFRESH = dt.timedelta(hours=6)
+
+
 def plan_to_ics(
-    plan: Plan, *, include_runs: bool = False, remind_minutes: int | None = None
+    plan: Plan, *, include_runs: bool = False, remind_minutes: int | None = None,
+    previous=None, today: dt.date | None = None, feed: bool = False,
 ) -> bytes:
     """Return the plan as .ics bytes: one VEVENT per session (and per run if asked).
 
     ``remind_minutes`` adds a display alarm that many minutes before each strength session.
+    ``previous`` (``replan.Previous``): the calendar this one replaces; its events keep their
+    SEQUENCE and DTSTAMP where nothing changed, the ones that changed get a higher SEQUENCE,
+    the sessions that went are written as cancelled (``replan.carry``); ``today``: sessions
+    before it are written as the previous calendar has them. ``feed``: a subscription feed
+    (a refresh interval, no cancelled events).
     """
     if remind_minutes is not None and remind_minutes < 0:
         raise ValueError(f"remind_minutes must be 0 or more, not {remind_minutes}")
@@ -34,6 +45,10 @@ def plan_to_ics(
 
     name = f"Strength – {_one_line(athlete.name) or _one_line(athlete.id) or 'athlete'}"
     cal = _calendar(name, athlete.timezone)
+    cal.add("x-runstrength-athlete", _token(athlete.id))
+    if feed:
+        cal.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", vDuration(FEED_REFRESH).to_ical().decode())
     events = [
         _session_event(uid, s, plan, stamp, remind_minutes)
         for uid, s in ordered_sessions(plan)
@@ -47,6 +62,10 @@ def plan_to_ics(
             key = (to_local(r.start, plan.athlete.zone), r.kind)
             seen[key] = seen.get(key, 0) + 1
             events.append(_run_event(r, plan, stamp, seen[key]))
+    if previous is not None:
+        from runstrength.replan import carry
+
+        events = carry(events, previous, stamp, today=today, feed=feed)
     return _serialize(_with_events(cal, events))
 
 

@@ -14,6 +14,7 @@ from runstrength.rules.holidays import Holidays
 from runstrength.rules.no_heavy_legs_before_key import NoHeavyLegsBeforeKey
 from runstrength.rules.no_stacking import NoStacking
 from runstrength.rules.one_per_day import OnePerDay
+from runstrength.rules.past_kept import PastKept
 from runstrength.rules.phase_max import PhaseMax
 from runstrength.rules.phase_min import PhaseMin
 from runstrength.rules.posterior_every import PosteriorEvery
@@ -36,6 +37,7 @@ HARD: tuple[Rule, ...] = (
     PhaseMax(),
     RaceWeek(),
     ReturnAfterRace(),
+    PastKept(),
 )
 SOFT: tuple[Rule, ...] = (
     PhaseMin(),

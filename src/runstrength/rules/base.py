@@ -52,6 +52,8 @@ class Candidate:
     place: str = ""
     #: the group session it joins (its name), "" for the athlete's own session
     group: str = ""
+    #: a session before a re-plan's first day, kept where it was (``past-kept``)
+    kept: bool = False
 
     @cached_property  # asked for every pair of candidates a few days apart
     def heavy(self) -> bool:
@@ -69,6 +71,10 @@ class Season:
     busy: list[BusyBlock]
     races: list[Race]
     previous: set[tuple[dt.date, str]] = field(default_factory=set)
+    #: a re-plan: the first day that may change, and the sessions before it that stay as
+    #: they were (day, kind id, start, end); ``past-kept`` holds them, ``candidates`` adds them
+    today: dt.date | None = None
+    kept: list[tuple[dt.date, str, dt.datetime, dt.datetime]] = field(default_factory=list)
     own: list[OwnSession] = field(default_factory=list)
     own_on: dict[dt.date, list[OwnSession]] = field(default_factory=dict)
     runs_on: dict[dt.date, list[RunWorkout]] = field(default_factory=dict)

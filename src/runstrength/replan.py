@@ -1,0 +1,233 @@
+"""Re-plan: the previous plan read back from the calendar runstrength wrote, and the new
+calendar written so that calendar apps update the events they already hold.
+
+- ``read_previous``: the sessions of one of our .ics files (X-RUNSTRENGTH- properties), for
+  the athlete it was written for; another program's calendar, or another athlete's, is a
+  clear error.
+- ``carry``: the new plan's events beside the previous file's (RFC 5545 3.8.7.4): an event
+  whose start, end and status are unchanged keeps its SEQUENCE; one whose text alone changed
+  also keeps it, with a new DTSTAMP and LAST-MODIFIED; one that moved gets SEQUENCE + 1 and
+  LAST-MODIFIED; a session before the re-plan's first day is written exactly as before, so an
+  unchanged plan gives a byte-identical file. A session that went is written once more with
+  STATUS:CANCELLED and a higher SEQUENCE (an importer that cannot subscribe then removes or
+  strikes it), unless the file is a subscription feed, where an event that is gone simply
+  goes.
+- ``apply_log``: the next load cues from what the done-log says was lifted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from runstrength.errors import InputError
+
+#: properties that say when an event was written, not what it is
+STAMPS = ("DTSTAMP", "SEQUENCE", "LAST-MODIFIED")
+#: the changes that raise SEQUENCE (RFC 5545 3.8.7.4: start, end, status)
+SIGNIFICANT = ("DTSTART", "DTEND", "STATUS")
+
+
+@dataclass(frozen=True)
+class PreviousSession:
+    """A strength session as a previous calendar holds it."""
+
+    uid: str
+    kind: str
+    start: dt.datetime
+    end: dt.datetime
+    title: str
+    cancelled: bool = False
+    sequence: int = 0
+    leg_load: str = ""
+
+    @property
+    def day(self) -> dt.date:
+        return self.start.date()
+
+
+@dataclass
+class Previous:
+    """A calendar runstrength wrote: its athlete, sessions and events by UID."""
+
+    path: str
+    athlete: str
+    sessions: list[PreviousSession] = field(default_factory=list)
+    events: dict = field(default_factory=dict)  # uid -> icalendar Event
+
+    def live(self) -> list[PreviousSession]:
+        return [s for s in self.sessions if not s.cancelled]
+
+
+def read_previous(path: str | Path, athlete_id: str, zone, data: bytes | None = None
+                  ) -> Previous:
+    """The previous plan of ``athlete_id`` from ``path`` (times in ``zone``)."""
+    import icalendar
+
+    name = str(path)
+    if data is None:
+        try:
+            data = Path(path).read_bytes()
+        except FileNotFoundError:
+            raise InputError(f"{name}: no such file (--previous)") from None
+        except OSError as exc:
+            raise InputError(f"{name}: cannot read it ({exc.strerror})") from None
+    try:
+        cal = icalendar.Calendar.from_ical(data)
+    except Exception as exc:  # icalendar raises ValueError and friends
+        raise InputError(f"{name}: not an iCalendar file ({one_line(exc)})") from None
+    prodid = str(cal.get("PRODID", ""))
+    events = [e for e in cal.walk("VEVENT") if "X-RUNSTRENGTH-SESSION" in e]
+    if "runstrength" not in prodid or not (events or "X-RUNSTRENGTH-ATHLETE" in cal):
+        raise InputError(f"{name}: not a calendar runstrength wrote (no X-RUNSTRENGTH-SESSION "
+                         "events): --previous reads back a plan's own .ics")
+    owner = str(cal.get("X-RUNSTRENGTH-ATHLETE", ""))
+    out = Previous(name, owner)
+    for event in events:
+        uid = str(event.get("UID", ""))
+        try:
+            start = _moment(event.decoded("DTSTART"), zone)
+            end = _moment(event.decoded("DTEND"), zone)
+        except (KeyError, ValueError):
+            raise InputError(f"{name}: event {uid or '(no UID)'}: no timed DTSTART/DTEND"
+                             ) from None
+        out.sessions.append(PreviousSession(
+            uid, str(event["X-RUNSTRENGTH-SESSION"]), start, end, str(event.get("SUMMARY", "")),
+            str(event.get("STATUS", "")).upper() == "CANCELLED", int(event.get("SEQUENCE", 0)),
+            str(event.get("X-RUNSTRENGTH-LEG-LOAD", ""))))
+    for event in cal.walk("VEVENT"):
+        if "UID" in event:
+            out.events[str(event["UID"])] = event
+    if owner and owner != athlete_id:
+        raise InputError(f"{name}: the plan of athlete {owner!r}, not {athlete_id!r} "
+                         "(--previous takes this athlete's own calendar)")
+    if not owner and not _legacy_owner(out, athlete_id, zone):
+        raise InputError(f"{name}: not a plan of athlete {athlete_id!r} (its UIDs are "
+                         "another athlete's)")
+    out.athlete = athlete_id
+    out.sessions.sort(key=lambda s: (s.start.astimezone(dt.UTC), s.uid))
+    return out
+
+
+def _legacy_owner(prev: Previous, athlete_id: str, zone) -> bool:
+    """A calendar written before X-RUNSTRENGTH-ATHLETE: its UIDs tell the athlete."""
+    from runstrength.uids import session_uid
+
+    return any(s.uid == session_uid(athlete_id, s.start.astimezone(zone).date(), s.kind)
+               for s in prev.sessions)
+
+
+def _moment(value, zone) -> dt.datetime:
+    if not isinstance(value, dt.datetime):
+        raise ValueError("all-day")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone)
+    return value.astimezone(zone)
+
+
+def one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:160] or type(exc).__name__
+
+
+def carry(events: list, previous: Previous | None, stamp: dt.datetime, *,
+          today: dt.date | None = None, feed: bool = False) -> list:
+    """``events`` (the new plan's, with DTSTAMP ``stamp`` and SEQUENCE 0) set beside the
+    previous calendar's, and the cancelled events of the sessions that went."""
+    if previous is None:
+        return events
+    out = []
+    seen = set()
+    for event in events:
+        uid = str(event["UID"])
+        seen.add(uid)
+        old = previous.events.get(uid)
+        if old is None:
+            out.append(event)
+            continue
+        if today is not None and event.decoded("DTSTART").date() < today:
+            out.append(old)  # before the re-plan's first day: as it was
+            continue
+        sequence = int(old.get("SEQUENCE", 0))
+        if _lines(old, SIGNIFICANT) != _lines(event, SIGNIFICANT):
+            _stamp(event, sequence + 1, stamp, stamp)
+        elif _content(old) != _content(event):
+            _stamp(event, sequence, stamp, stamp)
+        else:
+            _stamp(event, sequence, old.decoded("DTSTAMP"), old.get("LAST-MODIFIED") and
+                   old.decoded("LAST-MODIFIED"))
+        out.append(event)
+    if feed:
+        return out
+    for uid, old in previous.events.items():
+        if uid in seen or "X-RUNSTRENGTH-SESSION" not in old:
+            continue
+        if str(old.get("STATUS", "")).upper() != "CANCELLED":
+            del old["STATUS"]
+            old.add("status", "CANCELLED")
+            _stamp(old, int(old.get("SEQUENCE", 0)) + 1, stamp, stamp)
+        out.append(old)
+    return out
+
+
+def _stamp(event, sequence: int, stamp, modified) -> None:
+    for name in STAMPS:
+        if name in event:
+            del event[name]
+    event.add("dtstamp", stamp)
+    event.add("sequence", sequence)
+    if modified:
+        event.add("last-modified", modified)
+
+
+def _lines(event, names: tuple[str, ...]) -> list[str]:
+    return [line for line in event.content_lines(sorted=True)
+            if line.split(":", 1)[0].split(";", 1)[0].upper() in names]
+
+
+def _content(event) -> list[str]:
+    return [line for line in event.content_lines(sorted=True)
+            if line.split(":", 1)[0].split(";", 1)[0].upper() not in STAMPS]
+
+
+#: phases whose weeks hold the load rather than add to it
+HOLD_PHASES = ("taper", "race-week", "recovery")
+
+
+def apply_log(plan, log, k, today: dt.date | None = None):
+    """``plan`` with each lift's next session (on or after ``today``) cued from the load the
+    done-log ``log`` last names for it: one step up (``[progression.logged]``) in a week
+    that steps up, the same load in a deload, taper, race or recovery week. Lifts the log
+    names with no weight (bodyweight, a band) keep the plan's cue."""
+    from runstrength.donelog import next_load
+    from runstrength.prescription.dose import join_load
+    from runstrength.prescription.structure import week_load
+
+    how = k.prescription.progression.logged
+    step = k.prescription.progression.step_percent[1]
+    cued: set[str] = set()
+    new = {}  # id of a session -> it, cued
+    zone = plan.athlete.zone
+    for s in sorted(plan.sessions, key=lambda s: s.start.astimezone(dt.UTC)):
+        day = s.start.astimezone(zone).date()
+        new[id(s)] = s
+        if today is not None and day < today:
+            continue
+        items, changed = [], False
+        for p in s.exercises:
+            entry = None if p.test or p.exercise.id in cued else log.last(p.exercise.name, day)
+            if entry is None or entry.kg is None:
+                items.append(p)
+                continue
+            cued.add(p.exercise.id)
+            hold = s.deload or str(s.phase) in HOLD_PHASES
+            ahead = None if hold else next_load(entry, step, how.round_kg)
+            text = (how.hold if ahead is None else how.step).format(
+                sets=entry.sets, reps=entry.reps, load=entry.load, next=ahead or entry.load)
+            items.append(p.model_copy(update={"progression": text,
+                                              "load": join_load(p.effort, text)}))
+            changed = True
+        if changed:
+            new[id(s)] = s.model_copy(update={"exercises": items,
+                                              "week_load": week_load(items, k)})
+    return plan.model_copy(update={"sessions": [new[id(s)] for s in plan.sessions]})
