@@ -188,7 +188,9 @@ def plan(
     end: dt.date | None = None,
     races: Iterable[Race] = (),
     busy: Iterable[BusyBlock] = (),
-    previous: Iterable[PlannedSession] = (),
+    previous: Iterable[PlannedSession] | Plan | str | Path | Any = (),
+    done: str | Path | Any = None,
+    today: dt.date | None = None,
     models: str | Path | None = None,
     time_limit: float | None = None,
     diagnose: bool = False,
@@ -199,7 +201,12 @@ def plan(
 
     ``runs`` is a schedule file (.ics/.csv), an imported ``Schedule`` or a list of runs;
     ``athlete`` a profile file or an ``Athlete``. ``races`` adds races to the profile's,
-    ``busy`` adds busy time, ``previous`` is an earlier plan to stay close to.
+    ``busy`` adds busy time, ``previous`` is an earlier plan to stay close to: its sessions,
+    a ``Plan``, the path of the .ics runstrength wrote for it or that calendar read
+    (``replan.read_previous``). ``today``: the re-plan's first day; the previous sessions
+    before it stay as they were (default: the day after the done-log's last day, else none).
+    ``done``: the done-log (a path or ``donelog.DoneLog``): a session it marks skipped is not
+    kept, and each lift's next load cue starts from its last logged load.
     ``diagnose`` also explains each short week as a conflict between named rules
     (``Plan.conflicts``), as ``--strict`` and ``runstrength explain`` do. ``races_from``
     names where ``races`` came from in messages (default: the ``--race`` option).
@@ -209,7 +216,7 @@ def plan(
     with races_source(races_from):
         return _plan(runs, athlete, start=start, end=end, races=races, busy=busy,
                      previous=previous, models=models, time_limit=time_limit, diagnose=diagnose,
-                     offer_calendar=calendar_races)
+                     offer_calendar=calendar_races, done=done, today=today)
 
 
 @contextlib.contextmanager
@@ -223,11 +230,12 @@ def races_source(label: str) -> Iterator[None]:
 
 
 def _plan(runs, athlete, *, start, end, races, busy, previous, models, time_limit,
-          diagnose, offer_calendar=True) -> Plan:
+          diagnose, offer_calendar=True, done=None, today=None) -> Plan:
     from runstrength.planner import plan_season
 
     prep = prepare(runs, athlete, start=start, end=end, races=races, busy=busy,
-                   previous=previous, models=models, offer_calendar=offer_calendar)
+                   previous=previous, models=models, offer_calendar=offer_calendar,
+                   done=done, today=today)
     result = plan_season(prep.athlete, prep.weeks, prep.season, prep.knowledge,
                          stamp=prep.stamp, time_limit=time_limit, diagnose_short=diagnose)
     return finish(prep, result)
@@ -249,10 +257,11 @@ class Prepared:
     stamp: dt.datetime
     race_notes: list[str]  # warnings found before the solve: races read from the calendar
     equipment_notes: list[str]  # and equipment no exercise uses
+    log: Any = None  # the done-log (donelog.DoneLog) of a re-plan
 
 
 def prepare(runs, athlete, *, start=None, end=None, races=(), busy=(), previous=(),
-            models=None, offer_calendar=True) -> Prepared:
+            models=None, offer_calendar=True, done=None, today=None) -> Prepared:
     """Read and check the inputs as ``plan`` does; the season, its weeks and phases."""
     from runstrength.importers.races import calendar_races, races_note
     from runstrength.own_sessions import count_own, counted
@@ -300,11 +309,44 @@ def prepare(runs, athlete, *, start=None, end=None, races=(), busy=(), previous=
         runs=[r for r in schedule.runs if first <= r.day <= last],
         busy=[*schedule.busy, *busy],
         races=[r for r in athlete.races if r.date >= start],
-        previous={(s.day, s.kind) for s in previous},
         own=own,
     )
+    log = _done_log(done)
+    if log is not None and today is None and log.entries:
+        today = max(e.day for e in log.entries) + dt.timedelta(days=1)
+    _previous(season, previous, athlete, log, today)
     return Prepared(athlete, k, schedule, weeks, season, start, end,
-                    source_stamp(schedule, start), race_warnings, equipment_warnings)
+                    source_stamp(schedule, start), race_warnings, equipment_warnings, log)
+
+
+def _done_log(done):
+    if done is None or hasattr(done, "entries"):
+        return done
+    from runstrength.donelog import read_log
+
+    return read_log(done)
+
+
+def _previous(season, previous, athlete: Athlete, log, today: dt.date | None) -> None:
+    """The earlier plan's sessions on ``season``: before ``today`` kept as they were (unless
+    the done-log says skipped), from it on a wish to stay (the stability rule)."""
+    if isinstance(previous, str | Path):
+        from runstrength.replan import read_previous
+
+        previous = read_previous(previous, athlete.id, athlete.zone)
+    if hasattr(previous, "live"):  # a previous calendar
+        slots = [(s.start.astimezone(athlete.zone).date(), s.kind, s.start, s.end)
+                 for s in previous.live()]
+    else:
+        sessions = previous.sessions if isinstance(previous, Plan) else list(previous)
+        slots = [(s.start.astimezone(athlete.zone).date() if s.start.tzinfo else s.day,
+                  s.kind, s.start, s.end) for s in sessions]
+    skipped = log.skipped_days() if log is not None else set()
+    season.today = today
+    season.previous = {(d, kind) for d, kind, _, _ in slots if today is None or d >= today}
+    if today is not None:
+        season.kept = sorted((d, kind, a, b) for d, kind, a, b in slots
+                             if d < today and d not in skipped)
 
 
 def finish(prep: Prepared, result: Plan) -> Plan:
@@ -326,4 +368,15 @@ def finish(prep: Prepared, result: Plan) -> Plan:
     result.warnings.extend(_no_run_warnings(schedule, athlete, start, prep.end))
     if not schedule.runs:
         result.warnings.append("the schedule holds no runs: sessions are planned around busy time")
+    today = result.today = prep.season.today
+    if today is not None:  # a week over before the re-plan is history, not a shortfall
+        past = [sf for sf in result.shortfalls if sf.monday + dt.timedelta(days=7) <= today]
+        result.shortfalls = [sf for sf in result.shortfalls if sf not in past]
+        result.warnings.extend(f"week {sf.week} ({sf.monday:%d %b %Y}): {sf.placed} of "
+                               f"{sf.needed} sessions done, before the re-plan's first day"
+                               for sf in past)
+    if prep.log is not None:
+        from runstrength.replan import apply_log
+
+        result = apply_log(result, prep.log, prep.knowledge, prep.season.today)
     return result

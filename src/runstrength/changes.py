@@ -131,3 +131,16 @@ def _why_gone(slot: _Slot, new: Plan, skipped: set[dt.date], today: dt.date | No
 def _run(r) -> str:
     kind = str(r.kind)
     return "long run" if kind == "long" else "race" if kind == "race" else f"{kind} run"
+
+
+def changes_csv(items: list[Change]) -> bytes:
+    """The changes as CSV (``COLUMNS``), one row each, in order of time."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for change in items:
+        writer.writerow(change.row())
+    return out.getvalue().encode("utf-8")

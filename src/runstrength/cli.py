@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import signal
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -225,13 +226,38 @@ def _guarded(work, *, writes: bool = True) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
 @click.option("--verbose", "-v", is_flag=True,
               help="Also print the soft rules' costs (objective units) week by week.")
+@click.option("--previous", "previous_path", type=click.Path(), metavar="OLD.ics",
+              help="Re-plan: the calendar runstrength wrote before; its events are updated.")
+@click.option("--today", callback=_date, metavar="DATE",
+              help="Re-plan from this day; the sessions before it stay as they were "
+                   "(default: the day after the --done log's last day).")
+@click.option("--done", "done_path", type=click.Path(), metavar="LOG.csv",
+              help="What was done: date,exercise,sets,reps,load (see log-template).")
+@click.option("--changes", "changes_path", type=click.Path(), metavar="CHANGES.csv",
+              help="With --previous: also write the changes as CSV.")
+@click.option("--feed", is_flag=True,
+              help="Write a calendar feed to subscribe to (no cancelled events).")
 def plan_command(runs, athlete_path, races, replace_races, start, end, busy_paths, fmt,
                  models_dir, time_limit, output, csv_path, report_path, include_runs, remind,
-                 force, strict, quiet, verbose) -> None:
+                 force, strict, quiet, verbose, previous_path, today, done_path, changes_path,
+                 feed) -> None:
     """Plan strength sessions around the running schedule RUNS (.ics or .csv; - for stdin)."""
+    replan = Replan(previous_path, today, done_path, changes_path, feed)
     _guarded(lambda: _plan(runs, athlete_path, output, csv_path, report_path, races, start,
                            end, busy_paths, fmt, include_runs, remind, models_dir, force, strict,
-                           time_limit, quiet, verbose, replace_races=replace_races))
+                           time_limit, quiet, verbose, replace_races=replace_races,
+                           replan=replan))
+
+
+@dataclass(frozen=True)
+class Replan:
+    """The re-plan options of ``plan``."""
+
+    previous: str | None = None
+    today: dt.date | None = None
+    done: str | None = None
+    changes: str | None = None
+    feed: bool = False
 
 
 @main.command("explain")
@@ -283,7 +309,7 @@ def _check_args(runs, start, end, fmt) -> None:
 
 
 def _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir, time_limit, *,
-           diagnose: bool, replace_races: bool = False):
+           diagnose: bool, replace_races: bool = False, previous=(), done=None, today=None):
     """Read the inputs and plan; warnings go to stderr."""
     from runstrength import knowledge
     from runstrength.api import plan
@@ -295,9 +321,13 @@ def _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir, t
     athlete, schedule, busy = read_inputs(runs, athlete_path, k, races=races, start=start,
                                           end=end, busy=tuple((p, None) for p in busy_paths),
                                           fmt=fmt, runs_data=data, replace_races=replace_races)
+    if isinstance(previous, str):
+        from runstrength.replan import read_previous
+
+        previous = read_previous(previous, athlete.id, athlete.zone)
     result = plan(schedule, athlete, start=start, end=end, busy=busy, races=races,
                   models=models_dir, time_limit=time_limit, diagnose=diagnose,
-                  calendar_races=not replace_races)
+                  calendar_races=not replace_races, previous=previous, done=done, today=today)
     for warning in result.warnings:
         click.echo(f"runstrength: warning: {one_line(warning)}", err=True)
     _check_solved(result, time_limit)
@@ -319,26 +349,37 @@ def _check_solved(result, time_limit) -> None:
 
 def _plan(runs, athlete_path, output, csv_path, report_path, races, start, end, busy_paths, fmt,
           include_runs, remind, models_dir, force, strict, time_limit, quiet,
-          verbose=False, *, replace_races: bool = False) -> int:
+          verbose=False, *, replace_races: bool = False, replan: Replan = Replan()) -> int:
     from runstrength.exporters.ics import plan_to_ics
     from runstrength.fileio import check_targets, write_outputs
 
     _check_args(runs, start, end, fmt)
-    for option, name in (("-o", output), ("--csv", csv_path), ("--report", report_path)):
+    if replan.changes and not replan.previous:
+        raise InputError("--changes: lists what changed from a --previous calendar; give one")
+    for option, name in (("-o", output), ("--csv", csv_path), ("--report", report_path),
+                         ("--changes", replan.changes)):
+        if name is None:
+            continue
         if name is not None and (not name.strip() or name.endswith(("/", os.sep))):
             raise InputError(f"{option} {name!r}: not a file name" + (
                 " (it names a folder)" if name.strip() else ""))
     targets = {Path(output): "ics"}
-    for extra, kind in ((csv_path, "csv"), (report_path, "html")):
+    for extra, kind in ((csv_path, "csv"), (report_path, "html"), (replan.changes, "csv")):
         if extra:
             if Path(extra) in targets:
-                raise InputError(f"{extra}: the .ics, --csv and --report outputs must be "
-                                 "different files")
+                raise InputError(f"{extra}: the .ics, --csv, --report and --changes outputs "
+                                 "must be different files")
             targets[Path(extra)] = kind
     check_targets(list(targets), force=force)
-    _check_not_an_input(list(targets), [runs, athlete_path, *busy_paths], models_dir)
+    # the previous calendar may be the output: a re-plan updates it in place (with --force)
+    _check_not_an_input(list(targets), [runs, athlete_path, *busy_paths,
+                                        *([replan.done] if replan.done else [])], models_dir)
+    _check_not_an_input([p for p in targets if p != Path(output)],
+                        [replan.previous] if replan.previous else [], models_dir)
+    previous = _read_previous(replan.previous, athlete_path) if replan.previous else ()
     result = _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir,
-                    time_limit, diagnose=strict, replace_races=replace_races)
+                    time_limit, diagnose=strict, replace_races=replace_races,
+                    previous=previous, done=replan.done, today=replan.today)
     close = [w for w in result.warnings if w.startswith("A races ")]
     if strict and close:
         click.echo(f"runstrength: --strict: {one_line(close[0])}; nothing written", err=True)
@@ -358,7 +399,18 @@ def _plan(runs, athlete_path, output, csv_path, report_path, races, start, end, 
         click.echo(f"runstrength: --strict: {len(result.shortfalls)} week(s) below the minimum; "
                    "nothing written", err=True)
         return EXIT_STRICT
-    files = {Path(output): plan_to_ics(result, include_runs=include_runs, remind_minutes=remind)}
+    today = result_today(result, replan)
+    files = {Path(output): plan_to_ics(result, include_runs=include_runs, remind_minutes=remind,
+                                       previous=previous or None, today=today,
+                                       feed=replan.feed)}
+    changed = []
+    if previous:
+        skipped = _skipped(replan.done)
+        changed = result.changes_from(previous, skipped=skipped, today=today)
+    if replan.changes:
+        from runstrength.changes import changes_csv
+
+        files[Path(replan.changes)] = changes_csv(changed)
     if csv_path:
         files[Path(csv_path)] = result.to_csv()
     if report_path:
@@ -367,7 +419,80 @@ def _plan(runs, athlete_path, output, csv_path, report_path, races, start, end, 
     if not quiet:
         from runstrength.summary import print_summary
 
+        if previous:
+            _print_changes(changed, previous)
         print_summary(result, [str(p) for p in files], verbose=verbose)
+    return 0
+
+
+def result_today(result, replan: Replan) -> dt.date | None:
+    """The re-plan's first day as the plan used it (``--today``, or after the done-log)."""
+    if replan.today is not None or not replan.done:
+        return replan.today
+    from runstrength.donelog import read_log
+
+    log = read_log(replan.done)
+    return max(e.day for e in log.entries) + dt.timedelta(days=1) if log.entries else None
+
+
+def _skipped(done: str | None) -> set[dt.date]:
+    if not done:
+        return set()
+    from runstrength.donelog import read_log
+
+    return read_log(done).skipped_days()
+
+
+def _read_previous(path: str, athlete_path: str):
+    """The previous calendar, checked against the profile's athlete."""
+    from runstrength.profile import load_athlete
+    from runstrength.replan import read_previous
+
+    athlete = load_athlete(athlete_path)
+    zone = athlete.zone if athlete.timezone else dt.UTC
+    return read_previous(path, athlete.id, zone)
+
+
+def _print_changes(changed: list, previous) -> None:
+    """The changes, in plain lines: what moved or went, and why."""
+    if not changed:
+        click.echo(f"No session changed from {previous.path}.")
+        return
+    counts = {w: sum(1 for c in changed if c.what == w) for w in ("moved", "dropped", "added")}
+    said = ", ".join(f"{n} {w}" for w, n in counts.items() if n)
+    click.echo(f"Changes from {previous.path}: {said}.")
+    for change in changed:
+        click.echo(f"  {change.line()}")
+
+
+@main.command("log-template")
+@click.argument("plan_path", metavar="PLAN.ics", type=click.Path())
+@click.option("--output", "-o", "output", required=True, type=click.Path(),
+              help="The done-log to write (.csv).")
+@click.option("--to", "until", callback=_date, metavar="DATE",
+              help="Only the sessions up to this day (default: all).")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def log_template_command(plan_path, output, until, force) -> None:
+    """Write a done-log to fill in: one row per exercise of each session of PLAN.ics."""
+    _guarded(lambda: _log_template(plan_path, output, until, force))
+
+
+def _log_template(plan_path: str, output: str, until, force: bool) -> int:
+    from runstrength.donelog import template
+    from runstrength.fileio import check_targets, write_outputs
+    from runstrength.replan import log_rows
+
+    check_targets([Path(output)], force=force)
+    _check_not_an_input([Path(output)], [plan_path])
+    try:
+        data = Path(plan_path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"{plan_path}: cannot read it ({exc.strerror})") from None
+    rows = log_rows(data, plan_path, until)
+    write_outputs({Path(output): template(rows).encode("utf-8")}, force=force)
+    days = len({r[0] for r in rows})
+    click.echo(f"Wrote {output}: {len(rows)} exercise rows of {days} sessions; fill in the load "
+               "column (e.g. 16 kg), or write 'skipped' for a session not done.")
     return 0
 
 

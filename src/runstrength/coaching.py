@@ -210,7 +210,8 @@ def _weekly(plan: Plan, k: Knowledge) -> list:
             continue
         used = {s.start.astimezone(plan.athlete.zone).date() for s in here}
         used |= {o.start.astimezone(plan.athlete.zone).date() for o in plan.own}  # theirs
-        open_days = [d for d in week.days() if d not in used
+        open_days = [d for d in week.days() if d not in used  # a re-plan: not the past
+                     and (plan.today is None or d >= plan.today)
                      and _free_slot(plan, k, d, min(addon_minutes))]
         if open_days:
             out.append(_violation("coach:core-days", None, f"week {week.index}: core on "

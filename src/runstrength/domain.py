@@ -607,6 +607,8 @@ class Prescribed(BaseModel):
     contacts: int = Field(0, description="Ground contacts of a jump line (sets x reps x sides).")
     seconds: int = Field(0, description="Time the line takes, rests and set-up included.")
     test: bool = Field(False, description="An end-of-block re-test item (its load: how to test).")
+    logged: str = Field("", description="A re-plan's cue from the done-log's last load of this "
+                        "lift (\"last time 3 x 8 at 16 kg: try 17 kg\"); shown on its line.")
 
     @property
     def cue(self) -> str:
@@ -775,6 +777,8 @@ class Plan(BaseModel):
     bound: float = 0.0
     wall_seconds: float = Field(0.0, exclude=True)
     stamp: dt.datetime = Field(description="DTSTAMP written on every event (UTC).")
+    today: dt.date | None = Field(None, description="A re-plan's first day: the sessions "
+                                  "before it were kept as they were.")
 
     @property
     def gap(self) -> float:

@@ -410,6 +410,8 @@ class LoggedCues(_Strict):
 
     round_kg: float = Field(1.0, gt=0, le=10, description="Loads are rounded to this (kg; "
                             "twice as many lb).")
+    gap_days: int = Field(10, ge=1, le=60, description="A lift last logged longer ago than "
+                          "this holds its load (back after a gap) instead of stepping up.")
     step: str = Field("last time {sets} x {reps} at {load}: try {next}",
                       description="A week that steps up.")
     hold: str = Field("last time {sets} x {reps} at {load}: keep {load}",

@@ -136,6 +136,9 @@ def carry(events: list, previous: Previous | None, stamp: dt.datetime, *,
     previous calendar's, and the cancelled events of the sessions that went."""
     if previous is None:
         return events
+    # a changed event's DTSTAMP is never older than the one it replaces
+    stamp = max([stamp, *(e.decoded("DTSTAMP") for e in previous.events.values()
+                          if "DTSTAMP" in e)])
     out = []
     seen = set()
     for event in events:
@@ -197,7 +200,8 @@ HOLD_PHASES = ("taper", "race-week", "recovery")
 def apply_log(plan, log, k, today: dt.date | None = None):
     """``plan`` with each lift's next session (on or after ``today``) cued from the load the
     done-log ``log`` last names for it: one step up (``[progression.logged]``) in a week
-    that steps up, the same load in a deload, taper, race or recovery week. Lifts the log
+    that steps up, the same load in a deload, taper, race or recovery week or after a gap
+    (``gap_days``). Lifts the log
     names with no weight (bodyweight, a band) keep the plan's cue."""
     from runstrength.donelog import next_load
     from runstrength.prescription.dose import join_load
@@ -220,14 +224,51 @@ def apply_log(plan, log, k, today: dt.date | None = None):
                 items.append(p)
                 continue
             cued.add(p.exercise.id)
-            hold = s.deload or str(s.phase) in HOLD_PHASES
+            hold = (s.deload or str(s.phase) in HOLD_PHASES
+                    or (day - entry.day).days > how.gap_days)
             ahead = None if hold else next_load(entry, step, how.round_kg)
             text = (how.hold if ahead is None else how.step).format(
                 sets=entry.sets, reps=entry.reps, load=entry.load, next=ahead or entry.load)
-            items.append(p.model_copy(update={"progression": text,
+            items.append(p.model_copy(update={"progression": text, "logged": text,
                                               "load": join_load(p.effort, text)}))
             changed = True
-        if changed:
-            new[id(s)] = s.model_copy(update={"exercises": items,
-                                              "week_load": week_load(items, k)})
+        if changed:  # the week's cue is for the lifts the log does not name
+            new[id(s)] = s.model_copy(update={"exercises": items, "week_load": week_load(
+                [p for p in items if not p.logged], k)})
     return plan.model_copy(update={"sessions": [new[id(s)] for s in plan.sessions]})
+
+
+def log_rows(data: bytes, path: str, until: dt.date | None = None
+             ) -> list[tuple[dt.date, str, int, str]]:
+    """The rows of a done-log template for a calendar runstrength wrote: (day, exercise,
+    sets, reps) of each main-block line of each session up to ``until``, from DESCRIPTION."""
+    import re
+
+    import icalendar
+
+    try:
+        cal = icalendar.Calendar.from_ical(data)
+    except Exception as exc:
+        raise InputError(f"{path}: not an iCalendar file ({one_line(exc)})") from None
+    events = [e for e in cal.walk("VEVENT") if "X-RUNSTRENGTH-SESSION" in e
+              and str(e.get("STATUS", "")).upper() != "CANCELLED"]
+    if not events:
+        raise InputError(f"{path}: not a calendar runstrength wrote (no X-RUNSTRENGTH-SESSION "
+                         "events)")
+    line = re.compile(r"^- (?P<name>[^:]+?)(?: \(instead of [^)]*\))?: (?P<sets>\d+) x "
+                      r"(?P<reps>.+?)(?: per side)?(?:, rest |; | \(|\. |$)")
+    rows = []
+    for event in sorted(events, key=lambda e: e.decoded("DTSTART")):
+        start = event.decoded("DTSTART")
+        day = start.date() if isinstance(start, dt.datetime) else start
+        if until is not None and day > until:
+            continue
+        main = False
+        for text in str(event.get("DESCRIPTION", "")).splitlines():
+            if text.startswith("Main block"):
+                main = True
+            elif not text.strip():
+                main = False
+            elif main and (m := line.match(text)):
+                rows.append((day, m["name"], int(m["sets"]), m["reps"].strip()))
+    return rows

@@ -126,25 +126,26 @@ def candidates(season: Season, strength: bool | None = None) -> Candidates:
 
 
 def _keep_past(season: Season, out: Candidates, kinds: list[SessionKind]) -> None:
-    """A re-plan: the days before ``season.today`` hold only the sessions kept there."""
+    """A re-plan: the sessions kept before ``season.today`` are candidates marked ``kept``
+    (added where the search has none at their time); ``past-kept`` fixes every candidate
+    before that day, so the days around keep the reasons they had."""
     today = season.today
     by_id = {k.id: k for k in kinds}
-    items = [c for c in out.items if c.day >= today]
-    for day, kind_id, start, end in season.kept:
-        if day < today and kind_id in by_id and day in season.week_of:
-            items.append(Candidate(0, day, by_id[kind_id], start, end, season.week_of[day],
-                                   kept=True))
+    kept = {(d, kind_id, start, end) for d, kind_id, start, end in season.kept
+            if d < today and kind_id in by_id and d in season.week_of}
+    items = []
+    for c in out.items:
+        key = (c.day, c.kind.id, c.start, c.end)
+        if key in kept:
+            kept.discard(key)
+            c = dataclasses.replace(c, kept=True)
+        items.append(c)
+    for day, kind_id, start, end in kept:
+        items.append(Candidate(0, day, by_id[kind_id], start, end, season.week_of[day],
+                               kept=True))
     order = {k.id: n for n, k in enumerate(kinds)}
     items.sort(key=lambda c: (c.day, order[c.kind.id], c.start))
     out.items = [dataclasses.replace(c, index=n) for n, c in enumerate(items)]
-    held = {(c.day, c.kind.id) for c in items if c.kept}
-    for day in season.days:
-        if day >= today:
-            break
-        for kind in kinds:
-            if (day, kind.id) not in held:
-                out.blocked[(day, kind.id)] = Block("past-kept", f"{day:%a %d %b} is before "
-                                                    f"the re-plan's first day")
 
 
 def _no_slot(season: Season, day: dt.date, kind: SessionKind, free: list[Interval]) -> Block:

@@ -182,6 +182,8 @@ def session_description(session: PlannedSession) -> str:
         for p in session.exercises:
             instead = f" (instead of {p.substitutes})" if p.substitutes else ""
             text = f"- {p.exercise.name}{instead}: {p.dose_text()}"
+            if p.logged:
+                text += f"; {p.logged}"
             if p.test:
                 text += f"; {p.effort or p.load}"
             if p.cue:

@@ -371,6 +371,8 @@ class _Report:
             for p in s.exercises:
                 instead = f" (instead of {p.substitutes})" if p.substitutes else ""
                 line = f"{p.exercise.name}{instead}: {p.dose_text()}"
+                if p.logged:
+                    line += f"; {p.logged}"
                 effort = p.effort or p.load
                 cue = f'<span class="cue">{_e(p.cue)}</span>' if p.cue else ""
                 lines.append(f"<li>{_e(line)} <span class=\"effort\">{_e(effort)}</span>"

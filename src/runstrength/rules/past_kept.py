@@ -1,4 +1,5 @@
-"""past-kept: a re-plan keeps the sessions before its first day where they were."""
+"""past-kept: a re-plan keeps the sessions before its first day where they were, and adds
+none there."""
 
 from runstrength.rules.base import Rule
 
@@ -9,6 +10,9 @@ class PastKept(Rule):
     hard = True
 
     def apply(self, m):
+        today = m.season.today
+        if today is None:
+            return
         for c in m.candidates:
-            if c.kept:
-                m.cp.add(m.x[c.index] == 1)
+            if c.day < today:
+                m.cp.add(m.x[c.index] == int(c.kept))

@@ -1,0 +1,215 @@
+"""Re-plan: the previous calendar read back, sessions kept before --today, moves only where
+the new runs need them, logical UIDs, SEQUENCE / LAST-MODIFIED / CANCELLED, feeds, the
+done-log's skipped sessions and load cues, and the change list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import icalendar
+import pytest
+from click.testing import CliRunner
+from conftest import SCENARIOS
+from test_cli_options import assert_four_parsers_accept
+
+from runstrength import knowledge
+from runstrength.api import plan
+from runstrength.cli import main
+from runstrength.errors import InputError
+from runstrength.replan import read_previous
+from runstrength.validate import validate
+
+HERE = SCENARIOS / "replan"
+ATHLETE = HERE / "athlete.toml"
+TODAY = "2027-02-22"  # Monday of week 7; the flu week (15-21 Feb) is over
+EPOCH = {"SOURCE_DATE_EPOCH": "1800000000"}
+
+
+def run(*args) -> object:
+    return CliRunner().invoke(main, ["plan", *map(str, args)], env=EPOCH,
+                              catch_exceptions=False)
+
+
+def first_plan(tmp_path: Path) -> Path:
+    out = tmp_path / "plan.ics"
+    result = run(HERE / "runs.csv", "-a", ATHLETE, "-o", out, "-q")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def events(path: Path) -> dict[str, icalendar.Event]:
+    cal = icalendar.Calendar.from_ical(path.read_bytes())
+    return {str(e["UID"]): e for e in cal.walk("VEVENT")}
+
+
+def replan(tmp_path: Path, old: Path, *extra, runs: Path = HERE / "runs-moved.csv",
+           name: str = "new.ics"):
+    out = tmp_path / name
+    result = run(runs, "-a", ATHLETE, "-o", out, "--previous", old, "--today", TODAY, *extra)
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def test_nothing_changed_gives_the_same_bytes_and_says_so(tmp_path):
+    old = first_plan(tmp_path)
+    new, output = replan(tmp_path, old, runs=HERE / "runs.csv")
+    assert new.read_bytes() == old.read_bytes()
+    assert "No session changed" in output
+
+
+def test_moved_runs_move_only_the_sessions_they_must_and_keep_their_uids(tmp_path):
+    """The intervals go to Wed 24 Feb and the long run to Sat 27 Feb: only week 7 changes;
+    the posterior-chain session (Fri, now the day before the long run) moves within its week
+    and keeps its UID, with SEQUENCE 1 and LAST-MODIFIED; the rest keep SEQUENCE 0 and their
+    DTSTAMP."""
+    old = first_plan(tmp_path)
+    new, output = replan(tmp_path, old)
+    before, after = events(old), events(new)
+    assert set(before) == set(after)  # nothing gone, nothing new: moves within their weeks
+    moved = {uid for uid in before if before[uid].decoded("DTSTART")
+             != after[uid].decoded("DTSTART")}
+    weeks = {after[uid].decoded("DTSTART").date() for uid in moved}
+    assert moved and all(dt.date(2027, 2, 22) <= d <= dt.date(2027, 2, 28) for d in weeks)
+    posterior = [uid for uid in moved if str(after[uid]["X-RUNSTRENGTH-SESSION"])
+                 == "posterior_chain"]
+    assert len(posterior) == 1
+    uid = posterior[0]
+    assert before[uid].decoded("DTSTART").strftime("%a") == "Fri"
+    assert after[uid].decoded("DTSTART").date() != dt.date(2027, 2, 26)
+    for uid, event in after.items():
+        if uid in moved:
+            assert int(event["SEQUENCE"]) == 1 and "LAST-MODIFIED" in event
+        elif event.decoded("DTSTART").date() < dt.date(2027, 2, 22):
+            assert event.to_ical() == before[uid].to_ical()  # the past as it was
+    unchanged = [u for u in after if u not in moved
+                 and after[u].to_ical() == before[u].to_ical()]
+    assert len(unchanged) > len(after) // 2
+    assert "posterior chain" in output and "long run" in output
+    assert_four_parsers_accept(new)
+
+
+def test_a_replan_of_a_replan_is_stable(tmp_path):
+    old = first_plan(tmp_path)
+    new, _ = replan(tmp_path, old, "--done", HERE / "done.csv")
+    again, output = replan(tmp_path, new, "--done", HERE / "done.csv", name="again.ics")
+    assert again.read_bytes() == new.read_bytes()
+    assert "No session changed" in output
+
+
+def test_skipped_sessions_are_cancelled_once_and_dropped_from_a_feed(tmp_path):
+    old = first_plan(tmp_path)
+    new, output = replan(tmp_path, old, "--done", HERE / "done.csv", "--changes",
+                         tmp_path / "changes.csv")
+    after = events(new)
+    flu = [e for e in after.values()
+           if dt.date(2027, 2, 15) <= e.decoded("DTSTART").date() <= dt.date(2027, 2, 21)]
+    assert flu and all(str(e["STATUS"]) == "CANCELLED" and int(e["SEQUENCE"]) == 1
+                       and "LAST-MODIFIED" in e for e in flu)
+    assert "skipped (done log)" in output
+    rows = (tmp_path / "changes.csv").read_text().splitlines()
+    assert rows[0] == "change,session,from,to,why,uid"
+    assert sum(r.startswith("dropped,") for r in rows) == len(flu)
+    feed, _ = replan(tmp_path, old, "--done", HERE / "done.csv", "--feed", name="feed.ics")
+    text = feed.read_text()
+    assert "CANCELLED" not in text and "REFRESH-INTERVAL;VALUE=DURATION:PT6H" in text
+    assert "X-PUBLISHED-TTL:PT6H" in text
+    assert len(events(feed)) == len(after) - len(flu)
+    assert_four_parsers_accept(new)
+    assert_four_parsers_accept(feed)
+
+
+def test_the_done_log_sets_the_next_loads_and_a_gap_holds_them(tmp_path):
+    """The first session after the flu week starts from the logged loads; after a gap
+    longer than gap_days the lift holds its load instead of stepping up."""
+    old = first_plan(tmp_path)
+    the_plan = plan(HERE / "runs-moved.csv", ATHLETE, previous=old, done=HERE / "done.csv",
+                    today=dt.date(2027, 2, 22))
+    assert validate(the_plan, knowledge.load()) == []
+    cued = [(s, p) for s in the_plan.sessions for p in s.exercises if p.logged]
+    assert cued
+    goblet = next(p for s, p in cued if p.exercise.name == "Goblet squat")
+    # logged 16 kg on 10 Feb; 24 Feb is 14 days later (> gap_days 10): keep 16 kg
+    assert goblet.logged == "last time 3 x 10 at 16 kg: keep 16 kg"
+    assert all(s.start.date() >= dt.date(2027, 2, 22) for s, _ in cued)
+    assert len({p.exercise.id for _, p in cued}) == len(cued)  # the next session only
+    fresh = plan(HERE / "runs.csv", ATHLETE, previous=old, done=HERE / "done.csv",
+                 today=dt.date(2027, 2, 13))  # the day after the last logged lift
+    stepped = [p for s in fresh.sessions for p in s.exercises if p.logged]
+    assert any(": try " in p.logged for p in stepped)
+    goblet = next(p for p in stepped if p.exercise.name == "Goblet squat")
+    assert goblet.logged == "last time 3 x 10 at 16 kg: try 17 kg"
+
+
+def test_past_sessions_are_kept_even_when_the_new_runs_would_move_them(tmp_path):
+    """Sessions before --today stay as they were (the past-kept rule)."""
+    old = first_plan(tmp_path)
+    early = tmp_path / "early.csv"  # a key run the day after each old Wednesday session
+    text = (HERE / "runs.csv").read_text()
+    early.write_text(text.replace("2027-01-14,07:00,45,Tempo 3 x 10 min",
+                                  "2027-01-14,07:00,50,Intervals 5 x 1 km"), encoding="utf-8")
+    new, _ = replan(tmp_path, old, runs=early)
+    before, after = events(old), events(new)
+    for uid, event in before.items():
+        if event.decoded("DTSTART").date() < dt.date(2027, 2, 22):
+            assert after[uid].to_ical() == event.to_ical()
+
+
+def test_a_calendar_not_ours_or_another_athletes_is_a_clear_error(tmp_path):
+    foreign = tmp_path / "foreign.ics"
+    foreign.write_bytes(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//other//EN\r\n"
+                        b"BEGIN:VEVENT\r\nUID:x\r\nDTSTAMP:20270101T000000Z\r\n"
+                        b"DTSTART:20270101T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    result = run(HERE / "runs.csv", "-a", ATHLETE, "-o", tmp_path / "n.ics", "--previous",
+                 foreign)
+    assert result.exit_code == 1
+    assert "foreign.ics: not a calendar runstrength wrote" in result.output
+    assert not (tmp_path / "n.ics").exists()
+    old = first_plan(tmp_path)
+    with pytest.raises(InputError, match="the plan of athlete 'tom', not 'ann'"):
+        read_previous(old, "ann", dt.UTC)
+    result = run(HERE / "runs.csv", "-a", ATHLETE, "-o", tmp_path / "n.ics", "--previous",
+                 tmp_path / "missing.ics")
+    assert result.exit_code == 1 and "missing.ics: no such file" in result.output
+
+
+def test_a_bad_done_log_row_is_one_error_with_its_line(tmp_path):
+    old = first_plan(tmp_path)
+    log = tmp_path / "done.csv"
+    log.write_text("date,exercise,sets,reps,load\n2027-02-10,Goblet squat,three,10,16 kg\n",
+                   encoding="utf-8")
+    result = run(HERE / "runs-moved.csv", "-a", ATHLETE, "-o", tmp_path / "n.ics",
+                 "--previous", old, "--done", log)
+    assert result.exit_code == 1
+    assert "done.csv, line 2: sets" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "n.ics").exists()
+
+
+def test_changes_from_an_earlier_plan(tmp_path):
+    """The API: ``Plan.changes_from`` names the moves by slot, with a reason."""
+    old = plan(HERE / "runs.csv", ATHLETE)
+    new = plan(HERE / "runs-moved.csv", ATHLETE, previous=old, today=dt.date(2027, 2, 22))
+    assert validate(new, knowledge.load()) == []
+    found = new.changes_from(old)
+    assert found and all(c.what == "moved" for c in found)
+    assert all(dt.date(2027, 2, 22) <= c.old.date() <= dt.date(2027, 2, 28) for c in found)
+    assert any("long run" in c.why for c in found)
+    assert all(c.line().startswith(f"{c.old:%a %d %b}") for c in found)
+
+
+def test_log_template_lists_the_planned_exercises(tmp_path):
+    old = first_plan(tmp_path)
+    out = tmp_path / "log.csv"
+    result = CliRunner().invoke(main, ["log-template", str(old), "-o", str(out), "--to",
+                                       "2027-01-17"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    from runstrength.donelog import parse_log
+
+    lines = out.read_text().splitlines()
+    assert lines[0] == "date,exercise,sets,reps,load"
+    filled = "\n".join(line + ("16 kg" if "Goblet" in line else "") for line in lines)
+    log = parse_log(filled, "log.csv")
+    assert {e.day for e in log.entries} <= {dt.date(2027, 1, d) for d in range(11, 18)}
+    assert any(e.exercise == "Goblet squat" and e.kg == 16 for e in log.entries)
+    again = CliRunner().invoke(main, ["log-template", str(old), "-o", str(out)])
+    assert again.exit_code == 1 and "--force" in again.output
