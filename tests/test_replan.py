@@ -213,3 +213,36 @@ def test_log_template_lists_the_planned_exercises(tmp_path):
     assert any(e.exercise == "Goblet squat" and e.kg == 16 for e in log.entries)
     again = CliRunner().invoke(main, ["log-template", str(old), "-o", str(out)])
     assert again.exit_code == 1 and "--force" in again.output
+
+
+def test_past_kept_rule_fixes_every_candidate_before_today(tmp_path):
+    """past-kept: before --today the kept sessions are chosen and nothing else can be."""
+    from runstrength.api import prepare
+    from runstrength.solver import build, candidates, solve
+
+    old = plan(HERE / "runs.csv", ATHLETE)
+    today = dt.date(2027, 2, 1)
+    prep = prepare(HERE / "runs.csv", ATHLETE, previous=old, today=today)
+    found = candidates(prep.season)
+    kept = [c for c in found.items if c.kept]
+    before = [s for s in old.sessions if s.start.date() < today]
+    assert len(kept) == len(before) and all(c.day < today for c in kept)
+    solved = solve(build(prep.season, found))
+    past = sorted((c.day, c.kind.id, c.start) for c in solved.chosen if c.day < today)
+    assert past == sorted((s.start.date(), s.kind, s.start) for s in before)
+
+
+def test_a_roster_replans_from_a_folder_of_previous_calendars(tmp_path):
+    roster = SCENARIOS / "roster" / "roster.toml"
+    first = CliRunner().invoke(main, ["roster", str(roster), "-o", str(tmp_path / "one"), "-q"],
+                               env=EPOCH)
+    assert first.exit_code == 1  # the bundled roster has one broken athlete on purpose
+    again = CliRunner().invoke(main, ["roster", str(roster), "-o", str(tmp_path / "two"), "-q",
+                                      "--previous", str(tmp_path / "one")], env=EPOCH)
+    assert again.exit_code == 1
+    calendars = sorted((tmp_path / "one").glob("*.ics"))
+    assert calendars
+    for path in calendars:
+        assert (tmp_path / "two" / path.name).read_bytes() == path.read_bytes()
+        changes = (tmp_path / "two" / f"{path.stem}.changes.csv").read_text()
+        assert changes == "change,session,from,to,why,uid\n"

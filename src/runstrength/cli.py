@@ -517,14 +517,24 @@ def _log_template(plan_path: str, output: str, until, force: bool) -> int:
               help="Keep what an interrupted run in the folder finished; plan the rest.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first athlete that fails.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only failures and the last line.")
+@click.option("--previous", "previous_dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="Re-plan: a folder of the calendars written before (<id>.ics, e.g. the "
+                   "last run's -o folder); their events are updated.")
+@click.option("--today", callback=_date, metavar="DATE",
+              help="Re-plan from this day; the sessions before it stay as they were.")
+@click.option("--done", "done_dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="A folder of done-logs, <id>.csv each (see log-template).")
+@click.option("--feed", is_flag=True,
+              help="Write calendar feeds to subscribe to (no cancelled events).")
 def roster_command(roster_path, outdir, csv_out, report_out, include_runs, remind, start, end,
                    models_dir, time_limit, jobs, executor, scheduler, force, resume, fail_fast,
-                   quiet) -> None:
+                   quiet, previous_dir, today, done_dir, feed) -> None:
     """Plan every athlete of a ROSTER file (.toml or .csv) into one folder."""
     from runstrength.roster import Options
 
     options = Options(csv=csv_out, report=report_out, include_runs=include_runs, remind=remind,
-                      start=start, end=end, time_limit=time_limit, models=models_dir)
+                      start=start, end=end, time_limit=time_limit, models=models_dir,
+                      previous=previous_dir, done=done_dir, today=today, feed=feed)
     _guarded(lambda: _roster(roster_path, Path(outdir), options, jobs, executor, scheduler,
                              force, resume, fail_fast, quiet))
 

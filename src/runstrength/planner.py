@@ -177,7 +177,10 @@ def read_back(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledge,
                     if c.week.index == week.index and c.kind.counts_as_strength)
         if count >= week.min_sessions:
             continue
-        reasons, fixes = why_short(season, week, found, solved.chosen, measured)
+        if season.today is not None and week.days()[-1] < season.today:
+            reasons, fixes = [], []  # a re-plan's past week: history, nothing to fix
+        else:
+            reasons, fixes = why_short(season, week, found, solved.chosen, measured)
         shortfalls.append(Shortfall(
             week=week.index, monday=week.monday, needed=week.min_sessions, placed=count,
             reasons=reasons, fixes=fixes,

@@ -47,6 +47,43 @@ class PreviousSession:
         return self.start.date()
 
 
+class OldEvent:
+    """One VEVENT of the previous calendar: its unfolded content lines (as our writer made
+    them: properties in order), the values the re-plan reads, and the icalendar Event, parsed
+    only when it is written out again (``event``)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.props: dict[str, tuple[str, str]] = {}  # name -> (parameters, value)
+        depth = 0
+        for line in lines[1:-1]:
+            name, params, value = _split(line)
+            if name == "BEGIN":
+                depth += 1
+            elif name == "END":
+                depth -= 1
+            elif depth == 0:
+                self.props.setdefault(name, (params, value))
+        self._event = None
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.props.get(name, ("", default))[1]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.props
+
+    def moment(self, name: str) -> dt.datetime | None:
+        params, value = self.props.get(name, ("", ""))
+        return _datetime(params, value)
+
+    def event(self):
+        if self._event is None:
+            from icalendar import Event
+
+            self._event = Event.from_ical("\r\n".join(self.lines) + "\r\n")
+        return self._event
+
+
 @dataclass
 class Previous:
     """A calendar runstrength wrote: its athlete, sessions and events by UID."""
@@ -54,7 +91,7 @@ class Previous:
     path: str
     athlete: str
     sessions: list[PreviousSession] = field(default_factory=list)
-    events: dict = field(default_factory=dict)  # uid -> icalendar Event
+    events: dict[str, OldEvent] = field(default_factory=dict)  # uid -> event
 
     def live(self) -> list[PreviousSession]:
         return [s for s in self.sessions if not s.cancelled]
@@ -62,9 +99,8 @@ class Previous:
 
 def read_previous(path: str | Path, athlete_id: str, zone, data: bytes | None = None
                   ) -> Previous:
-    """The previous plan of ``athlete_id`` from ``path`` (times in ``zone``)."""
-    import icalendar
-
+    """The previous plan of ``athlete_id`` from ``path`` (times in ``zone``). Read line by
+    line: the file is ours, and icalendar's parser would be most of a re-plan's time."""
     name = str(path)
     if data is None:
         try:
@@ -74,31 +110,60 @@ def read_previous(path: str | Path, athlete_id: str, zone, data: bytes | None = 
         except OSError as exc:
             raise InputError(f"{name}: cannot read it ({exc.strerror})") from None
     try:
-        cal = icalendar.Calendar.from_ical(data)
-    except Exception as exc:  # icalendar raises ValueError and friends
-        raise InputError(f"{name}: not an iCalendar file ({one_line(exc)})") from None
-    prodid = str(cal.get("PRODID", ""))
-    events = [e for e in cal.walk("VEVENT") if "X-RUNSTRENGTH-SESSION" in e]
-    if "runstrength" not in prodid or not (events or "X-RUNSTRENGTH-ATHLETE" in cal):
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{name}: not UTF-8 text, so not a calendar runstrength wrote"
+                         ) from None
+    lines = _unfold(text)
+    if not lines or lines[0].upper() != "BEGIN:VCALENDAR":
+        raise InputError(f"{name}: not an iCalendar file (it does not start with "
+                         "BEGIN:VCALENDAR)")
+    head: dict[str, str] = {}
+    blocks: list[list[str]] = []
+    current: list[str] | None = None
+    depth = 0
+    for line in lines[1:]:
+        upper = line.upper()
+        if current is None:
+            if upper == "BEGIN:VEVENT":
+                current, depth = [line], 0
+            elif upper.startswith("BEGIN:"):
+                depth += 1
+            elif upper.startswith("END:") and depth:
+                depth -= 1
+            elif not depth:
+                key, _, value = _split(line)
+                head.setdefault(key, value)
+            continue
+        current.append(line)
+        if upper == "END:VEVENT":
+            blocks.append(current)
+            current = None
+    events = [OldEvent(block) for block in blocks]
+    ours = [e for e in events if "X-RUNSTRENGTH-SESSION" in e]
+    if "runstrength" not in head.get("PRODID", "") or not (ours or "X-RUNSTRENGTH-ATHLETE"
+                                                           in head):
         raise InputError(f"{name}: not a calendar runstrength wrote (no X-RUNSTRENGTH-SESSION "
                          "events): --previous reads back a plan's own .ics")
-    owner = str(cal.get("X-RUNSTRENGTH-ATHLETE", ""))
+    owner = head.get("X-RUNSTRENGTH-ATHLETE", "")
     out = Previous(name, owner)
-    for event in events:
-        uid = str(event.get("UID", ""))
+    for event in ours:
+        uid = event.get("UID")
+        start, end = event.moment("DTSTART"), event.moment("DTEND")
+        if start is None or end is None:
+            raise InputError(f"{name}: event {uid or '(no UID)'}: no timed DTSTART/DTEND")
         try:
-            start = _moment(event.decoded("DTSTART"), zone)
-            end = _moment(event.decoded("DTEND"), zone)
-        except (KeyError, ValueError):
-            raise InputError(f"{name}: event {uid or '(no UID)'}: no timed DTSTART/DTEND"
-                             ) from None
+            sequence = int(event.get("SEQUENCE", "0"))
+        except ValueError:
+            raise InputError(f"{name}: event {uid}: SEQUENCE is not a number") from None
         out.sessions.append(PreviousSession(
-            uid, str(event["X-RUNSTRENGTH-SESSION"]), start, end, str(event.get("SUMMARY", "")),
-            str(event.get("STATUS", "")).upper() == "CANCELLED", int(event.get("SEQUENCE", 0)),
-            str(event.get("X-RUNSTRENGTH-LEG-LOAD", ""))))
-    for event in cal.walk("VEVENT"):
+            uid, event.get("X-RUNSTRENGTH-SESSION"), start.astimezone(zone),
+            end.astimezone(zone), _unescape(event.get("SUMMARY")),
+            event.get("STATUS").upper() == "CANCELLED", sequence,
+            event.get("X-RUNSTRENGTH-LEG-LOAD")))
+    for event in events:
         if "UID" in event:
-            out.events[str(event["UID"])] = event
+            out.events[event.get("UID")] = event
     if owner and owner != athlete_id:
         raise InputError(f"{name}: the plan of athlete {owner!r}, not {athlete_id!r} "
                          "(--previous takes this athlete's own calendar)")
@@ -110,20 +175,61 @@ def read_previous(path: str | Path, athlete_id: str, zone, data: bytes | None = 
     return out
 
 
+def _unfold(text: str) -> list[str]:
+    """The logical lines of an iCalendar text (RFC 5545 3.1)."""
+    out: list[str] = []
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if raw[:1] in (" ", "\t") and out:
+            out[-1] += raw[1:]
+        elif raw:
+            out.append(raw)
+    return out
+
+
+def _split(line: str) -> tuple[str, str, str]:
+    """(NAME, parameters, value) of a content line; a quoted parameter may hold ':'."""
+    quoted = False
+    for i, ch in enumerate(line):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == ":" and not quoted:
+            head, value = line[:i], line[i + 1:]
+            name, _, params = head.partition(";")
+            return name.upper(), params, value
+    return line.upper(), "", ""
+
+
+def _datetime(params: str, value: str) -> dt.datetime | None:
+    """A DATE-TIME value: UTC (``Z``), with a TZID, or floating (None for a DATE)."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        moment = dt.datetime.strptime(value.rstrip("Zz"), "%Y%m%dT%H%M%S")
+    except ValueError:
+        return None
+    if value[-1:] in "Zz":
+        return moment.replace(tzinfo=dt.UTC)
+    tzid = next((p.split("=", 1)[1].strip('"') for p in params.split(";")
+                 if p.upper().startswith("TZID=")), None)
+    if tzid:
+        try:
+            return moment.replace(tzinfo=ZoneInfo(tzid))
+        except (KeyError, ValueError):
+            return None
+    return moment
+
+
+def _unescape(text: str) -> str:
+    return (text.replace("\\n", "\n").replace("\\N", "\n").replace("\\,", ",")
+            .replace("\\;", ";").replace("\\\\", "\\"))
+
+
 def _legacy_owner(prev: Previous, athlete_id: str, zone) -> bool:
     """A calendar written before X-RUNSTRENGTH-ATHLETE: its UIDs tell the athlete."""
     from runstrength.uids import session_uid
 
     return any(s.uid == session_uid(athlete_id, s.start.astimezone(zone).date(), s.kind)
                for s in prev.sessions)
-
-
-def _moment(value, zone) -> dt.datetime:
-    if not isinstance(value, dt.datetime):
-        raise ValueError("all-day")
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=zone)
-    return value.astimezone(zone)
 
 
 def one_line(exc: Exception) -> str:
@@ -137,8 +243,8 @@ def carry(events: list, previous: Previous | None, stamp: dt.datetime, *,
     if previous is None:
         return events
     # a changed event's DTSTAMP is never older than the one it replaces
-    stamp = max([stamp, *(e.decoded("DTSTAMP") for e in previous.events.values()
-                          if "DTSTAMP" in e)])
+    stamp = max([stamp, *(t for e in previous.events.values()
+                          if (t := e.moment("DTSTAMP")) is not None)])
     out = []
     seen = set()
     for event in events:
@@ -149,27 +255,28 @@ def carry(events: list, previous: Previous | None, stamp: dt.datetime, *,
             out.append(event)
             continue
         if today is not None and event.decoded("DTSTART").date() < today:
-            out.append(old)  # before the re-plan's first day: as it was
+            out.append(old.event())  # before the re-plan's first day: as it was
             continue
-        sequence = int(old.get("SEQUENCE", 0))
-        if _lines(old, SIGNIFICANT) != _lines(event, SIGNIFICANT):
+        sequence = int(old.get("SEQUENCE", "0"))
+        lines = [str(line) for line in event.content_lines(sorted=True) if line]
+        if _only(old.lines, SIGNIFICANT) != _only(lines, SIGNIFICANT):
             _stamp(event, sequence + 1, stamp, stamp)
-        elif _content(old) != _content(event):
+        elif _without(old.lines, STAMPS) != _without(lines, STAMPS):
             _stamp(event, sequence, stamp, stamp)
         else:
-            _stamp(event, sequence, old.decoded("DTSTAMP"), old.get("LAST-MODIFIED") and
-                   old.decoded("LAST-MODIFIED"))
+            _stamp(event, sequence, old.moment("DTSTAMP"), old.moment("LAST-MODIFIED"))
         out.append(event)
     if feed:
         return out
     for uid, old in previous.events.items():
         if uid in seen or "X-RUNSTRENGTH-SESSION" not in old:
             continue
-        if str(old.get("STATUS", "")).upper() != "CANCELLED":
-            del old["STATUS"]
-            old.add("status", "CANCELLED")
-            _stamp(old, int(old.get("SEQUENCE", 0)) + 1, stamp, stamp)
-        out.append(old)
+        gone = old.event()
+        if old.get("STATUS").upper() != "CANCELLED":
+            del gone["STATUS"]
+            gone.add("status", "CANCELLED")
+            _stamp(gone, int(old.get("SEQUENCE", "0")) + 1, stamp, stamp)
+        out.append(gone)
     return out
 
 
@@ -183,14 +290,16 @@ def _stamp(event, sequence: int, stamp, modified) -> None:
         event.add("last-modified", modified)
 
 
-def _lines(event, names: tuple[str, ...]) -> list[str]:
-    return [line for line in event.content_lines(sorted=True)
-            if line.split(":", 1)[0].split(";", 1)[0].upper() in names]
+def _name(line: str) -> str:
+    return line.split(":", 1)[0].split(";", 1)[0].upper()
 
 
-def _content(event) -> list[str]:
-    return [line for line in event.content_lines(sorted=True)
-            if line.split(":", 1)[0].split(";", 1)[0].upper() not in STAMPS]
+def _only(lines: list[str], names: tuple[str, ...]) -> list[str]:
+    return [line for line in lines if _name(line) in names]
+
+
+def _without(lines: list[str], names: tuple[str, ...]) -> list[str]:
+    return [line for line in lines if _name(line) not in names]
 
 
 #: phases whose weeks hold the load rather than add to it

@@ -346,6 +346,26 @@ class Options:
     time_limit: float | None = None
     models: str | None = None  # a folder, relative to the working directory (CLI --models)
     keep_plans: bool = False
+    #: a re-plan: a folder of the calendars written before (``<id>.ics``; an athlete without
+    #: one is planned afresh), a folder of done-logs (``<id>.csv``), the first day that may
+    #: change, subscription feeds
+    previous: str | None = None
+    done: str | None = None
+    today: dt.date | None = None
+    feed: bool = False
+
+
+def _own_file(folder: str | None, athlete: str, suffix: str) -> Source | None:
+    """``folder/<athlete><suffix>`` (a re-plan's previous calendar or done-log), if there."""
+    if folder is None:
+        return None
+    path = Path(folder) / f"{athlete}{suffix}"
+    try:
+        return Source(str(path), path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read it ({exc.strerror})") from None
 
 
 def _read(root: Path, given: str, where: str, role: str) -> Source:
@@ -410,7 +430,10 @@ def tasks_for(roster: Roster, options: Options) -> tuple[list[SeasonTask | None]
                 end=options.end or roster.end, models=models,
                 time_limit=options.time_limit or roster.time_limit, csv=options.csv,
                 report=options.report, include_runs=options.include_runs,
-                remind=options.remind, keep_plan=options.keep_plans))
+                remind=options.remind, keep_plan=options.keep_plans,
+                previous=_own_file(options.previous, entry.id, ".ics"),
+                done=_own_file(options.done, entry.id, ".csv"), today=options.today,
+                feed=options.feed))
         except InputError as exc:
             tasks.append(None)
             failed[i] = SeasonResult(id=entry.id, name=entry.name, status=FAILED,

@@ -65,6 +65,12 @@ class SeasonTask:
     #: inputs already read (athlete, schedule, busy blocks): a what-if scenario's, from one
     #: parse of the calendar; the sources then only name the files
     prepared: tuple[Any, Any, tuple] | None = None
+    #: a re-plan: the calendar written before, the done-log, the first day that may change,
+    #: and whether the calendar is a subscription feed (``replan``)
+    previous: Source | None = None
+    done: Source | None = None
+    today: dt.date | None = None
+    feed: bool = False
 
     def digest(self) -> str:
         """A fingerprint of the inputs and options (``--resume`` re-plans when it changes)."""
@@ -73,7 +79,8 @@ class SeasonTask:
         def add(value: Any) -> None:
             h.update(json.dumps(value, default=str, sort_keys=True).encode())
 
-        for src in (self.runs, self.profile, *self.busy, *self.models):
+        for src in (self.runs, self.profile, *self.busy, *self.models,
+                    *(s for s in (self.previous, self.done) if s is not None)):
             add(Path(src.name).name)  # not the folder: a resume from elsewhere is the same
             h.update(hashlib.sha256(src.data).digest())
         if not self.models:  # the bundled or RUNSTRENGTH_MODELS models, as they are now
@@ -81,7 +88,7 @@ class SeasonTask:
         add(os.environ.get("SOURCE_DATE_EPOCH", ""))
         add([self.id, self.name, [r.model_dump(mode="json") for r in self.races],
              [list(o) for o in self.overrides], self.start, self.end, self.time_limit,
-             self.csv, self.report, self.include_runs, self.remind])
+             self.csv, self.report, self.include_runs, self.remind, self.today, self.feed])
         from runstrength import __version__
 
         add(__version__)
@@ -292,9 +299,25 @@ def prepare_task(task: SeasonTask, busy_more=()):
             end=task.end, busy=tuple((b.name, b.data) for b in task.busy),
             runs_data=task.runs.data, athlete_data=task.profile.data,
             overrides=task.overrides, label=task.label)
+    previous, done = _previous_of(task, athlete), None
+    if task.done is not None:
+        from runstrength.donelog import read_log
+
+        done = read_log(task.done.name, task.done.data)
     with api.races_source(task.label):
         return api.prepare(schedule, athlete, start=task.start, end=task.end,
-                           busy=[*busy, *busy_more], races=task.races, models=models)
+                           busy=[*busy, *busy_more], races=task.races, models=models,
+                           previous=previous or (), done=done, today=task.today)
+
+
+def _previous_of(task: SeasonTask, athlete):
+    """The task's previous calendar, read back (None without one)."""
+    if task.previous is None:
+        return None
+    from runstrength.replan import read_previous
+
+    zone = athlete.zone if athlete.timezone else dt.UTC
+    return read_previous(task.previous.name, athlete.id, zone, data=task.previous.data)
 
 
 def season_result(task: SeasonTask, result: Plan, t0: float) -> SeasonResult:
@@ -304,8 +327,20 @@ def season_result(task: SeasonTask, result: Plan, t0: float) -> SeasonResult:
         raise InputError(no_plan_error(status, task.time_limit))
     from runstrength.exporters.ics import plan_to_ics
 
+    previous = _previous_of(task, result.athlete)
     files = {"ics": plan_to_ics(result, include_runs=task.include_runs,
-                                remind_minutes=task.remind)}
+                                remind_minutes=task.remind, previous=previous,
+                                today=result.today, feed=task.feed)}
+    if previous is not None:
+        from runstrength.changes import changes_csv
+
+        skipped = set()
+        if task.done is not None:
+            from runstrength.donelog import read_log
+
+            skipped = read_log(task.done.name, task.done.data).skipped_days()
+        files["changes.csv"] = changes_csv(result.changes_from(previous, skipped=skipped,
+                                                               today=result.today))
     if task.csv:
         files["csv"] = result.to_csv()
     if task.report:
