@@ -246,3 +246,29 @@ def test_a_roster_replans_from_a_folder_of_previous_calendars(tmp_path):
         assert (tmp_path / "two" / path.name).read_bytes() == path.read_bytes()
         changes = (tmp_path / "two" / f"{path.stem}.changes.csv").read_text()
         assert changes == "change,session,from,to,why,uid\n"
+
+
+def test_replan_options_need_a_previous_calendar_and_a_today_in_the_season(tmp_path):
+    old = first_plan(tmp_path)
+    for extra in (["--done", HERE / "done.csv"], ["--today", TODAY]):
+        result = run(HERE / "runs.csv", "-a", ATHLETE, "-o", tmp_path / "n.ics", *extra)
+        assert result.exit_code == 1 and "give the calendar written before" in result.output
+    late = run(HERE / "runs.csv", "-a", ATHLETE, "-o", tmp_path / "n.ics", "--previous", old,
+               "--today", "2027-06-01")
+    assert late.exit_code == 1 and "--today 2027-06-01: outside the season" in late.output
+    assert not (tmp_path / "n.ics").exists()
+
+
+def test_a_log_that_misses_today_or_names_no_exercise_is_warned_about(tmp_path):
+    old = first_plan(tmp_path)
+    log = tmp_path / "done.csv"
+    log.write_text("date,exercise,sets,reps,load\n2027-02-10,Goblet sqaut,3,10,16 kg\n"
+                   "2027-03-01,Goblet squat,3,10,16 kg\n", encoding="utf-8")
+    new, output = replan(tmp_path, old, "--done", log)
+    assert "'Goblet sqaut' is no exercise runstrength plans (did you mean 'Goblet squat'?)" \
+        in output
+    assert "1 row(s) on or after --today 2027-02-22 (from line 3)" in output
+    log.write_text("date,exercise,sets,reps,load\n2027-02-10,skiped,,,\n", encoding="utf-8")
+    result = run(HERE / "runs.csv", "-a", ATHLETE, "-o", tmp_path / "n.ics", "--previous", old,
+                 "--done", log)
+    assert result.exit_code == 1 and "did you mean 'skipped'?" in result.output

@@ -312,11 +312,38 @@ def prepare(runs, athlete, *, start=None, end=None, races=(), busy=(), previous=
         own=own,
     )
     log = _done_log(done)
-    if log is not None and today is None and log.entries:
-        today = max(e.day for e in log.entries) + dt.timedelta(days=1)
+    notes = []
+    if log is not None:
+        from runstrength.donelog import unknown_names
+
+        notes = unknown_names(log, [e.name for e in k.exercises.values()])
+        if today is None and log.entries:
+            today = max(e.day for e in log.entries) + dt.timedelta(days=1)
+        notes += _log_vs_today(log, today)
+    if today is not None and not start < today <= end:
+        raise InputError(f"--today {today}: outside the season ({start} to {end}); a re-plan "
+                         "starts on a day of the season after its first")
     _previous(season, previous, athlete, log, today)
     return Prepared(athlete, k, schedule, weeks, season, start, end,
-                    source_stamp(schedule, start), race_warnings, equipment_warnings, log)
+                    source_stamp(schedule, start), race_warnings,
+                    equipment_warnings + notes, log)
+
+
+def _log_vs_today(log, today: dt.date | None) -> list[str]:
+    """Warnings when the done-log and the re-plan's first day do not meet."""
+    if today is None or not log.entries:
+        return []
+    after = [e for e in log.entries if e.day >= today]
+    last = max(e.day for e in log.entries)
+    out = []
+    if after:
+        out.append(f"{log.path}: {len(after)} row(s) on or after --today {today} (from line "
+                   f"{after[0].row}): a re-plan keeps only what was before it, so they are "
+                   "not used")
+    elif (today - last).days > 7:
+        out.append(f"{log.path}: the log ends on {last}, {(today - last).days} days before "
+                   f"--today {today}: the sessions between are kept as done")
+    return out
 
 
 def _done_log(done):

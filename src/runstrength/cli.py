@@ -354,8 +354,11 @@ def _plan(runs, athlete_path, output, csv_path, report_path, races, start, end, 
     from runstrength.fileio import check_targets, write_outputs
 
     _check_args(runs, start, end, fmt)
-    if replan.changes and not replan.previous:
-        raise InputError("--changes: lists what changed from a --previous calendar; give one")
+    for given, option in ((replan.changes, "--changes"), (replan.done, "--done"),
+                          (replan.today, "--today")):
+        if given and not replan.previous:
+            raise InputError(f"{option}: a re-plan option; give the calendar written before "
+                             "with --previous")
     for option, name in (("-o", output), ("--csv", csv_path), ("--report", report_path),
                          ("--changes", replan.changes)):
         if name is None:
@@ -489,6 +492,9 @@ def _log_template(plan_path: str, output: str, until, force: bool) -> int:
     except OSError as exc:
         raise InputError(f"{plan_path}: cannot read it ({exc.strerror})") from None
     rows = log_rows(data, plan_path, until)
+    if not rows:
+        raise InputError(f"{plan_path}: no session" + (f" up to {until}" if until else "")
+                         + "; nothing to log")
     write_outputs({Path(output): template(rows).encode("utf-8")}, force=force)
     days = len({r[0] for r in rows})
     click.echo(f"Wrote {output}: {len(rows)} exercise rows of {days} sessions; fill in the load "

@@ -63,6 +63,25 @@ class Entry:
     row: int = 0  # line number in the file; the header is line 1
 
 
+def unknown_names(log: DoneLog, names: list[str]) -> list[str]:
+    """A warning for each exercise of ``log`` that is none of ``names`` (the exercises the
+    models know), with the nearest name: a typo would leave the lift without its log."""
+    import difflib
+
+    known = {_key(n): n for n in names}
+    out, seen = [], set()
+    for e in log.entries:
+        key = _key(e.exercise)
+        if e.skipped or key in known or key in seen:
+            continue
+        seen.add(key)
+        near = difflib.get_close_matches(key, list(known), n=1, cutoff=0.75)
+        hint = f" (did you mean {known[near[0]]!r}?)" if near else ""
+        out.append(f"{log.path}, line {e.row}: {e.exercise!r} is no exercise runstrength "
+                   f"plans{hint}; its loads are not used")
+    return out
+
+
 @dataclass(frozen=True)
 class DoneLog:
     """The rows of one log file, in file order."""
@@ -225,6 +244,9 @@ def _entry(cell: dict[str, str], where: str, row: int) -> Entry:
             raise InputError(f"{where}: a skipped row has no sets, reps or load")
         return Entry(day=day, exercise="", skipped=True, row=row)
     sets = cell["sets"]
+    if not (sets or cell["reps"] or cell["load"]) and _near_skipped(name):
+        raise InputError(f"{where}: exercise: {name!r} with no sets, reps or load: did you mean "
+                         "'skipped'?")
     if not (re.fullmatch(r"[0-9]{1,3}", sets) and 1 <= int(sets) <= MAX_SETS):
         raise InputError(f"{where}: sets: expected a whole number 1-{MAX_SETS}, got {sets!r}")
     reps = cell["reps"]
@@ -237,6 +259,12 @@ def _entry(cell: dict[str, str], where: str, row: int) -> Entry:
     return Entry(day=day, exercise=name, skipped=False, sets=int(sets), reps=reps,
                  reps_count=int(count[0]) if count else None, load=cell["load"], kg=kg,
                  unit=unit, count=weights, row=row)
+
+
+def _near_skipped(name: str) -> bool:
+    import difflib
+
+    return difflib.SequenceMatcher(None, name.lower(), "skipped").ratio() >= 0.7
 
 
 def _load(text: str, where: str) -> tuple[float | None, str, int]:

@@ -5,13 +5,13 @@ calendar written so that calendar apps update the events they already hold.
   the athlete it was written for; another program's calendar, or another athlete's, is a
   clear error.
 - ``carry``: the new plan's events beside the previous file's (RFC 5545 3.8.7.4): an event
-  whose start, end and status are unchanged keeps its SEQUENCE; one whose text alone changed
-  also keeps it, with a new DTSTAMP and LAST-MODIFIED; one that moved gets SEQUENCE + 1 and
-  LAST-MODIFIED; a session before the re-plan's first day is written exactly as before, so an
-  unchanged plan gives a byte-identical file. A session that went is written once more with
-  STATUS:CANCELLED and a higher SEQUENCE (an importer that cannot subscribe then removes or
-  strikes it), unless the file is a subscription feed, where an event that is gone simply
-  goes.
+  that did not change keeps its SEQUENCE, DTSTAMP and LAST-MODIFIED; one that moved or whose
+  text changed (new load cues) gets SEQUENCE + 1, a new DTSTAMP and LAST-MODIFIED (never
+  older than the previous ones or the re-plan's first day); a session before the re-plan's
+  first day is written exactly as before, so an unchanged plan gives a byte-identical file.
+  A session that went is written once more with STATUS:CANCELLED and a higher SEQUENCE (an
+  importer that cannot subscribe then removes or strikes it), unless the file is a
+  subscription feed, where an event that is gone simply goes.
 - ``apply_log``: the next load cues from what the done-log says was lifted.
 """
 
@@ -25,8 +25,6 @@ from runstrength.errors import InputError
 
 #: properties that say when an event was written, not what it is
 STAMPS = ("DTSTAMP", "SEQUENCE", "LAST-MODIFIED")
-#: the changes that raise SEQUENCE (RFC 5545 3.8.7.4: start, end, status)
-SIGNIFICANT = ("DTSTART", "DTEND", "STATUS")
 
 
 @dataclass(frozen=True)
@@ -243,8 +241,10 @@ def carry(events: list, previous: Previous | None, stamp: dt.datetime, *,
     if previous is None:
         return events
     # a changed event's DTSTAMP is never older than the one it replaces
-    stamp = max([stamp, *(t for e in previous.events.values()
-                          if (t := e.moment("DTSTAMP")) is not None)])
+    # and not older than the re-plan's first day
+    first = [dt.datetime.combine(today, dt.time(), dt.UTC)] if today is not None else []
+    stamp = max([stamp, *first, *(t for e in previous.events.values()
+                                  if (t := e.moment("DTSTAMP")) is not None)])
     out = []
     seen = set()
     for event in events:
@@ -259,10 +259,10 @@ def carry(events: list, previous: Previous | None, stamp: dt.datetime, *,
             continue
         sequence = int(old.get("SEQUENCE", "0"))
         lines = [str(line) for line in event.content_lines(sorted=True) if line]
-        if _only(old.lines, SIGNIFICANT) != _only(lines, SIGNIFICANT):
+        if _without(old.lines, STAMPS) != _without(lines, STAMPS):
+            # moved, or its content changed (new cues): apps that keep the higher SEQUENCE
+            # take the new version
             _stamp(event, sequence + 1, stamp, stamp)
-        elif _without(old.lines, STAMPS) != _without(lines, STAMPS):
-            _stamp(event, sequence, stamp, stamp)
         else:
             _stamp(event, sequence, old.moment("DTSTAMP"), old.moment("LAST-MODIFIED"))
         out.append(event)
@@ -294,10 +294,6 @@ def _name(line: str) -> str:
     return line.split(":", 1)[0].split(";", 1)[0].upper()
 
 
-def _only(lines: list[str], names: tuple[str, ...]) -> list[str]:
-    return [line for line in lines if _name(line) in names]
-
-
 def _without(lines: list[str], names: tuple[str, ...]) -> list[str]:
     return [line for line in lines if _name(line) not in names]
 
@@ -309,8 +305,9 @@ HOLD_PHASES = ("taper", "race-week", "recovery")
 def apply_log(plan, log, k, today: dt.date | None = None):
     """``plan`` with each lift's next session (on or after ``today``) cued from the load the
     done-log ``log`` last names for it: one step up (``[progression.logged]``) in a week
-    that steps up, the same load in a deload, taper, race or recovery week or after a gap
-    (``gap_days``). Lifts the log
+    that steps up, the same load in a deload, taper, race or recovery week, after a gap
+    (``gap_days``) or after a skipped session (back from illness or a missed week). Lifts
+    the log
     names with no weight (bodyweight, a band) keep the plan's cue."""
     from runstrength.donelog import next_load
     from runstrength.prescription.dose import join_load
@@ -318,6 +315,7 @@ def apply_log(plan, log, k, today: dt.date | None = None):
 
     how = k.prescription.progression.logged
     step = k.prescription.progression.step_percent[1]
+    skipped = log.skipped_days()
     cued: set[str] = set()
     new = {}  # id of a session -> it, cued
     zone = plan.athlete.zone
@@ -334,7 +332,8 @@ def apply_log(plan, log, k, today: dt.date | None = None):
                 continue
             cued.add(p.exercise.id)
             hold = (s.deload or str(s.phase) in HOLD_PHASES
-                    or (day - entry.day).days > how.gap_days)
+                    or (day - entry.day).days > how.gap_days
+                    or any(entry.day < d < day for d in skipped))
             ahead = None if hold else next_load(entry, step, how.round_kg)
             text = (how.hold if ahead is None else how.step).format(
                 sets=entry.sets, reps=entry.reps, load=entry.load, next=ahead or entry.load)
@@ -357,8 +356,9 @@ def log_rows(data: bytes, path: str, until: dt.date | None = None
 
     try:
         cal = icalendar.Calendar.from_ical(data)
-    except Exception as exc:
-        raise InputError(f"{path}: not an iCalendar file ({one_line(exc)})") from None
+    except Exception:
+        raise InputError(f"{path}: not an iCalendar file; log-template reads the .ics a plan "
+                         "wrote") from None
     events = [e for e in cal.walk("VEVENT") if "X-RUNSTRENGTH-SESSION" in e
               and str(e.get("STATUS", "")).upper() != "CANCELLED"]
     if not events:
