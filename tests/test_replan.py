@@ -264,7 +264,7 @@ def test_a_log_that_misses_today_or_names_no_exercise_is_warned_about(tmp_path):
     log = tmp_path / "done.csv"
     log.write_text("date,exercise,sets,reps,load\n2027-02-10,Goblet sqaut,3,10,16 kg\n"
                    "2027-03-01,Goblet squat,3,10,16 kg\n", encoding="utf-8")
-    new, output = replan(tmp_path, old, "--done", log)
+    _, output = replan(tmp_path, old, "--done", log)
     assert "'Goblet sqaut' is no exercise runstrength plans (did you mean 'Goblet squat'?)" \
         in output
     assert "1 row(s) on or after --today 2027-02-22 (from line 3)" in output
@@ -272,3 +272,104 @@ def test_a_log_that_misses_today_or_names_no_exercise_is_warned_about(tmp_path):
     result = run(HERE / "runs.csv", "-a", ATHLETE, "-o", tmp_path / "n.ics", "--previous", old,
                  "--done", log)
     assert result.exit_code == 1 and "did you mean 'skipped'?" in result.output
+
+
+def test_a_schedule_of_the_runs_to_come_keeps_the_past_as_it_was(tmp_path):
+    """A coach's export that holds only the coming runs: the past sessions stay (not
+    cancelled), and the season's weeks are the previous plan's."""
+    old = first_plan(tmp_path)
+    future = tmp_path / "future.csv"
+    rows = (HERE / "runs-moved.csv").read_text().splitlines()
+    future.write_text("\n".join([rows[0], *(r for r in rows[1:] if r >= "2027-02-22")]) + "\n",
+                      encoding="utf-8")
+    new, output = replan(tmp_path, old, runs=future)
+    before, after = events(old), events(new)
+    assert "CANCELLED" not in new.read_text()
+    for uid, event in before.items():
+        if event.decoded("DTSTART").date() < dt.date(2027, 2, 22):
+            assert after[uid].to_ical() == event.to_ical()
+    assert "dropped" not in output
+
+
+def test_a_skipped_session_does_not_hand_its_uid_to_the_next_one_of_its_kind(tmp_path):
+    """Two full-body sessions in the week of 19 Apr (Wed, Fri): Wednesday's is skipped; Friday's
+    keeps its own UID, and Wednesday's is cancelled."""
+    old = first_plan(tmp_path)
+    log = tmp_path / "done.csv"
+    log.write_text("date,exercise,sets,reps,load\n2027-04-21,skipped,,,\n", encoding="utf-8")
+    new = tmp_path / "new.ics"
+    result = run(HERE / "runs.csv", "-a", ATHLETE, "-o", new, "--previous", old, "--done", log,
+                 "--today", "2027-04-22")
+    assert result.exit_code == 0, result.output
+    output = result.output
+    before, after = events(old), events(new)
+    wed = next(u for u, e in before.items() if e.decoded("DTSTART").date()
+               == dt.date(2027, 4, 21))
+    fri = next(u for u, e in before.items() if e.decoded("DTSTART").date()
+               == dt.date(2027, 4, 23))
+    assert str(after[wed]["STATUS"]) == "CANCELLED"
+    assert after[fri].decoded("DTSTART").date() == dt.date(2027, 4, 23)
+    assert str(after[fri]["STATUS"]) == "CONFIRMED"
+    assert "1 dropped." in output and "moved" not in output
+
+
+def test_a_calendar_with_the_older_date_uids_keeps_them(tmp_path):
+    """A calendar written before slot UIDs (UID from athlete, date and kind; no
+    X-RUNSTRENGTH-ATHLETE): a re-plan keeps its UIDs instead of cancelling every event."""
+    from runstrength.uids import session_uid
+
+    old = first_plan(tmp_path)
+    cal = icalendar.Calendar.from_ical(old.read_bytes())
+    del cal["X-RUNSTRENGTH-ATHLETE"]
+    for e in cal.walk("VEVENT"):
+        e["UID"] = session_uid("tom", e.decoded("DTSTART").date(),
+                               str(e["X-RUNSTRENGTH-SESSION"]))
+    legacy = tmp_path / "legacy.ics"
+    legacy.write_bytes(cal.to_ical())
+    new, output = replan(tmp_path, legacy, runs=HERE / "runs.csv")
+    assert set(events(new)) == set(events(legacy))
+    assert "CANCELLED" not in new.read_text() and "No session changed" in output
+
+
+def test_one_previous_calendar_read_twice_gives_the_same_file(tmp_path):
+    from runstrength.exporters.ics import plan_to_ics
+    from runstrength.profile import load_athlete
+
+    old = first_plan(tmp_path)
+    athlete = load_athlete(ATHLETE)
+    prev = read_previous(old, "tom", athlete.zone)
+    today = dt.date(2027, 2, 22)
+    new = plan(HERE / "runs-moved.csv", athlete, previous=prev, done=HERE / "done.csv",
+               today=today)
+    skipped = {dt.date(2027, 2, 17), dt.date(2027, 2, 18), dt.date(2027, 2, 19)}
+    first = plan_to_ics(new, previous=prev, today=today, skipped=skipped)
+    assert plan_to_ics(new, previous=prev, today=today, skipped=skipped) == first
+
+
+def test_runs_that_went_are_cancelled_too_and_edited_stamps_are_one_error(tmp_path):
+    old = tmp_path / "plan.ics"
+    result = run(HERE / "runs.csv", "-a", ATHLETE, "-o", old, "-q", "--include-runs")
+    assert result.exit_code == 0, result.output
+    new, _ = replan(tmp_path, old, "--include-runs")
+    gone = [e for e in events(new).values() if "X-RUNSTRENGTH-RUN" in e
+            and str(e["STATUS"]) == "CANCELLED"]
+    assert len(gone) == 3  # the intervals, the easy run and the long run of 22 Feb moved
+    text = old.read_text().replace("DTSTAMP:", "X-OLD-STAMP:", 1)
+    old.write_text(text)
+    result = run(HERE / "runs.csv", "-a", ATHLETE, "-o", tmp_path / "n.ics", "--previous", old)
+    assert result.exit_code == 1 and "no DTSTAMP" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_club_with_a_shared_gym_replans_from_its_calendars(tmp_path):
+    club = SCENARIOS / "club" / "roster.toml"
+    first = CliRunner().invoke(main, ["roster", str(club), "-o", str(tmp_path / "one"), "-q"],
+                               env=EPOCH)
+    assert first.exit_code == 0, first.output
+    again = CliRunner().invoke(main, ["roster", str(club), "-o", str(tmp_path / "two"), "-q",
+                                      "--previous", str(tmp_path / "one"), "--today",
+                                      "2027-03-01"], env=EPOCH)
+    assert again.exit_code == 0, again.output
+    for path in sorted((tmp_path / "one").glob("*.ics")):
+        if path.name != "group-sessions.ics":
+            assert (tmp_path / "two" / path.name).read_bytes() == path.read_bytes()

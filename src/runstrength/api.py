@@ -8,7 +8,7 @@ import datetime as dt
 import difflib
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -206,7 +206,8 @@ def plan(
     (``replan.read_previous``). ``today``: the re-plan's first day; the previous sessions
     before it stay as they were (default: the day after the done-log's last day, else none).
     ``done``: the done-log (a path or ``donelog.DoneLog``): a session it marks skipped is not
-    kept, and each lift's next load cue starts from its last logged load.
+    kept, a week whose sessions were all skipped does not advance its block, and each lift's
+    next load cue starts from its last logged load.
     ``diagnose`` also explains each short week as a conflict between named rules
     (``Plan.conflicts``), as ``--strict`` and ``runstrength explain`` do. ``races_from``
     names where ``races`` came from in messages (default: the ``--race`` option).
@@ -258,6 +259,9 @@ class Prepared:
     race_notes: list[str]  # warnings found before the solve: races read from the calendar
     equipment_notes: list[str]  # and equipment no exercise uses
     log: Any = None  # the done-log (donelog.DoneLog) of a re-plan
+    #: a re-plan: the previous plan's live sessions (uid, kind id, start, group), whose UIDs
+    #: the new sessions take (``uids.matched_uids``)
+    previous_uids: list = field(default_factory=list)
 
 
 def prepare(runs, athlete, *, start=None, end=None, races=(), busy=(), previous=(),
@@ -295,22 +299,19 @@ def prepare(runs, athlete, *, start=None, end=None, races=(), busy=(), previous=
     if found:
         athlete = athlete.model_copy(update={"races": sorted([*athlete.races, *found],
                                                              key=lambda r: r.date)})
+    if isinstance(previous, str | Path):
+        from runstrength.replan import read_previous
+
+        previous = read_previous(previous, athlete.id, athlete.zone)
+    slots = _previous_slots(previous, athlete)
+    if start is None and slots:  # a re-plan's season begins where the previous one did
+        first = min(d for d, *_ in slots)
+        start = min(first - dt.timedelta(days=first.weekday()),
+                    season_span(schedule, athlete, None, end, profile_races)[0])
     start, end = season_span(schedule, athlete, start, end, profile_races)
     _check_races(athlete, start, athlete.source, profile_races)
     own = counted([o for o in schedule.own if start <= o.day <= end], k)
     weeks = count_own(periodize(athlete, start, end, k), own)
-    # A run just outside the season still matters to its first and last day (the day
-    # before a key run, the day after a long run); so does any later race.
-    first, last = start - dt.timedelta(days=1), end + dt.timedelta(days=1)
-    season = Season(
-        athlete=athlete,
-        knowledge=k,
-        weeks=weeks,
-        runs=[r for r in schedule.runs if first <= r.day <= last],
-        busy=[*schedule.busy, *busy],
-        races=[r for r in athlete.races if r.date >= start],
-        own=own,
-    )
     log = _done_log(done)
     notes = []
     if log is not None:
@@ -323,10 +324,28 @@ def prepare(runs, athlete, *, start=None, end=None, races=(), busy=(), previous=
     if today is not None and not start < today <= end:
         raise InputError(f"--today {today}: outside the season ({start} to {end}); a re-plan "
                          "starts on a day of the season after its first")
-    _previous(season, previous, athlete, log, today)
+    skipped = log.skipped_days() if log is not None else set()
+    if today is not None:
+        weeks = _missed_weeks(weeks, slots, skipped, today, k)
+    # A run just outside the season still matters to its first and last day (the day
+    # before a key run, the day after a long run); so does any later race.
+    first, last = start - dt.timedelta(days=1), end + dt.timedelta(days=1)
+    season = Season(
+        athlete=athlete,
+        knowledge=k,
+        weeks=weeks,
+        runs=[r for r in schedule.runs if first <= r.day <= last],
+        busy=[*schedule.busy, *busy],
+        races=[r for r in athlete.races if r.date >= start],
+        own=own,
+    )
+    season.today = today
+    season.previous = {(d, kind) for d, kind, *_ in slots if today is None or d >= today}
+    if today is not None:
+        season.kept = sorted(slot for slot in slots if slot[0] < today and slot[0] not in skipped)
     return Prepared(athlete, k, schedule, weeks, season, start, end,
                     source_stamp(schedule, start), race_warnings,
-                    equipment_warnings + notes, log)
+                    equipment_warnings + notes, log, _previous_uids(previous, athlete))
 
 
 def _log_vs_today(log, today: dt.date | None) -> list[str]:
@@ -354,26 +373,50 @@ def _done_log(done):
     return read_log(done)
 
 
-def _previous(season, previous, athlete: Athlete, log, today: dt.date | None) -> None:
-    """The earlier plan's sessions on ``season``: before ``today`` kept as they were (unless
-    the done-log says skipped), from it on a wish to stay (the stability rule)."""
-    if isinstance(previous, str | Path):
-        from runstrength.replan import read_previous
-
-        previous = read_previous(previous, athlete.id, athlete.zone)
+def _previous_slots(previous, athlete: Athlete) -> list[tuple]:
+    """The earlier plan's sessions (day, kind id, start, end, group or ""): from its
+    sessions, a Plan or its calendar read (``replan.read_previous``)."""
     if hasattr(previous, "live"):  # a previous calendar
-        slots = [(s.start.astimezone(athlete.zone).date(), s.kind, s.start, s.end)
-                 for s in previous.live()]
-    else:
-        sessions = previous.sessions if isinstance(previous, Plan) else list(previous)
-        slots = [(s.start.astimezone(athlete.zone).date() if s.start.tzinfo else s.day,
-                  s.kind, s.start, s.end) for s in sessions]
-    skipped = log.skipped_days() if log is not None else set()
-    season.today = today
-    season.previous = {(d, kind) for d, kind, _, _ in slots if today is None or d >= today}
-    if today is not None:
-        season.kept = sorted((d, kind, a, b) for d, kind, a, b in slots
-                             if d < today and d not in skipped)
+        return [(s.start.astimezone(athlete.zone).date(), s.kind, s.start, s.end, s.group)
+                for s in previous.live()]
+    sessions = previous.sessions if isinstance(previous, Plan) else list(previous)
+    return [(s.start.astimezone(athlete.zone).date() if s.start.tzinfo else s.day,
+             s.kind, s.start, s.end, s.group) for s in sessions]
+
+
+def _previous_uids(previous, athlete: Athlete) -> list[tuple]:
+    """(uid, kind id, start, group) of the earlier plan's live sessions, when it has UIDs (a
+    calendar, or a Plan); else none."""
+    if hasattr(previous, "live"):
+        return [(s.uid, s.kind, s.start, s.group) for s in previous.live()]
+    if isinstance(previous, Plan):
+        from runstrength.uids import plan_uids
+
+        return [(uid, s.kind, s.start, s.group)
+                for uid, s in zip(plan_uids(previous), previous.sessions, strict=True)]
+    return []
+
+
+def _missed_weeks(weeks: list, slots: list[tuple], skipped: set[dt.date], today: dt.date,
+                  k) -> list:
+    """``weeks`` with the block not advanced by a missed week: a week over before ``today``
+    that the done-log marks skipped and that kept no strength session does not count, so
+    each later week of its block is one week earlier in the block (its sets, reps and load
+    steps)."""
+    strength = {kind.id for kind in k.sessions.values() if kind.counts_as_strength}
+    out, missed = [], {}
+    for w in weeks:
+        days = w.days()
+        done = [d for d, kind, *_ in slots if kind in strength and d in days
+                and d not in skipped]
+        if days[-1] < today and not done and any(d in skipped for d in days):
+            missed[w.block] = missed.get(w.block, 0) + 1
+            out.append(w)
+            continue
+        back = missed.get(w.block, 0)
+        out.append(w.model_copy(update={"block_week": max(1, w.block_week - back)})
+                   if back else w)
+    return out
 
 
 def finish(prep: Prepared, result: Plan) -> Plan:
@@ -402,6 +445,10 @@ def finish(prep: Prepared, result: Plan) -> Plan:
         result.warnings.extend(f"week {sf.week} ({sf.monday:%d %b %Y}): {sf.placed} of "
                                f"{sf.needed} sessions done, before the re-plan's first day"
                                for sf in past)
+    if prep.previous_uids:
+        from runstrength.uids import matched_uids
+
+        result.uids = matched_uids(result, prep.previous_uids)
     if prep.log is not None:
         from runstrength.replan import apply_log
 

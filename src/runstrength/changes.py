@@ -22,7 +22,7 @@ COLUMNS = ["change", "session", "from", "to", "why", "uid"]
 class Change:
     """One session the re-plan moved, dropped or added."""
 
-    what: str  # "moved", "dropped" or "added"
+    what: str  # "moved", "dropped", "added" or "changed" (same start, another end)
     session: str  # its name, e.g. "posterior chain"
     old: dt.datetime | None
     new: dt.datetime | None
@@ -35,6 +35,8 @@ class Change:
             to = (f"{self.new:%H:%M}" if self.old and self.new.date() == self.old.date()
                   else f"{self.new:%a %d %b %H:%M}")
             text = f"{self.old:%a %d %b %H:%M} {self.session} -> {to}"
+        elif self.what == "changed":
+            text = f"{self.old:%a %d %b %H:%M} {self.session}: longer or shorter"
         elif self.what == "dropped":
             text = f"{self.old:%a %d %b %H:%M} {self.session}: dropped"
         else:
@@ -83,7 +85,14 @@ def changes(old, new: Plan, *, skipped: set[dt.date] = frozenset(),
     out = []
     for uid, slot in before.items():
         session = now.get(uid)
+        if today is not None and slot.start.date() < today and slot.start.date() not in skipped:
+            continue  # before the re-plan: the calendar keeps it as it was
         if session is not None and session.start.astimezone(zone) == slot.start:
+            if session.end.astimezone(zone) != slot.end:
+                out.append(Change("changed", names[slot.kind], slot.start,
+                                  session.start.astimezone(zone),
+                                  f"now {session.end.astimezone(zone):%H:%M} to end "
+                                  f"(was {slot.end:%H:%M})", uid))
             continue
         why = _why_gone(slot, new, skipped, today)
         if session is None:

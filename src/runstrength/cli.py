@@ -402,13 +402,13 @@ def _plan(runs, athlete_path, output, csv_path, report_path, races, start, end, 
         click.echo(f"runstrength: --strict: {len(result.shortfalls)} week(s) below the minimum; "
                    "nothing written", err=True)
         return EXIT_STRICT
-    today = result_today(result, replan)
+    today = result.today
+    skipped = _skipped(replan.done)
     files = {Path(output): plan_to_ics(result, include_runs=include_runs, remind_minutes=remind,
                                        previous=previous or None, today=today,
-                                       feed=replan.feed)}
+                                       feed=replan.feed, skipped=skipped)}
     changed = []
     if previous:
-        skipped = _skipped(replan.done)
         changed = result.changes_from(previous, skipped=skipped, today=today)
     if replan.changes:
         from runstrength.changes import changes_csv
@@ -426,16 +426,6 @@ def _plan(runs, athlete_path, output, csv_path, report_path, races, start, end, 
             _print_changes(changed, previous)
         print_summary(result, [str(p) for p in files], verbose=verbose)
     return 0
-
-
-def result_today(result, replan: Replan) -> dt.date | None:
-    """The re-plan's first day as the plan used it (``--today``, or after the done-log)."""
-    if replan.today is not None or not replan.done:
-        return replan.today
-    from runstrength.donelog import read_log
-
-    log = read_log(replan.done)
-    return max(e.day for e in log.entries) + dt.timedelta(days=1) if log.entries else None
 
 
 def _skipped(done: str | None) -> set[dt.date]:

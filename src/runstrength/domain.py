@@ -779,6 +779,8 @@ class Plan(BaseModel):
     stamp: dt.datetime = Field(description="DTSTAMP written on every event (UTC).")
     today: dt.date | None = Field(None, description="A re-plan's first day: the sessions "
                                   "before it were kept as they were.")
+    uids: list[str] = Field(default_factory=list, description="A re-plan: each session's UID "
+                            "(as ``sessions``), matched to the previous calendar's slots.")
 
     @property
     def gap(self) -> float:
@@ -792,10 +794,10 @@ class Plan(BaseModel):
         """What changed from ``old`` (an earlier Plan, or a previous calendar read by
         ``replan.read_previous``): a ``changes.Change`` per session moved, dropped or
         added, with why; ``skipped`` days of the done-log, ``today`` the re-plan's first
-        day."""
+        day (default: this plan's)."""
         from runstrength.changes import changes
 
-        return changes(old, self, skipped=skipped, today=today)
+        return changes(old, self, skipped=skipped, today=today or self.today)
 
     def penalty_breakdown(self) -> list[dict[str, Any]]:
         """The soft rules the plan paid for: one row per rule and week, costliest rule first.

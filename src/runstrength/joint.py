@@ -119,6 +119,7 @@ def group_candidates(season, found, groups: list[Group]) -> None:
     from runstrength.rules import Candidate
 
     k = season.knowledge
+    kept = {(d, kind, group) for d, kind, _, _, group in season.kept if group}
     for group in groups:
         kind = k.sessions[group.kind]
         zone = ZoneInfo(group.timezone) if group.timezone else season.athlete.zone
@@ -126,6 +127,14 @@ def group_candidates(season, found, groups: list[Group]) -> None:
             if not group.on(day):
                 continue
             week = season.week_of[day]
+            if season.today is not None and day < season.today:  # a re-plan's past: as it was
+                if (day, kind.id, group.name) in kept:
+                    start = local_at(day, group.at, zone).astimezone(season.athlete.zone)
+                    found.items.append(Candidate(
+                        len(found.items), day, kind, start,
+                        after(start, dt.timedelta(minutes=group.minutes)), week,
+                        group=group.name, kept=True))
+                continue
             if not season.offers(kind, week) or any(
                     rule.blocks(season, day, kind) for rule in rules.BLOCKING):
                 continue
@@ -310,6 +319,7 @@ def stages(cp, worst, parts, hint: dict, k, limit: float | None):
 
     from runstrength.solver import run_solver
 
+    cp.clear_hints()  # the members' own hints (stability) would name variables twice
     for var, value in hint.items():
         cp.add_hint(var, value)
     cp.minimize(worst)

@@ -39,6 +39,7 @@ class PreviousSession:
     cancelled: bool = False
     sequence: int = 0
     leg_load: str = ""
+    group: str = ""  # the group session it was (X-RUNSTRENGTH-GROUP), "" for the athlete's own
 
     @property
     def day(self) -> dt.date:
@@ -48,7 +49,7 @@ class PreviousSession:
 class OldEvent:
     """One VEVENT of the previous calendar: its unfolded content lines (as our writer made
     them: properties in order), the values the re-plan reads, and the icalendar Event, parsed
-    only when it is written out again (``event``)."""
+    afresh each time it is written out again (``event``: the caller may change it)."""
 
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
@@ -62,7 +63,6 @@ class OldEvent:
                 depth -= 1
             elif depth == 0:
                 self.props.setdefault(name, (params, value))
-        self._event = None
 
     def get(self, name: str, default: str = "") -> str:
         return self.props.get(name, ("", default))[1]
@@ -75,11 +75,9 @@ class OldEvent:
         return _datetime(params, value)
 
     def event(self):
-        if self._event is None:
-            from icalendar import Event
+        from icalendar import Event
 
-            self._event = Event.from_ical("\r\n".join(self.lines) + "\r\n")
-        return self._event
+        return Event.from_ical("\r\n".join(self.lines) + "\r\n")
 
 
 @dataclass
@@ -150,18 +148,21 @@ def read_previous(path: str | Path, athlete_id: str, zone, data: bytes | None = 
         start, end = event.moment("DTSTART"), event.moment("DTEND")
         if start is None or end is None:
             raise InputError(f"{name}: event {uid or '(no UID)'}: no timed DTSTART/DTEND")
-        try:
-            sequence = int(event.get("SEQUENCE", "0"))
-        except ValueError:
-            raise InputError(f"{name}: event {uid}: SEQUENCE is not a number") from None
+        sequence = int(event.get("SEQUENCE", "0")) if event.get("SEQUENCE", "0").isdigit() else 0
         out.sessions.append(PreviousSession(
             uid, event.get("X-RUNSTRENGTH-SESSION"), start.astimezone(zone),
             end.astimezone(zone), _unescape(event.get("SUMMARY")),
             event.get("STATUS").upper() == "CANCELLED", sequence,
-            event.get("X-RUNSTRENGTH-LEG-LOAD")))
+            event.get("X-RUNSTRENGTH-LEG-LOAD"), event.get("X-RUNSTRENGTH-GROUP")))
     for event in events:
-        if "UID" in event:
-            out.events[event.get("UID")] = event
+        uid = event.get("UID")
+        if not uid:
+            continue
+        if event.moment("DTSTAMP") is None:
+            raise InputError(f"{name}: event {uid}: no DTSTAMP in UTC (the file was edited?)")
+        if not event.get("SEQUENCE", "0").isdigit():
+            raise InputError(f"{name}: event {uid}: SEQUENCE is not a number")
+        out.events[uid] = event
     if owner and owner != athlete_id:
         raise InputError(f"{name}: the plan of athlete {owner!r}, not {athlete_id!r} "
                          "(--previous takes this athlete's own calendar)")
@@ -218,8 +219,10 @@ def _datetime(params: str, value: str) -> dt.datetime | None:
 
 
 def _unescape(text: str) -> str:
-    return (text.replace("\\n", "\n").replace("\\N", "\n").replace("\\,", ",")
-            .replace("\\;", ";").replace("\\\\", "\\"))
+    """A TEXT value's escapes undone in one pass (RFC 5545 3.3.11)."""
+    import re
+
+    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m[1] in "nN" else m[1], text)
 
 
 def _legacy_owner(prev: Previous, athlete_id: str, zone) -> bool:
@@ -235,16 +238,21 @@ def one_line(exc: Exception) -> str:
 
 
 def carry(events: list, previous: Previous | None, stamp: dt.datetime, *,
-          today: dt.date | None = None, feed: bool = False) -> list:
+          today: dt.date | None = None, feed: bool = False,
+          skipped: set[dt.date] = frozenset()) -> list:
     """``events`` (the new plan's, with DTSTAMP ``stamp`` and SEQUENCE 0) set beside the
-    previous calendar's, and the cancelled events of the sessions that went."""
+    previous calendar's, and the cancelled events of the sessions that went. Before
+    ``today`` the previous events stay as they were, also where the new plan has none (a
+    schedule that holds only the runs to come), unless ``skipped`` (the done-log) names their
+    day."""
     if previous is None:
         return events
     # a changed event's DTSTAMP is never older than the one it replaces
     # and not older than the re-plan's first day
     first = [dt.datetime.combine(today, dt.time(), dt.UTC)] if today is not None else []
-    stamp = max([stamp, *first, *(t for e in previous.events.values()
-                                  if (t := e.moment("DTSTAMP")) is not None)])
+    newest = [t + dt.timedelta(seconds=1) for e in previous.events.values()
+              if (t := e.moment("DTSTAMP")) is not None]
+    stamp = max([stamp, *first, *newest])
     out = []
     seen = set()
     for event in events:
@@ -266,10 +274,15 @@ def carry(events: list, previous: Previous | None, stamp: dt.datetime, *,
         else:
             _stamp(event, sequence, old.moment("DTSTAMP"), old.moment("LAST-MODIFIED"))
         out.append(event)
-    if feed:
-        return out
     for uid, old in previous.events.items():
-        if uid in seen or "X-RUNSTRENGTH-SESSION" not in old:
+        if uid in seen or not ("X-RUNSTRENGTH-SESSION" in old or "X-RUNSTRENGTH-RUN" in old):
+            continue
+        start = old.moment("DTSTART")
+        if (today is not None and start is not None and start.date() < today
+                and start.date() not in skipped):
+            out.append(old.event())  # the past as it was
+            continue
+        if feed:
             continue
         gone = old.event()
         if old.get("STATUS").upper() != "CANCELLED":

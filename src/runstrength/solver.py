@@ -131,8 +131,8 @@ def _keep_past(season: Season, out: Candidates, kinds: list[SessionKind]) -> Non
     before that day, so the days around keep the reasons they had."""
     today = season.today
     by_id = {k.id: k for k in kinds}
-    kept = {(d, kind_id, start, end) for d, kind_id, start, end in season.kept
-            if d < today and kind_id in by_id and d in season.week_of}
+    kept = {(d, kind_id, start, end) for d, kind_id, start, end, group in season.kept
+            if d < today and kind_id in by_id and d in season.week_of and not group}
     items = []
     for c in out.items:
         key = (c.day, c.kind.id, c.start, c.end)

@@ -328,17 +328,17 @@ def season_result(task: SeasonTask, result: Plan, t0: float) -> SeasonResult:
     from runstrength.exporters.ics import plan_to_ics
 
     previous = _previous_of(task, result.athlete)
+    skipped = set()
+    if task.done is not None:
+        from runstrength.donelog import read_log
+
+        skipped = read_log(task.done.name, task.done.data).skipped_days()
     files = {"ics": plan_to_ics(result, include_runs=task.include_runs,
                                 remind_minutes=task.remind, previous=previous,
-                                today=result.today, feed=task.feed)}
+                                today=result.today, feed=task.feed, skipped=skipped)}
     if previous is not None:
         from runstrength.changes import changes_csv
 
-        skipped = set()
-        if task.done is not None:
-            from runstrength.donelog import read_log
-
-            skipped = read_log(task.done.name, task.done.data).skipped_days()
         files["changes.csv"] = changes_csv(result.changes_from(previous, skipped=skipped,
                                                                today=result.today))
     if task.csv:

@@ -61,7 +61,10 @@ def group_uid(group: str, day: dt.date) -> str:
 
 def plan_uids(plan: Plan) -> list[str]:
     """The UID of each of ``plan.sessions`` (in that order): a group session's is the
-    group's, every other one its slot (``slot_uid``; dates in the athlete's zone)."""
+    group's, every other one its slot (``slot_uid``; dates in the athlete's zone). A
+    re-plan's are the ones it matched to the previous calendar (``Plan.uids``)."""
+    if plan.uids and len(plan.uids) == len(plan.sessions):
+        return list(plan.uids)
     zone = plan.athlete.zone
     order = sorted(range(len(plan.sessions)), key=lambda i: (
         to_local(plan.sessions[i].start, zone).astimezone(dt.UTC), plan.sessions[i].kind, i))
@@ -76,4 +79,48 @@ def plan_uids(plan: Plan) -> list[str]:
         key = (day - dt.timedelta(days=day.weekday()), s.kind)
         seen[key] = seen.get(key, 0) + 1
         out[i] = slot_uid(plan.athlete.id, day, s.kind, seen[key])
+    return out
+
+
+def matched_uids(plan: Plan, old: list[tuple[str, str, dt.datetime, str]]) -> list[str]:
+    """The UIDs of ``plan.sessions`` in a re-plan, given the previous plan's live sessions
+    ``old`` (uid, kind id, start, group): in each week, a session of a kind takes the UID of
+    the previous session of that kind nearest in time, so a session keeps its event however
+    the week's others move (and a calendar written with date UIDs keeps them); a session
+    more than the previous ones gets the next free slot."""
+    zone = plan.athlete.zone
+    out = plan_uids(plan.model_copy(update={"uids": []}))
+    taken = {uid for uid, *_ in old}
+    before: dict[tuple, list[tuple[str, dt.datetime]]] = {}
+    for uid, kind, start, group in old:
+        if not group:
+            day = start.astimezone(zone).date()
+            before.setdefault((day - dt.timedelta(days=day.weekday()), kind), []).append(
+                (uid, start))
+    now: dict[tuple, list[int]] = {}
+    for i, s in enumerate(plan.sessions):
+        if not s.group:
+            day = to_local(s.start, zone).date()
+            now.setdefault((day - dt.timedelta(days=day.weekday()), s.kind), []).append(i)
+    used: set[str] = set()
+    for key in sorted(now):
+        idxs = sorted(now[key], key=lambda i: (plan.sessions[i].start.astimezone(dt.UTC), i))
+        pairs = sorted((abs((plan.sessions[i].start - start).total_seconds()), n, uid, i)
+                       for n, i in enumerate(idxs) for uid, start in before.get(key, []))
+        got: dict[int, str] = {}
+        for _, _, uid, i in pairs:
+            if i not in got and uid not in used:
+                got[i] = uid
+                used.add(uid)
+        nth = 1
+        for i in idxs:
+            if i in got:
+                continue
+            day = to_local(plan.sessions[i].start, zone).date()
+            while (uid := slot_uid(plan.athlete.id, day, key[1], nth)) in taken | used:
+                nth += 1
+            got[i] = uid
+            used.add(uid)
+        for i, uid in got.items():
+            out[i] = uid
     return out

@@ -28,6 +28,7 @@ FEED_REFRESH = dt.timedelta(hours=6)
 def plan_to_ics(
     plan: Plan, *, include_runs: bool = False, remind_minutes: int | None = None,
     previous=None, today: dt.date | None = None, feed: bool = False,
+    skipped: frozenset[dt.date] | set[dt.date] = frozenset(),
 ) -> bytes:
     """Return the plan as .ics bytes: one VEVENT per session (and per run if asked).
 
@@ -35,8 +36,9 @@ def plan_to_ics(
     ``previous`` (``replan.Previous``): the calendar this one replaces; its events keep their
     SEQUENCE and DTSTAMP where nothing changed, the ones that changed get a higher SEQUENCE,
     the sessions that went are written as cancelled (``replan.carry``); ``today``: sessions
-    before it are written as the previous calendar has them. ``feed``: a subscription feed
-    (a refresh interval, no cancelled events).
+    before it are written as the previous calendar has them, unless ``skipped`` (the
+    done-log's skipped days) names them. ``feed``: a subscription feed (a refresh interval, no
+    cancelled events).
     """
     if remind_minutes is not None and remind_minutes < 0:
         raise ValueError(f"remind_minutes must be 0 or more, not {remind_minutes}")
@@ -65,7 +67,7 @@ def plan_to_ics(
     if previous is not None:
         from runstrength.replan import carry
 
-        events = carry(events, previous, stamp, today=today, feed=feed)
+        events = carry(events, previous, stamp, today=today, feed=feed, skipped=skipped)
     return _serialize(_with_events(cal, events))
 
 
@@ -225,6 +227,8 @@ def _session_event(
     event.add("x-runstrength-phase", str(session.phase))
     event.add("x-runstrength-volume", volume_text(session))
     event.add("x-runstrength-week", str(session.week))
+    if session.group:
+        event.add("x-runstrength-group", _token(session.group))
     if remind is not None:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")

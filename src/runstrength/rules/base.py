@@ -72,9 +72,11 @@ class Season:
     races: list[Race]
     previous: set[tuple[dt.date, str]] = field(default_factory=set)
     #: a re-plan: the first day that may change, and the sessions before it that stay as
-    #: they were (day, kind id, start, end); ``past-kept`` holds them, ``candidates`` adds them
+    #: they were (day, kind id, start, end, group name or ""); ``past-kept`` holds them,
+    #: ``candidates`` adds them (``joint.group_candidates`` the group sessions)
     today: dt.date | None = None
-    kept: list[tuple[dt.date, str, dt.datetime, dt.datetime]] = field(default_factory=list)
+    kept: list[tuple[dt.date, str, dt.datetime, dt.datetime, str]] = field(
+        default_factory=list)
     own: list[OwnSession] = field(default_factory=list)
     own_on: dict[dt.date, list[OwnSession]] = field(default_factory=dict)
     runs_on: dict[dt.date, list[RunWorkout]] = field(default_factory=dict)
