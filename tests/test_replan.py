@@ -373,3 +373,18 @@ def test_a_club_with_a_shared_gym_replans_from_its_calendars(tmp_path):
     for path in sorted((tmp_path / "one").glob("*.ics")):
         if path.name != "group-sessions.ics":
             assert (tmp_path / "two" / path.name).read_bytes() == path.read_bytes()
+
+
+def test_a_missed_week_does_not_advance_its_block(tmp_path):
+    """The flu week (all its sessions skipped) does not count: the week after it takes the
+    missed week's place in the block, so its sets, reps and load steps repeat it."""
+    old = plan(HERE / "runs.csv", ATHLETE)
+    new = plan(HERE / "runs-moved.csv", ATHLETE, previous=old, done=HERE / "done.csv",
+               today=dt.date(2027, 2, 22))
+    weeks = {w.index: w for w in old.weeks}
+    again = {w.index: w for w in new.weeks}
+    assert weeks[6].block == weeks[7].block
+    assert again[7].block_week == weeks[6].block_week == weeks[7].block_week - 1
+    assert all(again[i].block_week == weeks[i].block_week for i in range(1, 7))
+    later = [s for s in new.sessions if s.week == 7 and not s.add_on]
+    assert later and all(s.block_week == weeks[6].block_week for s in later)
