@@ -192,6 +192,8 @@ def solve_by_prices(members, shared: Shared, limit: float | None):
     step = float(how.price_step)
     budget = None if limit is None else limit * how.price_share
     rounds = [0, 0]  # price rounds, improving rounds
+    last: dict[int, tuple] = {}  # member -> (the prices its last optimal solve saw, bound)
+    last_bound: dict[int, float] = {}  # member -> bound of a solve not proven optimal
     with ThreadPoolExecutor(threads) as pool:
         for _ in range(how.price_rounds):
             use = _usage(owns, {i: p.chosen for i, p in plans.items()}, shared)
@@ -207,13 +209,20 @@ def solve_by_prices(members, shared: Shared, limit: float | None):
                 used, room = use.get(key, (0, _room(key, shared)))
                 price[key] = max(0, round(price[key] + step * (used - room)))
             step *= how.price_decay
-            out = list(pool.map(lambda o, p=dict(price): solve(o, p, plans[o.m.i]), owns))
+            # an athlete whose times' prices did not move has the same priced optimum
+            todo = [o for o in owns if o.m.i not in last or last[o.m.i][0] != _seen(o, price)]
+            out = list(pool.map(lambda o, p=dict(price): solve(o, p, plans[o.m.i]), todo))
             if any(r is None for r in out):
                 break
-            for o, (new, _) in zip(owns, out, strict=True):
+            for o, (new, bound) in zip(todo, out, strict=True):
                 plans[o.m.i] = new
-            bound = sum(b for _, b in out) - sum(
-                v * _room(key, shared) for key, v in price.items())
+                if new.code == cp_model.OPTIMAL:
+                    last[o.m.i] = (_seen(o, price), bound)
+                else:
+                    last.pop(o.m.i, None)
+                    last_bound[o.m.i] = bound
+            bound = sum(last[o.m.i][1] if o.m.i in last else last_bound[o.m.i]
+                        for o in owns) - sum(v * _room(key, shared) for key, v in price.items())
             best_bound = max(best_bound, bound)
             rounds[0] += 1
     held = _Held(shared)  # fit in turn, the worst-off first
@@ -246,6 +255,12 @@ def solve_by_prices(members, shared: Shared, limit: float | None):
             o.m.own, p.solver, p.code, p.seconds, objective=p.cost, bound=o.m.solo.bound)
     note = f"{rounds[0]} price rounds, {rounds[1]} rounds in turn"
     return solved, best_bound, note
+
+
+def _seen(o: _Own, price: dict) -> tuple:
+    """The prices of the times ``o``'s candidates take, as a key to compare rounds by."""
+    keys = sorted({key for covers in o.covers.values() for key in covers})
+    return tuple((key, price.get(key, 0)) for key in keys)
 
 
 def _room(key: tuple, shared: Shared) -> int:
