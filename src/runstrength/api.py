@@ -299,11 +299,11 @@ def prepare(runs, athlete, *, start=None, end=None, races=(), busy=(), previous=
     if found:
         athlete = athlete.model_copy(update={"races": sorted([*athlete.races, *found],
                                                              key=lambda r: r.date)})
-    if isinstance(previous, str | Path):
-        from runstrength.replan import read_previous
+    from runstrength import replan
 
-        previous = read_previous(previous, athlete.id, athlete.zone)
-    slots = _previous_slots(previous, athlete)
+    if isinstance(previous, str | Path):
+        previous = replan.read_previous(previous, athlete.id, athlete.zone)
+    slots = replan.previous_slots(previous, athlete)
     if start is None and slots:  # a re-plan's season begins where the previous one did
         first = min(d for d, *_ in slots)
         start = min(first - dt.timedelta(days=first.weekday()),
@@ -312,7 +312,7 @@ def prepare(runs, athlete, *, start=None, end=None, races=(), busy=(), previous=
     _check_races(athlete, start, athlete.source, profile_races)
     own = counted([o for o in schedule.own if start <= o.day <= end], k)
     weeks = count_own(periodize(athlete, start, end, k), own)
-    log = _done_log(done)
+    log = replan.done_log(done)
     notes = []
     if log is not None:
         from runstrength.donelog import unknown_names
@@ -320,13 +320,13 @@ def prepare(runs, athlete, *, start=None, end=None, races=(), busy=(), previous=
         notes = unknown_names(log, [e.name for e in k.exercises.values()])
         if today is None and log.entries:
             today = max(e.day for e in log.entries) + dt.timedelta(days=1)
-        notes += _log_vs_today(log, today)
+        notes += replan.log_vs_today(log, today)
     if today is not None and not start < today <= end:
         raise InputError(f"--today {today}: outside the season ({start} to {end}); a re-plan "
                          "starts on a day of the season after its first")
     skipped = log.skipped_days() if log is not None else set()
     if today is not None:
-        weeks = _missed_weeks(weeks, slots, skipped, today, k)
+        weeks = replan.missed_weeks(weeks, slots, skipped, today, k)
     # A run just outside the season still matters to its first and last day (the day
     # before a key run, the day after a long run); so does any later race.
     first, last = start - dt.timedelta(days=1), end + dt.timedelta(days=1)
@@ -345,78 +345,7 @@ def prepare(runs, athlete, *, start=None, end=None, races=(), busy=(), previous=
         season.kept = sorted(slot for slot in slots if slot[0] < today and slot[0] not in skipped)
     return Prepared(athlete, k, schedule, weeks, season, start, end,
                     source_stamp(schedule, start), race_warnings,
-                    equipment_warnings + notes, log, _previous_uids(previous, athlete))
-
-
-def _log_vs_today(log, today: dt.date | None) -> list[str]:
-    """Warnings when the done-log and the re-plan's first day do not meet."""
-    if today is None or not log.entries:
-        return []
-    after = [e for e in log.entries if e.day >= today]
-    last = max(e.day for e in log.entries)
-    out = []
-    if after:
-        out.append(f"{log.path}: {len(after)} row(s) on or after --today {today} (from line "
-                   f"{after[0].row}): a re-plan keeps only what was before it, so they are "
-                   "not used")
-    elif (today - last).days > 7:
-        out.append(f"{log.path}: the log ends on {last}, {(today - last).days} days before "
-                   f"--today {today}: the sessions between are kept as done")
-    return out
-
-
-def _done_log(done):
-    if done is None or hasattr(done, "entries"):
-        return done
-    from runstrength.donelog import read_log
-
-    return read_log(done)
-
-
-def _previous_slots(previous, athlete: Athlete) -> list[tuple]:
-    """The earlier plan's sessions (day, kind id, start, end, group or ""): from its
-    sessions, a Plan or its calendar read (``replan.read_previous``)."""
-    if hasattr(previous, "live"):  # a previous calendar
-        return [(s.start.astimezone(athlete.zone).date(), s.kind, s.start, s.end, s.group)
-                for s in previous.live()]
-    sessions = previous.sessions if isinstance(previous, Plan) else list(previous)
-    return [(s.start.astimezone(athlete.zone).date() if s.start.tzinfo else s.day,
-             s.kind, s.start, s.end, s.group) for s in sessions]
-
-
-def _previous_uids(previous, athlete: Athlete) -> list[tuple]:
-    """(uid, kind id, start, group) of the earlier plan's live sessions, when it has UIDs (a
-    calendar, or a Plan); else none."""
-    if hasattr(previous, "live"):
-        return [(s.uid, s.kind, s.start, s.group) for s in previous.live()]
-    if isinstance(previous, Plan):
-        from runstrength.uids import plan_uids
-
-        return [(uid, s.kind, s.start, s.group)
-                for uid, s in zip(plan_uids(previous), previous.sessions, strict=True)]
-    return []
-
-
-def _missed_weeks(weeks: list, slots: list[tuple], skipped: set[dt.date], today: dt.date,
-                  k) -> list:
-    """``weeks`` with the block not advanced by a missed week: a week over before ``today``
-    that the done-log marks skipped and that kept no strength session does not count, so
-    each later week of its block is one week earlier in the block (its sets, reps and load
-    steps)."""
-    strength = {kind.id for kind in k.sessions.values() if kind.counts_as_strength}
-    out, missed = [], {}
-    for w in weeks:
-        days = w.days()
-        done = [d for d, kind, *_ in slots if kind in strength and d in days
-                and d not in skipped]
-        if days[-1] < today and not done and any(d in skipped for d in days):
-            missed[w.block] = missed.get(w.block, 0) + 1
-            out.append(w)
-            continue
-        back = missed.get(w.block, 0)
-        out.append(w.model_copy(update={"block_week": max(1, w.block_week - back)})
-                   if back else w)
-    return out
+                    equipment_warnings + notes, log, replan.previous_uids(previous))
 
 
 def finish(prep: Prepared, result: Plan) -> Plan:

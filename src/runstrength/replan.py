@@ -12,6 +12,9 @@ calendar written so that calendar apps update the events they already hold.
   A session that went is written once more with STATUS:CANCELLED and a higher SEQUENCE (an
   importer that cannot subscribe then removes or strikes it), unless the file is a
   subscription feed, where an event that is gone simply goes.
+- ``previous_slots``, ``previous_uids``, ``missed_weeks``, ``log_vs_today``: what
+  ``api.prepare`` takes from the previous plan and the done-log (the sessions to keep, the
+  UIDs to keep, a missed week that does not advance its block, warnings).
 - ``apply_log``: the next load cues from what the done-log says was lifted.
 """
 
@@ -235,6 +238,87 @@ def _legacy_owner(prev: Previous, athlete_id: str, zone) -> bool:
 
 def one_line(exc: Exception) -> str:
     return " ".join(str(exc).split())[:160] or type(exc).__name__
+
+
+# ---- the inputs of a re-plan (``api.prepare``) --------------------------------------------
+
+
+def log_vs_today(log, today: dt.date | None) -> list[str]:
+    """Warnings when the done-log and the re-plan's first day do not meet."""
+    if today is None or not log.entries:
+        return []
+    after = [e for e in log.entries if e.day >= today]
+    last = max(e.day for e in log.entries)
+    out = []
+    if after:
+        out.append(f"{log.path}: {len(after)} row(s) on or after --today {today} (from line "
+                   f"{after[0].row}): a re-plan keeps only what was before it, so they are "
+                   "not used")
+    elif (today - last).days > 7:
+        out.append(f"{log.path}: the log ends on {last}, {(today - last).days} days before "
+                   f"--today {today}: the sessions between are kept as done")
+    return out
+
+
+def done_log(done):
+    """The done-log: read from a path, or as given (a ``donelog.DoneLog`` or None)."""
+    if done is None or hasattr(done, "entries"):
+        return done
+    from runstrength.donelog import read_log
+
+    return read_log(done)
+
+
+def previous_slots(previous, athlete) -> list[tuple]:
+    """The earlier plan's sessions (day, kind id, start, end, group or ""): from its
+    sessions, a Plan or its calendar read (``replan.read_previous``)."""
+    if hasattr(previous, "live"):  # a previous calendar
+        return [(s.start.astimezone(athlete.zone).date(), s.kind, s.start, s.end, s.group)
+                for s in previous.live()]
+    sessions = previous.sessions if _is_plan(previous) else list(previous)
+    return [(s.start.astimezone(athlete.zone).date() if s.start.tzinfo else s.day,
+             s.kind, s.start, s.end, s.group) for s in sessions]
+
+
+def previous_uids(previous) -> list[tuple]:
+    """(uid, kind id, start, group) of the earlier plan's live sessions, when it has UIDs (a
+    calendar, or a Plan); else none."""
+    if hasattr(previous, "live"):
+        return [(s.uid, s.kind, s.start, s.group) for s in previous.live()]
+    if _is_plan(previous):
+        from runstrength.uids import plan_uids
+
+        return [(uid, s.kind, s.start, s.group)
+                for uid, s in zip(plan_uids(previous), previous.sessions, strict=True)]
+    return []
+
+
+def missed_weeks(weeks: list, slots: list[tuple], skipped: set[dt.date], today: dt.date,
+                 k) -> list:
+    """``weeks`` with the block not advanced by a missed week: a week over before ``today``
+    that the done-log marks skipped and that kept no strength session does not count, so
+    each later week of its block is one week earlier in the block (its sets, reps and load
+    steps)."""
+    strength = {kind.id for kind in k.sessions.values() if kind.counts_as_strength}
+    out, missed = [], {}
+    for w in weeks:
+        days = w.days()
+        done = [d for d, kind, *_ in slots if kind in strength and d in days
+                and d not in skipped]
+        if days[-1] < today and not done and any(d in skipped for d in days):
+            missed[w.block] = missed.get(w.block, 0) + 1
+            out.append(w)
+            continue
+        back = missed.get(w.block, 0)
+        out.append(w.model_copy(update={"block_week": max(1, w.block_week - back)})
+                   if back else w)
+    return out
+
+
+def _is_plan(value) -> bool:
+    from runstrength.domain import Plan
+
+    return isinstance(value, Plan)
 
 
 def carry(events: list, previous: Previous | None, stamp: dt.datetime, *,
