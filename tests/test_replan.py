@@ -248,15 +248,21 @@ def test_a_roster_replans_from_a_folder_of_previous_calendars(tmp_path):
         assert changes == "change,session,from,to,why,uid\n"
 
 
-def test_replan_options_need_a_previous_calendar_and_a_today_in_the_season(tmp_path):
+def test_replan_options_need_a_previous_calendar_and_a_today_outside_the_season_is_said(
+        tmp_path):
     old = first_plan(tmp_path)
     for extra in (["--done", HERE / "done.csv"], ["--today", TODAY]):
         result = run(HERE / "runs.csv", "-a", ATHLETE, "-o", tmp_path / "n.ics", *extra)
         assert result.exit_code == 1 and "give the calendar written before" in result.output
-    late = run(HERE / "runs.csv", "-a", ATHLETE, "-o", tmp_path / "n.ics", "--previous", old,
-               "--today", "2027-06-01")
-    assert late.exit_code == 1 and "--today 2027-06-01: outside the season" in late.output
-    assert not (tmp_path / "n.ics").exists()
+    late = run(HERE / "runs-moved.csv", "-a", ATHLETE, "-o", tmp_path / "late.ics",
+               "--previous", old, "--today", "2027-06-01")
+    assert late.exit_code == 0, late.output
+    assert "after the season's last day (2027-05-16): every session is kept" in late.output
+    assert (tmp_path / "late.ics").read_bytes() == old.read_bytes()
+    early = run(HERE / "runs.csv", "-a", ATHLETE, "-o", tmp_path / "early.ics",
+                "--previous", old, "--today", "2027-01-04")  # before the season: none past
+    assert early.exit_code == 0, early.output
+    assert (tmp_path / "early.ics").read_bytes() == old.read_bytes()
 
 
 def test_a_log_that_misses_today_or_names_no_exercise_is_warned_about(tmp_path):
@@ -370,9 +376,28 @@ def test_a_club_with_a_shared_gym_replans_from_its_calendars(tmp_path):
                                       "--previous", str(tmp_path / "one"), "--today",
                                       "2027-03-01"], env=EPOCH)
     assert again.exit_code == 0, again.output
-    for path in sorted((tmp_path / "one").glob("*.ics")):
-        if path.name != "group-sessions.ics":
-            assert (tmp_path / "two" / path.name).read_bytes() == path.read_bytes()
+    for path in sorted((tmp_path / "one").glob("*.ics")):  # the coach's calendar too
+        assert (tmp_path / "two" / path.name).read_bytes() == path.read_bytes()
+    # Ruth skips the group session of Thu 11 Feb: her calendar drops it without cancelling
+    # the shared UID; the coach's calendar says one attendee fewer, with SEQUENCE 1
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "ruth.csv").write_text("date,exercise,sets,reps,load\n2027-02-11,skipped,,,\n",
+                                   encoding="utf-8")
+    third = CliRunner().invoke(main, ["roster", str(club), "-o", str(tmp_path / "three"), "-q",
+                                      "--previous", str(tmp_path / "one"), "--done",
+                                      str(logs), "--today", "2027-03-01"], env=EPOCH)
+    assert third.exit_code == 0, third.output
+    ruth = events(tmp_path / "three" / "ruth.ics")
+    assert not any(str(e.get("STATUS")) == "CANCELLED" for e in ruth.values())
+    coach = [e for e in events(tmp_path / "three" / "group-sessions.ics").values()
+             if e.decoded("DTSTART").date() == dt.date(2027, 2, 11)]
+    before = [e for e in events(tmp_path / "one" / "group-sessions.ics").values()
+              if e.decoded("DTSTART").date() == dt.date(2027, 2, 11)]
+    assert len(coach) == len(before) == 1
+    assert "Ruth" in str(before[0]["DESCRIPTION"])
+    assert "Ruth" not in str(coach[0]["DESCRIPTION"]) or str(coach[0]["STATUS"]) == "CANCELLED"
+    assert int(coach[0]["SEQUENCE"]) == 1
 
 
 def test_a_missed_week_does_not_advance_its_block(tmp_path):

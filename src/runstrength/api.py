@@ -321,9 +321,11 @@ def prepare(runs, athlete, *, start=None, end=None, races=(), busy=(), previous=
         if today is None and log.entries:
             today = max(e.day for e in log.entries) + dt.timedelta(days=1)
         notes += replan.log_vs_today(log, today)
-    if today is not None and not start < today <= end:
-        raise InputError(f"--today {today}: outside the season ({start} to {end}); a re-plan "
-                         "starts on a day of the season after its first")
+    if today is not None and today <= start:
+        today = None  # the season starts on or after it: nothing is past, any session may move
+    elif today is not None and today > end:
+        notes.append(f"--today {today} is after the season's last day ({end}): every session "
+                     "is kept as it was")
     skipped = log.skipped_days() if log is not None else set()
     if today is not None:
         weeks = replan.missed_weeks(weeks, slots, skipped, today, k)

@@ -142,6 +142,13 @@ def _run(r) -> str:
     return "long run" if kind == "long" else "race" if kind == "race" else f"{kind} run"
 
 
+def counted(items: list[Change]) -> str:
+    """"2 moved, 3 dropped" ("" for no change)."""
+    counts = {w: sum(1 for c in items if c.what == w)
+              for w in ("moved", "dropped", "added", "changed")}
+    return ", ".join(f"{n} {w}" for w, n in counts.items() if n)
+
+
 def changes_csv(items: list[Change]) -> bytes:
     """The changes as CSV (``COLUMNS``), one row each, in order of time."""
     import csv

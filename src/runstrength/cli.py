@@ -451,9 +451,9 @@ def _print_changes(changed: list, previous) -> None:
     if not changed:
         click.echo(f"No session changed from {previous.path}.")
         return
-    counts = {w: sum(1 for c in changed if c.what == w) for w in ("moved", "dropped", "added")}
-    said = ", ".join(f"{n} {w}" for w, n in counts.items() if n)
-    click.echo(f"Changes from {previous.path}: {said}.")
+    from runstrength.changes import counted
+
+    click.echo(f"Changes from {previous.path}: {counted(changed)}.")
     for change in changed:
         click.echo(f"  {change.line()}")
 
@@ -576,6 +576,11 @@ def _roster(roster_path, outdir: Path, options, jobs, executor, scheduler, force
     if not quiet:
         for text in shared_lines(result):
             click.echo(f"runstrength: roster: {text}", err=True)
+        if options.previous:
+            changed = [f"{r.id}: {r.changes}" for r in result if r.changes]
+            click.echo("runstrength: roster: changes from the previous calendars: "
+                       + ("; ".join(changed) if changed else "none")
+                       + (" (each athlete's <id>.changes.csv)" if changed else ""), err=True)
     click.echo(line, err=bool(failed))
     return EXIT_INPUT if failed else 0
 

@@ -113,32 +113,7 @@ def read_previous(path: str | Path, athlete_id: str, zone, data: bytes | None = 
     except UnicodeDecodeError:
         raise InputError(f"{name}: not UTF-8 text, so not a calendar runstrength wrote"
                          ) from None
-    lines = _unfold(text)
-    if not lines or lines[0].upper() != "BEGIN:VCALENDAR":
-        raise InputError(f"{name}: not an iCalendar file (it does not start with "
-                         "BEGIN:VCALENDAR)")
-    head: dict[str, str] = {}
-    blocks: list[list[str]] = []
-    current: list[str] | None = None
-    depth = 0
-    for line in lines[1:]:
-        upper = line.upper()
-        if current is None:
-            if upper == "BEGIN:VEVENT":
-                current, depth = [line], 0
-            elif upper.startswith("BEGIN:"):
-                depth += 1
-            elif upper.startswith("END:") and depth:
-                depth -= 1
-            elif not depth:
-                key, _, value = _split(line)
-                head.setdefault(key, value)
-            continue
-        current.append(line)
-        if upper == "END:VEVENT":
-            blocks.append(current)
-            current = None
-    events = [OldEvent(block) for block in blocks]
+    head, events = _read_events(text, name)
     ours = [e for e in events if "X-RUNSTRENGTH-SESSION" in e]
     if "runstrength" not in head.get("PRODID", "") or not (ours or "X-RUNSTRENGTH-ATHLETE"
                                                            in head):
@@ -174,6 +149,54 @@ def read_previous(path: str | Path, athlete_id: str, zone, data: bytes | None = 
                          "another athlete's)")
     out.athlete = athlete_id
     out.sessions.sort(key=lambda s: (s.start.astimezone(dt.UTC), s.uid))
+    return out
+
+
+def _read_events(text: str, name: str) -> tuple[dict[str, str], list[OldEvent]]:
+    """The calendar's own properties and its VEVENTs."""
+    lines = _unfold(text)
+    if not lines or lines[0].upper() != "BEGIN:VCALENDAR":
+        raise InputError(f"{name}: not an iCalendar file (it does not start with "
+                         "BEGIN:VCALENDAR)")
+    head: dict[str, str] = {}
+    blocks: list[list[str]] = []
+    current: list[str] | None = None
+    depth = 0
+    for line in lines[1:]:
+        upper = line.upper()
+        if current is None:
+            if upper == "BEGIN:VEVENT":
+                current, depth = [line], 0
+            elif upper.startswith("BEGIN:"):
+                depth += 1
+            elif upper.startswith("END:") and depth:
+                depth -= 1
+            elif not depth:
+                key, _, value = _split(line)
+                head.setdefault(key, value)
+            continue
+        current.append(line)
+        if upper == "END:VEVENT":
+            blocks.append(current)
+            current = None
+    return head, [OldEvent(block) for block in blocks]
+
+
+def read_calendar(name: str, data: bytes) -> Previous:
+    """Any calendar runstrength wrote that belongs to no athlete (the coach's group
+    sessions), for ``carry``."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{name}: not UTF-8 text, so not a calendar runstrength wrote"
+                         ) from None
+    head, events = _read_events(text, name)
+    if "runstrength" not in head.get("PRODID", ""):
+        raise InputError(f"{name}: not a calendar runstrength wrote")
+    out = Previous(name, "")
+    for event in events:
+        if event.get("UID") and event.moment("DTSTAMP") is not None:
+            out.events[event.get("UID")] = event
     return out
 
 
@@ -366,7 +389,9 @@ def carry(events: list, previous: Previous | None, stamp: dt.datetime, *,
                 and start.date() not in skipped):
             out.append(old.event())  # the past as it was
             continue
-        if feed:
+        if feed or "X-RUNSTRENGTH-GROUP" in old:
+            # a group session's UID is shared with the other attendees' calendars and the
+            # coach's: a CANCELLED one here would cancel it there too, so it just goes
             continue
         gone = old.event()
         if old.get("STATUS").upper() != "CANCELLED":

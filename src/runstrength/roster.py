@@ -355,6 +355,12 @@ class Options:
     feed: bool = False
 
 
+def _group_calendar(folder: str | None) -> bytes | None:
+    """The coach's group calendar in a re-plan's --previous folder, if there."""
+    found = _own_file(folder, "group-sessions", ".ics")
+    return None if found is None else found.data
+
+
 def _own_file(folder: str | None, athlete: str, suffix: str) -> Source | None:
     """``folder/<athlete><suffix>`` (a re-plan's previous calendar or done-log), if there."""
     if folder is None:
@@ -450,6 +456,10 @@ class RosterResult:
     stopped: bool = False  # --fail-fast stopped before every athlete was planned
     #: the joint plans of athletes who share a gym or a group, with what the places held
     joint: list[JointResult] = field(default_factory=list)
+    #: a re-plan: the coach's previous group calendar (bytes), and whether the calendars
+    #: are feeds
+    previous_groups: bytes | None = None
+    feed: bool = False
 
     def __iter__(self) -> Iterator[SeasonResult]:
         return iter([r for r in self.results if r is not None])
@@ -514,7 +524,14 @@ class RosterResult:
         held = [j for j in self.joint if j.groups] or self.joint
         zone = next((j.timezone for j in held if j.timezone), "UTC")
         stamp = max((j.stamp for j in held if j.stamp), default="2000-01-01T00:00:00+00:00")
-        return groups_to_ics(rows, zone, dt.datetime.fromisoformat(stamp))
+        previous = None
+        if self.previous_groups is not None:
+            from runstrength.replan import read_calendar
+
+            previous = read_calendar("group-sessions.ics (--previous)", self.previous_groups)
+        # no "past as it was" here: who came (a skipped session) is what changes the past
+        return groups_to_ics(rows, zone, dt.datetime.fromisoformat(stamp), previous=previous,
+                             feed=self.feed)
 
     def to_html(self) -> bytes:
         from runstrength.exporters.roster_page import roster_to_html
@@ -743,7 +760,9 @@ def plan_roster(roster: str | Path | Roster, *, jobs: int | None = None, client:
     finally:
         runner.close()  # stops the workers when we leave early
     planned = RosterResult(roster, results, stopped=stopped,
-                           joint=[j for _, j in sorted(joints, key=lambda p: p[0])])
+                           joint=[j for _, j in sorted(joints, key=lambda p: p[0])],
+                           previous_groups=_group_calendar(options.previous),
+                           feed=options.feed)
     if out is not None:
         write_roster_files(out, planned)
     return planned

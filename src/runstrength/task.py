@@ -119,6 +119,9 @@ class SeasonResult:
     plan: Plan | None = None
     #: kept from an earlier run (--resume), not planned again
     resumed: bool = False
+    #: a re-plan: what changed from the previous calendar, in a few words ("1 moved, 3
+    #: dropped"; "" for nothing or no re-plan); the list is the <id>.changes.csv file
+    changes: str = ""
 
     @property
     def failed(self) -> bool:
@@ -328,6 +331,7 @@ def season_result(task: SeasonTask, result: Plan, t0: float) -> SeasonResult:
     from runstrength.exporters.ics import plan_to_ics
 
     previous = _previous_of(task, result.athlete)
+    change_words = ""
     skipped = set()
     if task.done is not None:
         from runstrength.donelog import read_log
@@ -339,8 +343,11 @@ def season_result(task: SeasonTask, result: Plan, t0: float) -> SeasonResult:
     if previous is not None:
         from runstrength.changes import changes_csv
 
-        files["changes.csv"] = changes_csv(result.changes_from(previous, skipped=skipped,
-                                                               today=result.today))
+        changed = result.changes_from(previous, skipped=skipped, today=result.today)
+        files["changes.csv"] = changes_csv(changed)
+        from runstrength.changes import counted
+
+        change_words = counted(changed)
     if task.csv:
         files["csv"] = result.to_csv()
     if task.report:
@@ -356,7 +363,7 @@ def season_result(task: SeasonTask, result: Plan, t0: float) -> SeasonResult:
         weeks=len(result.weeks), weeks_short=len(result.shortfalls), files=files,
         outputs=sorted(files),
         strip=_strip(result), memory_mb=_peak_mb(),
-        plan=result if task.keep_plan else None)
+        plan=result if task.keep_plan else None, changes=change_words)
 
 
 def failure(task: SeasonTask, exc: Exception, t0: float) -> SeasonResult:

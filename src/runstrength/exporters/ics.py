@@ -104,9 +104,12 @@ def _with_events(cal: Calendar, events: list[Event]) -> Calendar:
 
 
 def groups_to_ics(rows: list[dict], timezone: str, stamp: dt.datetime,
-                  name: str = "Group sessions") -> bytes:
+                  name: str = "Group sessions", *, previous=None, today: dt.date | None = None,
+                  feed: bool = False) -> bytes:
     """The coach's calendar of group sessions: one event per session held, with the same
-    UID as in each attendee's calendar, and who attends (``joint.JointResult.groups``)."""
+    UID as in each attendee's calendar, and who attends (``joint.JointResult.groups``);
+    ``previous`` (``replan.read_calendar``) the coach's calendar it replaces, carried as a
+    plan's is (``plan_to_ics``)."""
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo(timezone)
@@ -128,7 +131,15 @@ def groups_to_ics(rows: list[dict], timezone: str, stamp: dt.datetime,
         event.add("status", "CONFIRMED")
         event.add("x-runstrength-session", _token(row["kind"]))
         events.append(event)
-    return _serialize(_with_events(_calendar(name, timezone), events))
+    if previous is not None:
+        from runstrength.replan import carry
+
+        events = carry(events, previous, _utc(stamp), today=today, feed=feed)
+    cal = _calendar(name, timezone)
+    if feed:
+        cal.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", vDuration(FEED_REFRESH).to_ical().decode())
+    return _serialize(_with_events(cal, events))
 
 
 @functools.lru_cache(maxsize=64)
