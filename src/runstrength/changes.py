@@ -134,6 +134,11 @@ def _why_gone(slot: _Slot, new: Plan, skipped: set[dt.date], today: dt.date | No
     for b in new.busy:
         if b.start.astimezone(zone) < slot.end and slot.start < b.end.astimezone(zone):
             return f"busy then now ({b.title})" if b.title else "busy then now"
+    there = [x for x in new.sessions if x.start.astimezone(zone).date() == day
+             and x.kind != slot.kind]
+    if there:
+        name = there[0].kind.replace("-", " ").replace("_", " ")
+        return f"{day:%a} now holds the {name} session"
     return "the week's sessions were placed again around what changed"
 
 
