@@ -44,6 +44,14 @@ class _Own:
     weights: list[int]
     shared: list  # candidates in a gym or a group
     covers: dict[int, list] = field(default_factory=dict)  # candidate index -> price keys
+    xs: list[int] = field(default_factory=list)  # the candidates' variable indices
+    missed: list[int] = field(default_factory=list)  # phase-min terms' variable indices
+    closed: bool = False  # some shared candidates are closed (fitting in turn)
+
+    def __post_init__(self) -> None:
+        own = self.m.own
+        self.xs = [own.x[c.index].index for c in own.candidates]
+        self.missed = [t.var.index for t in own.terms if t.rule == "phase-min"]
 
 
 class _Held:
@@ -167,21 +175,25 @@ def solve_by_prices(members, shared: Shared, limit: float | None):
         weights = list(o.weights)
         base = len(m.terms)
         extra = {}
-        for c in o.shared:
-            extra[c.index] = sum(price.get(key, 0) for key in o.covers.get(c.index, ()))
-            weights[base + c.index] += extra[c.index] * m.scale
-            set_domain(cp, m.x[c.index], 0, 1 if allowed is None or allowed(c) else 0)
+        for index, covers in o.covers.items():
+            extra[index] = sum(price.get(key, 0) for key in covers)
+            weights[base + index] += extra[index] * m.scale
+        if allowed is not None or o.closed:
+            o.closed = allowed is not None
+            for c in o.shared:
+                set_domain(cp, m.x[c.index], 0, 1 if allowed is None or allowed(c) else 0)
         cp.minimize(_weighted(o.vars, weights))
-        cp.clear_hints()
+        cp.clear_hints()  # the last plan is the start (in bulk: this runs 100s of times)
         chosen = {c.index for c in hint.chosen}
-        for c in m.candidates:
-            cp.add_hint(m.x[c.index], c.index in chosen)
+        cp.proto.solution_hint.vars.extend(o.xs)
+        cp.proto.solution_hint.values.extend([int(c.index in chosen) for c in m.candidates])
         solver, code, seconds = run_solver(cp, k, cap)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
-        picked = [c for c in m.candidates if solver.boolean_value(m.x[c.index])]
+        values = list(solver.response_proto.solution)
+        picked = [c for c, ix in zip(m.candidates, o.xs, strict=True) if values[ix]]
         paid = sum(extra.get(c.index, 0) for c in picked)
-        missed = sum(solver.value(t.var) for t in m.terms if t.rule == "phase-min")
+        missed = sum(values[ix] for ix in o.missed)
         return (_Try(picked, solver.objective_value / m.scale - paid, missed, solver, code,
                      seconds), solver.best_objective_bound / m.scale)
 
