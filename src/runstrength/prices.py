@@ -9,8 +9,10 @@ imposed (a Lagrangian relaxation of the capacity constraints):
 2. rounds: a time in the gym where more athletes train than it has room for gets a price (in
    the units of the coaching penalties), raised while it stays overfull and lowered when it
    has room to spare; each athlete re-solves their own model, unchanged, with the prices of
-   the times their sessions take added to its cost. Each round also gives a lower bound on the
-   cost of any plan that fits: the athletes' priced optima less the price of the room;
+   the times their sessions take added to its cost (on up to four threads: CP-SAT lets go of
+   the GIL; an athlete whose prices did not move keeps the last answer). Each round also
+   gives a lower bound on the cost of any plan that fits: the athletes' priced optima less
+   the price of the room;
 3. the last priced plans are fitted in turn, worst-off athletes first: an athlete whose plan
    fits beside those already placed keeps it; the others re-solve (still priced) with the
    full times taken away;
