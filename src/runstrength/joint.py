@@ -203,7 +203,7 @@ def run_joint(task: JointTask) -> JointResult:
             g["attendees"] > g["max_size"] for g in out.groups):
         try:
             solved, out.status, out.gap, out.method, out.note = _solve_joint(
-                members, task.shared, limit, t0)
+                members, task.shared, limit)
         except Exception as exc:  # no joint plan: every member fails with the reason
             for m in members:
                 results[m.i] = failure(m.task, exc, t0)
@@ -246,7 +246,7 @@ def _gym_spans(members, chosen, gym_name: str):
     return [(c.start, c.end, m) for m in members for c in chosen[m.i] if c.place == gym_name]
 
 
-def _solve_joint(members, shared: Shared, limit: float | None, t0: float):
+def _solve_joint(members, shared: Shared, limit: float | None):
     """The members' plans within the shared places: one model of everyone when they are few
     (``rules.joint.whole_max_athletes``), else their own models coordinated by prices
     (``runstrength.prices``). (Solved per member, status, gap, method, note)."""
@@ -259,11 +259,7 @@ def _solve_joint(members, shared: Shared, limit: float | None, t0: float):
     if len(members) > k.rules.joint.whole_max_athletes:
         from runstrength.prices import solve_by_prices
 
-        # the time limit bounds the whole joint plan here: what the own plans left of it
-        # (three quarters of it: the plans are then read back and explained)
-        left = None if limit is None else max(limit / 4,
-                                              0.75 * limit - (time.perf_counter() - t0))
-        solved, bound, note = solve_by_prices(members, shared, left)
+        solved, bound, note = solve_by_prices(members, shared)
         total = sum(s.objective for s in solved.values())
         gap = 0.0 if not total else max(0.0, (total - bound) / abs(total))
         return solved, "FEASIBLE", gap, "prices", note

@@ -249,12 +249,15 @@ class Weights(_Strict):
 class JointMethod(_Strict):
     """Up to ``whole_max_athletes`` athletes who share a gym or a group are solved in one model;
     more are coordinated by prices (``runstrength.prices``): at most ``price_rounds`` rounds
-    within ``price_share`` of the time limit, the first price step ``price_step`` (penalty
-    units), each next one ``price_decay`` times the last."""
+    and about ``price_solves`` re-solves of an athlete's model in all (counted, not timed: the
+    plans do not depend on the machine), each solve stopped after ``solve_work`` units of
+    CP-SAT's deterministic time; the first price step ``price_step`` (penalty units), each next
+    one ``price_decay`` times the last."""
 
     whole_max_athletes: int = Field(24, ge=2, le=1000)
     price_rounds: int = Field(25, ge=0, le=1000)
-    price_share: float = Field(0.5, gt=0, lt=1)
+    price_solves: int = Field(600, ge=1, le=1_000_000)
+    solve_work: float = Field(2.0, gt=0, le=600)
     price_step: int = Field(480, ge=1, le=100000)
     price_decay: float = Field(0.85, gt=0, le=1)
 

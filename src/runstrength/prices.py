@@ -28,13 +28,12 @@ from __future__ import annotations
 
 import bisect
 import os
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from runstrength.resources import Shared
 
-IMPROVE_ROUNDS = 3  # at most; a round that changes nothing ends them
+IMPROVE_ROUNDS = 2  # at most; a round that changes nothing ends them
 
 
 @dataclass
@@ -145,15 +144,16 @@ class _Try:
     seconds: float = 0.0
 
 
-def solve_by_prices(members, shared: Shared, limit: float | None):
+def solve_by_prices(members, shared: Shared):
     """Each member's ``Solved``, the lower bound on the total (penalty units) and how many
-    rounds ran, within about ``limit`` seconds."""
+    rounds ran. Nothing here reads a clock: the rounds are counted (``[joint]``
+    ``price_solves``) and each solve has a deterministic-time limit, so the same roster gives
+    the same plans on any machine, whatever its load."""
     from ortools.sat.python import cp_model
 
     from runstrength.joint import set_domain
     from runstrength.solver import _tie_break, read, run_solver
 
-    t0 = time.perf_counter()
     k = members[0].prep.knowledge
     owns = []
     for m in members:
@@ -164,8 +164,9 @@ def solve_by_prices(members, shared: Shared, limit: float | None):
              *(_tie_break(c) for c in own.candidates)],
             [c for c in m.found.items if c.group or c.place]))
     how = k.rules.joint
-    # one athlete's solve: a few hundredths of a second, a stuck one must not hold the rest
-    cap = None if limit is None else max(0.2, limit / (4 * len(members)))
+    # one athlete's solve: a few hundredths of a second; a stuck one stops at the same point
+    # of its search on every machine
+    work = {"max_deterministic_time": how.solve_work}
     threads = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                   else os.cpu_count() or 1)
 
@@ -189,7 +190,7 @@ def solve_by_prices(members, shared: Shared, limit: float | None):
         chosen = {c.index for c in hint.chosen}
         cp.proto.solution_hint.vars.extend(o.xs)
         cp.proto.solution_hint.values.extend([int(c.index in chosen) for c in m.candidates])
-        solver, code, seconds = run_solver(cp, k, cap)
+        solver, code, seconds = run_solver(cp, k, None, **work)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         values = list(solver.response_proto.solution)
@@ -204,15 +205,15 @@ def solve_by_prices(members, shared: Shared, limit: float | None):
     price: dict[tuple, int] = {}
     best_bound = sum(m.solo.bound for m in members)
     step = float(how.price_step)
-    budget = None if limit is None else limit * how.price_share
+    price_rounds = min(how.price_rounds, max(1, how.price_solves // len(members)))
     rounds = [0, 0]  # price rounds, improving rounds
     last: dict[int, tuple] = {}  # member -> (the prices its last optimal solve saw, bound)
     last_bound: dict[int, float] = {}  # member -> bound of a solve not proven optimal
     with ThreadPoolExecutor(threads) as pool:
-        for _ in range(how.price_rounds):
+        for _ in range(price_rounds):
             use = _usage(owns, {i: p.chosen for i, p in plans.items()}, shared)
             over = [key for key, (used, room) in use.items() if used > room]
-            if not over or (budget is not None and time.perf_counter() - t0 > budget):
+            if not over:
                 break
             fresh = [key for key in over if key not in price]
             for o in owns:
@@ -252,8 +253,6 @@ def solve_by_prices(members, shared: Shared, limit: float | None):
         rounds[1] += 1
         changed = False
         for o in sorted(owns, key=lambda o: _worst_first(plans[o.m.i], o.m.i)):
-            if limit is not None and time.perf_counter() - t0 > limit:
-                break
             held.free(o.m.i)
             got = solve(o, {}, plans[o.m.i], held.fits)
             if got is not None and got[0].cost < plans[o.m.i].cost - 1e-6:
