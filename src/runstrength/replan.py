@@ -370,9 +370,10 @@ def carry(events: list, previous: Previous | None, stamp: dt.datetime, *,
             out.append(event)
             continue
         if today is not None and event.decoded("DTSTART").date() < today:
-            out.append(old.event())  # before the re-plan's first day: as it was
+            if not (feed and old.get("STATUS").upper() == "CANCELLED"):
+                out.append(old.event())  # before the re-plan's first day: as it was
             continue
-        sequence = int(old.get("SEQUENCE", "0"))
+        sequence = _sequence(old)
         lines = [str(line) for line in event.content_lines(sorted=True) if line]
         if _without(old.lines, STAMPS) != _without(lines, STAMPS):
             # moved, or its content changed (new cues): apps that keep the higher SEQUENCE
@@ -385,21 +386,28 @@ def carry(events: list, previous: Previous | None, stamp: dt.datetime, *,
         if uid in seen or not ("X-RUNSTRENGTH-SESSION" in old or "X-RUNSTRENGTH-RUN" in old):
             continue
         start = old.moment("DTSTART")
+        cancelled = old.get("STATUS").upper() == "CANCELLED"
         if (today is not None and start is not None and start.date() < today
                 and start.date() not in skipped):
-            out.append(old.event())  # the past as it was
+            if not (feed and cancelled):  # a feed holds no cancelled event
+                out.append(old.event())  # the past as it was
             continue
         if feed or "X-RUNSTRENGTH-GROUP" in old:
             # a group session's UID is shared with the other attendees' calendars and the
             # coach's: a CANCELLED one here would cancel it there too, so it just goes
             continue
         gone = old.event()
-        if old.get("STATUS").upper() != "CANCELLED":
+        if not cancelled:
             del gone["STATUS"]
             gone.add("status", "CANCELLED")
-            _stamp(gone, int(old.get("SEQUENCE", "0")) + 1, stamp, stamp)
+            _stamp(gone, _sequence(old) + 1, stamp, stamp)
         out.append(gone)
     return out
+
+
+def _sequence(old: OldEvent) -> int:
+    value = old.get("SEQUENCE", "0")
+    return int(value) if value.isdigit() else 0
 
 
 def _stamp(event, sequence: int, stamp, modified) -> None:
