@@ -321,10 +321,6 @@ def _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir, t
     athlete, schedule, busy = read_inputs(runs, athlete_path, k, races=races, start=start,
                                           end=end, busy=tuple((p, None) for p in busy_paths),
                                           fmt=fmt, runs_data=data, replace_races=replace_races)
-    if isinstance(previous, str):
-        from runstrength.replan import read_previous
-
-        previous = read_previous(previous, athlete.id, athlete.zone)
     result = plan(schedule, athlete, start=start, end=end, busy=busy, races=races,
                   models=models_dir, time_limit=time_limit, diagnose=diagnose,
                   calendar_races=not replace_races, previous=previous, done=done, today=today)
