@@ -299,3 +299,18 @@ def test_bundled_club_by_prices_fits_and_is_the_same_with_two_jobs(tmp_path):
     room = one.roster.shared.gyms[0].max_athletes
     assert max(s["athletes"] for s in joint.slots) <= room
     assert all(g["attendees"] <= g["max_size"] for g in joint.groups)
+
+
+def test_athletes_with_fewer_sessions_than_alone_are_named(tmp_path):
+    """The room in a room for one costs each of two athletes a session: the terminal lines and
+    the page name them, with their counts alone."""
+    from runstrength.summary import shared_lines
+
+    result = plan_roster(_roster(tmp_path, ["ann", "bob"], GYM.format(room=1)), jobs=1)
+    (joint,) = result.joint
+    assert set(joint.fewer) == {"ann", "bob"}
+    assert all(mine < alone for mine, alone in joint.fewer.values())
+    line = next(t for t in shared_lines(result) if t.startswith("fewer sessions"))
+    mine, alone = joint.fewer["ann"]
+    assert f"ann {mine} of {alone}" in line
+    assert "Fewer sessions than alone" in result.to_html().decode()

@@ -58,6 +58,8 @@ class JointResult:
     gap: float = 0.0
     cost: float = 0.0  # the members' penalties together (the second stage's objective)
     worst_missed: int = 0  # the most sessions below the phase minimum one athlete misses
+    #: athletes who get fewer strength sessions than alone: id -> (shared, alone)
+    fewer: dict[str, tuple[int, int]] = field(default_factory=dict)
     seconds: float = 0.0
     timezone: str = ""  # of the coach's group calendar: the first member's
     stamp: str = ""  # DTSTAMP of that calendar (ISO): the members' latest
@@ -220,6 +222,11 @@ def run_joint(task: JointTask) -> JointResult:
     for m in members:
         _mark_full(m, members, chosen, task.shared, spans)
     out.moves = _moves(members, chosen, task.shared, spans)
+    for m in members:
+        mine = sum(1 for c in chosen[m.i] if c.kind.counts_as_strength)
+        alone = sum(1 for c in m.solo.chosen if c.kind.counts_as_strength)
+        if mine < alone:
+            out.fewer[m.task.id] = (mine, alone)
     for m in members:
         t1 = time.perf_counter()
         try:

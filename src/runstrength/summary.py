@@ -373,7 +373,8 @@ def print_comparison(comparison, outdir, *, quiet: bool = False) -> None:
 
 def shared_lines(result) -> list[str]:
     """Plain words on a roster's shared places (``RosterResult``): how full each gym got,
-    how many joined each group, how many sessions the room moved."""
+    how many joined each group, who got fewer sessions than alone, how many sessions the
+    room moved."""
     shared = result.roster.shared
     out = []
     slots = [s for j in result.joint for s in j.slots]
@@ -384,7 +385,7 @@ def shared_lines(result) -> list[str]:
         full = sum(1 for s in rows if s["athletes"] >= gym.max_athletes)
         most = max(s["athletes"] for s in rows)
         out.append(f"{gym.name}: {len(rows)} session starts, at most {most} of "
-                   f"{gym.max_athletes} at once, full at {full}")
+                   f"{gym.max_athletes} at once, full at {full} of them")
     groups = [g for j in result.joint for g in j.groups]
     for group in shared.groups:
         rows = [g for g in groups if g["group"] == group.name]
@@ -392,6 +393,10 @@ def shared_lines(result) -> list[str]:
             out.append(f"{group.name}: {len(rows)} sessions held, "
                        f"{sum(g['attendees'] for g in rows)} places taken of "
                        f"{len(rows) * group.max_size}")
+    fewer = sorted((who, n) for j in result.joint for who, n in j.fewer.items())
+    if fewer:
+        out.append("fewer sessions than alone, for room: " + ", ".join(
+            f"{who} {mine} of {alone}" for who, (mine, alone) in fewer))
     moves = sum(len(j.moves) for j in result.joint)
     if shared.gyms or shared.groups:
         out.append(f"{moves} session{'s' * (moves != 1)} moved for room (see roster.html); "

@@ -88,6 +88,12 @@ def shared_section(result) -> str:
                        f"<td>{g['attendees']} of {g['max_size']}</td><td>{_e(g['who'])}</td>"
                        "</tr>")
         out.append("</tbody></table>")
+    fewer = sorted((who, n) for j in result.joint for who, n in j.fewer.items())
+    if fewer:
+        out.append("<h3>Fewer sessions than alone</h3><p>For room, these athletes have fewer "
+                   "strength sessions than they would have had planned alone: "
+                   + ", ".join(f"{_e(who)} {mine} of {alone}" for who, (mine, alone) in fewer)
+                   + ".</p>")
     out.append(f"<h3>Moved for room ({len(moves)})</h3>")
     if moves:
         out.append('<p>Sessions an athlete would have had planned alone that the shared plan '
