@@ -417,3 +417,41 @@ def test_a_missed_week_does_not_advance_its_block(tmp_path):
     assert all(again[i].block_week == weeks[i].block_week for i in range(1, 7))
     later = [s for s in new.sessions if s.week == 7 and not s.add_on]
     assert later and all(s.block_week == weeks[6].block_week for s in later)
+
+
+@pytest.mark.parametrize("today", ["2027-01-20", "2027-02-22", "2027-03-31", "2027-05-12"])
+def test_any_replan_day_gives_a_valid_calendar_with_one_event_per_uid(tmp_path, today):
+    """Whatever the re-plan's first day: every plan passes the validator, the calendar holds
+    each UID once, its past events are the previous ones, and the four parsers read it."""
+    old = first_plan(tmp_path)
+    day = dt.date.fromisoformat(today)
+    the_plan = plan(HERE / "runs-moved.csv", ATHLETE, previous=old, done=HERE / "done.csv",
+                    today=day)
+    assert validate(the_plan, knowledge.load()) == []
+    assert len(set(the_plan.uids)) == len(the_plan.sessions)
+    out = tmp_path / "new.ics"
+    result = run(HERE / "runs-moved.csv", "-a", ATHLETE, "-o", out, "--previous", old,
+                 "--done", HERE / "done.csv", "--today", today)
+    assert result.exit_code == 0, result.output
+    cal = icalendar.Calendar.from_ical(out.read_bytes())
+    uids = [str(e["UID"]) for e in cal.walk("VEVENT")]
+    assert len(uids) == len(set(uids))
+    before = events(old)
+    for uid, event in events(out).items():
+        if event.decoded("DTSTART").date() < min(day, dt.date(2027, 2, 15)):
+            assert event.to_ical() == before[uid].to_ical()
+    assert_four_parsers_accept(out)
+
+
+def test_the_validator_leaves_the_kept_past_alone_but_not_the_future(tmp_path):
+    """Kept as it was, Fri 26 Feb's heavy session now comes the day before the long run that
+    moved to Saturday: history, not the re-plan's fault; the same session after --today
+    would be a violation."""
+    old = first_plan(tmp_path)
+    the_plan = plan(HERE / "runs-moved.csv", ATHLETE, previous=old,
+                    today=dt.date(2027, 3, 31))
+    assert validate(the_plan, knowledge.load()) == []
+    as_future = the_plan.model_copy(update={"today": None})
+    faults = [v for v in validate(as_future, knowledge.load())
+              if v.rule == "no-heavy-legs-before-key"]
+    assert faults and all(v.session.start.date() == dt.date(2027, 2, 26) for v in faults)

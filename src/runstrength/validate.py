@@ -44,7 +44,9 @@ def _overlaps(a0: dt.datetime, a1: dt.datetime, b0: dt.datetime, b1: dt.datetime
 
 
 def validate(plan: Plan, k: Knowledge) -> list[Violation]:
-    """Every hard-rule violation in ``plan`` (an empty list for a valid plan)."""
+    """Every hard-rule violation in ``plan`` (an empty list for a valid plan). A re-plan's
+    sessions before its first day (``Plan.today``) are history, kept as they were: a rule
+    they break against runs that moved since is not counted against the plan."""
     rules = k.rules
     athlete = plan.athlete
     zone = athlete.zone
@@ -69,6 +71,9 @@ def validate(plan: Plan, k: Knowledge) -> list[Violation]:
     out: list[Violation] = []
 
     def bad(rule: str, s: PlannedSession | None, msg: str) -> None:
+        if (s is not None and plan.today is not None
+                and s.start.astimezone(zone).date() < plan.today):
+            return
         out.append(Violation(rule, s, msg))
 
     for s in plan.sessions:
