@@ -259,9 +259,9 @@ def test_empty_file(text: str, tmp_path: Path) -> None:
 
 def test_no_such_file(tmp_path: Path) -> None:
     path = tmp_path / "done.csv"
-    with pytest.raises(InputError, match=r"done\.csv: no such file$") as info:
+    with pytest.raises(InputError, match=r"done\.csv: file not found$") as info:
         read_log(path)
-    assert str(info.value) == f"{path}: no such file"
+    assert str(info.value) == f"{path}: file not found"
 
 
 def test_a_directory_is_not_a_log(tmp_path: Path) -> None:

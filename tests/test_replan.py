@@ -174,7 +174,7 @@ def test_a_calendar_not_ours_or_another_athletes_is_a_clear_error(tmp_path):
         read_previous(old, "ann", dt.UTC)
     result = run(HERE / "runs.csv", "-a", ATHLETE, "-o", tmp_path / "n.ics", "--previous",
                  tmp_path / "missing.ics")
-    assert result.exit_code == 1 and "missing.ics: no such file" in result.output
+    assert result.exit_code == 1 and "missing.ics: file not found" in result.output
 
 
 def test_a_bad_done_log_row_is_one_error_with_its_line(tmp_path):

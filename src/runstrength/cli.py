@@ -473,11 +473,9 @@ def _log_template(plan_path: str, output: str, until, force: bool) -> int:
 
     check_targets([Path(output)], force=force)
     _check_not_an_input([Path(output)], [plan_path])
-    try:
-        data = Path(plan_path).read_bytes()
-    except OSError as exc:
-        raise InputError(f"{plan_path}: cannot read it ({exc.strerror})") from None
-    rows = log_rows(data, plan_path, until)
+    from runstrength.fileio import read_input
+
+    rows = log_rows(read_input(plan_path), plan_path, until)
     if not rows:
         raise InputError(f"{plan_path}: no session" + (f" up to {until}" if until else "")
                          + "; nothing to log")

@@ -111,16 +111,11 @@ class DoneLog:
 
 def read_log(path: str | Path, data: bytes | None = None) -> DoneLog:
     """The log at ``path``; with ``data``, those bytes instead (``path`` only names them)."""
+    from runstrength.fileio import read_input
+
     name = str(path)
     if data is None:
-        try:
-            data = Path(path).read_bytes()
-        except FileNotFoundError:
-            raise InputError(f"{name}: no such file") from None
-        except IsADirectoryError:
-            raise InputError(f"{name}: is a directory, not a file") from None
-        except OSError as exc:
-            raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+        data = read_input(path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

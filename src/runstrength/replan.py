@@ -100,20 +100,10 @@ def read_previous(path: str | Path, athlete_id: str, zone, data: bytes | None = 
                   ) -> Previous:
     """The previous plan of ``athlete_id`` from ``path`` (times in ``zone``). Read line by
     line: the file is ours, and icalendar's parser would be most of a re-plan's time."""
+    from runstrength.fileio import read_input
+
     name = str(path)
-    if data is None:
-        try:
-            data = Path(path).read_bytes()
-        except FileNotFoundError:
-            raise InputError(f"{name}: no such file (--previous)") from None
-        except OSError as exc:
-            raise InputError(f"{name}: cannot read it ({exc.strerror})") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(f"{name}: not UTF-8 text, so not a calendar runstrength wrote"
-                         ) from None
-    head, events = _read_events(text, name)
+    head, events = _read_events(read_input(path) if data is None else data, name)
     ours = [e for e in events if "X-RUNSTRENGTH-SESSION" in e]
     if "runstrength" not in head.get("PRODID", "") or not (ours or "X-RUNSTRENGTH-ATHLETE"
                                                            in head):
@@ -152,8 +142,13 @@ def read_previous(path: str | Path, athlete_id: str, zone, data: bytes | None = 
     return out
 
 
-def _read_events(text: str, name: str) -> tuple[dict[str, str], list[OldEvent]]:
+def _read_events(data: bytes, name: str) -> tuple[dict[str, str], list[OldEvent]]:
     """The calendar's own properties and its VEVENTs."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{name}: not UTF-8 text, so not a calendar runstrength wrote"
+                         ) from None
     lines = _unfold(text)
     if not lines or lines[0].upper() != "BEGIN:VCALENDAR":
         raise InputError(f"{name}: not an iCalendar file (it does not start with "
@@ -185,12 +180,7 @@ def _read_events(text: str, name: str) -> tuple[dict[str, str], list[OldEvent]]:
 def read_calendar(name: str, data: bytes) -> Previous:
     """Any calendar runstrength wrote that belongs to no athlete (the coach's group
     sessions), for ``carry``."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(f"{name}: not UTF-8 text, so not a calendar runstrength wrote"
-                         ) from None
-    head, events = _read_events(text, name)
+    head, events = _read_events(data, name)
     if "runstrength" not in head.get("PRODID", ""):
         raise InputError(f"{name}: not a calendar runstrength wrote")
     out = Previous(name, "")
