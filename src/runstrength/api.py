@@ -262,6 +262,7 @@ class Prepared:
     #: a re-plan: the previous plan's live sessions (uid, kind id, start, group), whose UIDs
     #: the new sessions take (``uids.matched_uids``)
     previous_uids: list = field(default_factory=list)
+    previous: Any = None  # that calendar read back (``replan.Previous``), for its exporter
 
 
 def prepare(runs, athlete, *, start=None, end=None, races=(), busy=(), previous=(),
@@ -347,7 +348,8 @@ def prepare(runs, athlete, *, start=None, end=None, races=(), busy=(), previous=
         season.kept = sorted(slot for slot in slots if slot[0] < today and slot[0] not in skipped)
     return Prepared(athlete, k, schedule, weeks, season, start, end,
                     source_stamp(schedule, start), race_warnings,
-                    equipment_warnings + notes, log, replan.previous_uids(previous))
+                    equipment_warnings + notes, log, replan.previous_uids(previous),
+                    previous if hasattr(previous, "live") else None)
 
 
 def finish(prep: Prepared, result: Plan) -> Plan:

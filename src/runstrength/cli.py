@@ -376,9 +376,14 @@ def _plan(runs, athlete_path, output, csv_path, report_path, races, start, end, 
     _check_not_an_input([p for p in targets if p != Path(output)],
                         [replan.previous] if replan.previous else [], models_dir)
     previous = _read_previous(replan.previous, athlete_path) if replan.previous else ()
+    log = None
+    if replan.done:
+        from runstrength.donelog import read_log
+
+        log = read_log(replan.done)
     result = _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir,
                     time_limit, diagnose=strict, replace_races=replace_races,
-                    previous=previous, done=replan.done, today=replan.today)
+                    previous=previous, done=log, today=replan.today)
     close = [w for w in result.warnings if w.startswith("A races ")]
     if strict and close:
         click.echo(f"runstrength: --strict: {one_line(close[0])}; nothing written", err=True)
@@ -399,7 +404,7 @@ def _plan(runs, athlete_path, output, csv_path, report_path, races, start, end, 
                    "nothing written", err=True)
         return EXIT_STRICT
     today = result.today
-    skipped = _skipped(replan.done)
+    skipped = log.skipped_days() if log is not None else set()
     files = {Path(output): plan_to_ics(result, include_runs=include_runs, remind_minutes=remind,
                                        previous=previous or None, today=today,
                                        feed=replan.feed, skipped=skipped)}
@@ -422,14 +427,6 @@ def _plan(runs, athlete_path, output, csv_path, report_path, races, start, end, 
             _print_changes(changed, previous)
         print_summary(result, [str(p) for p in files], verbose=verbose)
     return 0
-
-
-def _skipped(done: str | None) -> set[dt.date]:
-    if not done:
-        return set()
-    from runstrength.donelog import read_log
-
-    return read_log(done).skipped_days()
 
 
 def _read_previous(path: str, athlete_path: str):

@@ -235,7 +235,7 @@ def run_joint(task: JointTask) -> JointResult:
                                  m.prep.knowledge, m.found, solved[m.i], stamp=m.prep.stamp,
                                  t0=t1)
                 plan.busy = m.busy  # the gym's hours are not the athlete's busy time
-                results[m.i] = season_result(m.task, api.finish(m.prep, plan), t1)
+                results[m.i] = season_result(m.task, api.finish(m.prep, plan), t1, m.prep)
         except Exception as exc:
             results[m.i] = failure(m.task, exc, t1)
     out.results = results

@@ -302,7 +302,12 @@ def prepare_task(task: SeasonTask, busy_more=()):
             end=task.end, busy=tuple((b.name, b.data) for b in task.busy),
             runs_data=task.runs.data, athlete_data=task.profile.data,
             overrides=task.overrides, label=task.label)
-    previous, done = _previous_of(task, athlete), None
+    previous, done = None, None
+    if task.previous is not None:
+        from runstrength.replan import read_previous
+
+        zone = athlete.zone if athlete.timezone else dt.UTC
+        previous = read_previous(task.previous.name, athlete.id, zone, data=task.previous.data)
     if task.done is not None:
         from runstrength.donelog import read_log
 
@@ -313,40 +318,26 @@ def prepare_task(task: SeasonTask, busy_more=()):
                            previous=previous or (), done=done, today=task.today)
 
 
-def _previous_of(task: SeasonTask, athlete):
-    """The task's previous calendar, read back (None without one)."""
-    if task.previous is None:
-        return None
-    from runstrength.replan import read_previous
-
-    zone = athlete.zone if athlete.timezone else dt.UTC
-    return read_previous(task.previous.name, athlete.id, zone, data=task.previous.data)
-
-
-def season_result(task: SeasonTask, result: Plan, t0: float) -> SeasonResult:
-    """The result of a finished plan: its files, its figures, its warnings."""
+def season_result(task: SeasonTask, result: Plan, t0: float, prep=None) -> SeasonResult:
+    """The result of a finished plan: its files, its figures, its warnings (``prep``, the
+    ``api.Prepared`` it came from: a re-plan's previous calendar and done-log, read once)."""
     status = result.status.value
     if status not in ("OPTIMAL", "FEASIBLE"):
         raise InputError(no_plan_error(status, task.time_limit))
     from runstrength.exporters.ics import plan_to_ics
 
-    previous = _previous_of(task, result.athlete)
+    previous = prep.previous if prep is not None else None
+    log = prep.log if prep is not None else None
+    skipped = log.skipped_days() if log is not None else set()
     change_words = ""
-    skipped = set()
-    if task.done is not None:
-        from runstrength.donelog import read_log
-
-        skipped = read_log(task.done.name, task.done.data).skipped_days()
     files = {"ics": plan_to_ics(result, include_runs=task.include_runs,
                                 remind_minutes=task.remind, previous=previous,
                                 today=result.today, feed=task.feed, skipped=skipped)}
     if previous is not None:
-        from runstrength.changes import changes_csv
+        from runstrength.changes import changes_csv, counted
 
         changed = result.changes_from(previous, skipped=skipped, today=result.today)
         files["changes.csv"] = changes_csv(changed)
-        from runstrength.changes import counted
-
         change_words = counted(changed)
     if task.csv:
         files["csv"] = result.to_csv()
@@ -394,6 +385,6 @@ def run_season(task: SeasonTask) -> SeasonResult:
             prep = prepare_task(task)
             result = plan_season(prep.athlete, prep.weeks, prep.season, prep.knowledge,
                                  stamp=prep.stamp, time_limit=task.time_limit)
-            return season_result(task, api.finish(prep, result), t0)
+            return season_result(task, api.finish(prep, result), t0, prep)
     except Exception as exc:
         return failure(task, exc, t0)
