@@ -415,6 +415,9 @@ class LoggedCues(_Strict):
                             "twice as many lb).")
     gap_days: int = Field(10, ge=1, le=60, description="A lift last logged longer ago than "
                           "this holds its load (back after a gap) instead of stepping up.")
+    hold_phases: list[Phase] = Field(
+        default_factory=lambda: [Phase.TAPER, Phase.RACE_WEEK, Phase.RECOVERY],
+        description="Phases whose weeks keep the logged load instead of adding to it.")
     step: str = Field("last time {sets} x {reps} at {load}: try {next}",
                       description="A week that steps up.")
     hold: str = Field("last time {sets} x {reps} at {load}: keep {load}",

@@ -418,10 +418,6 @@ def _without(lines: list[str], names: tuple[str, ...]) -> list[str]:
     return [line for line in lines if _name(line) not in names]
 
 
-#: phases whose weeks hold the load rather than add to it
-HOLD_PHASES = ("taper", "race-week", "recovery")
-
-
 def apply_log(plan, log, k, today: dt.date | None = None):
     """``plan`` with each lift's next session (on or after ``today``) cued from the load the
     done-log ``log`` last names for it: one step up (``[progression.logged]``) in a week
@@ -451,7 +447,7 @@ def apply_log(plan, log, k, today: dt.date | None = None):
                 items.append(p)
                 continue
             cued.add(p.exercise.id)
-            hold = (s.deload or str(s.phase) in HOLD_PHASES
+            hold = (s.deload or s.phase in how.hold_phases
                     or (day - entry.day).days > how.gap_days
                     or any(entry.day < d < day for d in skipped))
             ahead = None if hold else next_load(entry, step, how.round_kg)
