@@ -80,8 +80,6 @@ def changes(old, new: Plan, *, skipped: set[dt.date] = frozenset(),
     zone = new.athlete.zone
     before = {s.uid: s for s in _slots_of(old, zone)}
     now = {uid: s for uid, s in zip(plan_uids(new), new.sessions, strict=True)}
-    names = {k: k.replace("-", " ").replace("_", " ") for k in
-             {s.kind for s in before.values()} | {s.kind for s in now.values()}}
     out = []
     for uid, slot in before.items():
         session = now.get(uid)
@@ -89,16 +87,16 @@ def changes(old, new: Plan, *, skipped: set[dt.date] = frozenset(),
             continue  # before the re-plan: the calendar keeps it as it was
         if session is not None and session.start.astimezone(zone) == slot.start:
             if session.end.astimezone(zone) != slot.end:
-                out.append(Change("changed", names[slot.kind], slot.start,
+                out.append(Change("changed", _kind_name(slot.kind), slot.start,
                                   session.start.astimezone(zone),
                                   f"now {session.end.astimezone(zone):%H:%M} to end "
                                   f"(was {slot.end:%H:%M})", uid))
             continue
         why = _why_gone(slot, new, skipped, today)
         if session is None:
-            out.append(Change("dropped", names[slot.kind], slot.start, None, why, uid))
+            out.append(Change("dropped", _kind_name(slot.kind), slot.start, None, why, uid))
         else:
-            out.append(Change("moved", names[slot.kind], slot.start,
+            out.append(Change("moved", _kind_name(slot.kind), slot.start,
                               session.start.astimezone(zone), why, uid))
     for uid, session in now.items():
         if uid not in before:
@@ -106,7 +104,7 @@ def changes(old, new: Plan, *, skipped: set[dt.date] = frozenset(),
             why = ("in place of the skipped session" if any(
                 d.isocalendar()[:2] == start.isocalendar()[:2] for d in skipped)
                 else "a session the week has room for now")
-            out.append(Change("added", names[session.kind], None, start, why, uid))
+            out.append(Change("added", _kind_name(session.kind), None, start, why, uid))
     return sorted(out, key=lambda c: ((c.old or c.new).astimezone(dt.UTC), c.uid))
 
 
@@ -137,9 +135,13 @@ def _why_gone(slot: _Slot, new: Plan, skipped: set[dt.date], today: dt.date | No
     there = [x for x in new.sessions if x.start.astimezone(zone).date() == day
              and x.kind != slot.kind]
     if there:
-        name = there[0].kind.replace("-", " ").replace("_", " ")
-        return f"{day:%a} now holds the {name} session"
+        return f"{day:%a} now holds the {_kind_name(there[0].kind)} session"
     return "the week's sessions were placed again around what changed"
+
+
+def _kind_name(kind: str) -> str:
+    """A session kind id in words: posterior_chain -> "posterior chain"."""
+    return kind.replace("-", " ").replace("_", " ")
 
 
 def _run(r) -> str:

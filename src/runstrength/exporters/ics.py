@@ -49,8 +49,7 @@ def plan_to_ics(
     cal = _calendar(name, athlete.timezone)
     cal.add("x-runstrength-athlete", _token(athlete.id))
     if feed:
-        cal.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
-        cal.add("x-published-ttl", vDuration(FEED_REFRESH).to_ical().decode())
+        _as_feed(cal)
     events = [
         _session_event(uid, s, plan, stamp, remind_minutes)
         for uid, s in ordered_sessions(plan)
@@ -81,6 +80,12 @@ def _calendar(name: str, timezone: str) -> Calendar:
     cal.add("x-wr-calname", name)  # what Google and Apple read
     cal.add("x-wr-timezone", timezone)
     return cal
+
+
+def _as_feed(cal: Calendar) -> None:
+    """How often a subscribing app should read ``cal`` again (RFC 7986, and Outlook's)."""
+    cal.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", vDuration(FEED_REFRESH).to_ical().decode())
 
 
 def _with_events(cal: Calendar, events: list[Event]) -> Calendar:
@@ -137,8 +142,7 @@ def groups_to_ics(rows: list[dict], timezone: str, stamp: dt.datetime,
         events = carry(events, previous, _utc(stamp), today=today, feed=feed)
     cal = _calendar(name, timezone)
     if feed:
-        cal.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
-        cal.add("x-published-ttl", vDuration(FEED_REFRESH).to_ical().decode())
+        _as_feed(cal)
     return _serialize(_with_events(cal, events))
 
 
