@@ -65,6 +65,11 @@ def plan_uids(plan: Plan) -> list[str]:
     re-plan's are the ones it matched to the previous calendar (``Plan.uids``)."""
     if plan.uids and len(plan.uids) == len(plan.sessions):
         return list(plan.uids)
+    return _by_slot(plan)
+
+
+def _by_slot(plan: Plan) -> list[str]:
+    """Each session's UID from its own slot, in ``plan.sessions`` order."""
     zone = plan.athlete.zone
     order = sorted(range(len(plan.sessions)), key=lambda i: (
         to_local(plan.sessions[i].start, zone).astimezone(dt.UTC), plan.sessions[i].kind, i))
@@ -89,7 +94,7 @@ def matched_uids(plan: Plan, old: list[tuple[str, str, dt.datetime, str]]) -> li
     the week's others move (and a calendar written with date UIDs keeps them); a session
     more than the previous ones gets the next free slot."""
     zone = plan.athlete.zone
-    out = plan_uids(plan.model_copy(update={"uids": []}))
+    out = _by_slot(plan)
     taken = {uid for uid, *_ in old}
     before: dict[tuple, list[tuple[str, dt.datetime]]] = {}
     for uid, kind, start, group in old:
