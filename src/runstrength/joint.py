@@ -19,7 +19,9 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -193,9 +195,12 @@ def run_joint(task: JointTask) -> JointResult:
     out = JointResult(results=[])
     limit = max((m.task.time_limit or m.prep.knowledge.rules.solver.get(
         "max_time_in_seconds") for m in members), default=None)
-    for m in members:
-        m.own = build(m.prep.season, m.found)
-        m.solo = solve(m.own, time_limit=m.task.time_limit)
+    with ThreadPoolExecutor(threads()) as pool:  # CP-SAT lets go of the GIL: build the
+        for m in members:                         # next model while the last one solves
+            m.own = build(m.prep.season, m.found)
+            m.solo = pool.submit(solve, m.own, time_limit=m.task.time_limit)
+        for m in members:
+            m.solo = m.solo.result()
     solved = {m.i: m.solo for m in members}
     chosen = {m.i: m.solo.chosen for m in members}
     out.method, out.status = "alone", "OPTIMAL"
@@ -247,6 +252,14 @@ def run_joint(task: JointTask) -> JointResult:
     for m in members:  # the joint work is everyone's: each carries an equal share
         results[m.i].seconds = round(share, 3)
     return out
+
+
+def threads() -> int:
+    """Threads for athletes' own solves side by side (CP-SAT lets go of the GIL): the cores
+    this process may use, at most four."""
+    cores = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+             else os.cpu_count() or 1)
+    return min(4, cores)
 
 
 def _gym_spans(members, chosen, gym_name: str):
@@ -314,10 +327,11 @@ def joint_model(members, shared: Shared):
     return cp, joint, worst, [objective(m.model) for m in members]
 
 
-def stages(cp, worst, parts, hint: dict, k, limit: float | None):
+def stages(cp, worst, parts, hint: dict, k, limit: float | None, **extra):
     """Solve ``cp`` in two stages from ``hint`` (variable: value): the fewest missed sessions
     for the worst-off athlete, then, with that fixed, the least total cost. The second
-    stage's (solver, status code, seconds); the first's when it found nothing."""
+    stage's (solver, status code, seconds); the first's when it found nothing. ``extra``:
+    CP-SAT parameters over ``[joint_solver]``."""
     from ortools.sat.python import cp_model
 
     from runstrength.solver import run_solver
@@ -326,7 +340,7 @@ def stages(cp, worst, parts, hint: dict, k, limit: float | None):
     for var, value in hint.items():
         cp.add_hint(var, value)
     cp.minimize(worst)
-    solver, code, seconds = run_solver(cp, k, limit, **k.rules.joint_solver)
+    solver, code, seconds = run_solver(cp, k, limit, **{**k.rules.joint_solver, **extra})
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return solver, code, seconds
     set_domain(cp, worst, 0, int(solver.value(worst)))
@@ -334,7 +348,7 @@ def stages(cp, worst, parts, hint: dict, k, limit: float | None):
     for var in hint:
         cp.add_hint(var, solver.boolean_value(var))
     cp.minimize(sum(parts))
-    solver, code, more = run_solver(cp, k, limit, **k.rules.joint_solver)
+    solver, code, more = run_solver(cp, k, limit, **{**k.rules.joint_solver, **extra})
     return solver, code, seconds + more
 
 

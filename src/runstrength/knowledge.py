@@ -251,15 +251,19 @@ class JointMethod(_Strict):
     more are coordinated by prices (``runstrength.prices``): at most ``price_rounds`` rounds
     and about ``price_solves`` re-solves of an athlete's model in all (counted, not timed: the
     plans do not depend on the machine), each solve stopped after ``solve_work`` units of
-    CP-SAT's deterministic time; the first price step ``price_step`` (penalty units), each next
-    one ``price_decay`` times the last."""
+    CP-SAT's deterministic time; the first price step ``price_step`` (penalty units, for a time
+    holding twice its room), each next one ``price_decay`` times the last. Then
+    ``improve_rounds`` rounds of each athlete re-solving around the others, and ``choose_work``
+    units of deterministic time for each stage of choosing one plan per athlete."""
 
     whole_max_athletes: int = Field(24, ge=2, le=1000)
     price_rounds: int = Field(25, ge=0, le=1000)
-    price_solves: int = Field(600, ge=1, le=1_000_000)
+    price_solves: int = Field(1200, ge=1, le=1_000_000)
     solve_work: float = Field(2.0, gt=0, le=600)
-    price_step: int = Field(480, ge=1, le=100000)
+    price_step: int = Field(1440, ge=1, le=1_000_000)
     price_decay: float = Field(0.85, gt=0, le=1)
+    improve_rounds: int = Field(1, ge=0, le=100)
+    choose_work: float = Field(4.0, gt=0, le=600)
 
 
 class Rules(_Strict):

@@ -1,39 +1,38 @@
 """A joint plan too large for one model: the athletes' own models, coordinated by prices on the
-crowded gym times and group sessions, then fitted in turn.
+crowded gym times and group sessions, then one plan chosen per athlete among those found.
 
 One CP-SAT model of 100 athletes in one gym finds no plan within a minute; each athlete's own
 model solves in a few hundredths of a second. So the shared limits are priced instead of
 imposed (a Lagrangian relaxation of the capacity constraints):
 
 1. every athlete alone (``joint.run_joint`` has done it, unpriced);
-2. rounds: a time in the gym where more athletes train than it has room for gets a price (in
-   the units of the coaching penalties), raised while it stays overfull and lowered when it
-   has room to spare; each athlete re-solves their own model, unchanged, with the prices of
-   the times their sessions take added to its cost (on up to four threads: CP-SAT lets go of
-   the GIL; an athlete whose prices did not move keeps the last answer). Each round also
-   gives a lower bound on the cost of any plan that fits: the athletes' priced optima less
-   the price of the room;
-3. the last priced plans are fitted in turn, worst-off athletes first: an athlete whose plan
-   fits beside those already placed keeps it; the others re-solve (still priced) with the
-   full times taken away;
-4. rounds of each athlete re-solving around the others (unpriced, the worst-off first), a new
-   plan kept only when it is better, until a round changes nothing or the time is up.
+2. rounds (``_price_rounds``): a time in the gym where more athletes train than it has room
+   for gets a price (in the units of the coaching penalties), raised while it stays overfull
+   and lowered when it has room to spare, in proportion to the room; each athlete re-solves
+   their own model, unchanged, with the prices of the times their sessions take added to its
+   cost (on the machine's cores: CP-SAT lets go of the GIL; an athlete whose prices did not
+   move keeps the last answer). Each round also gives a lower bound on the cost of any plan
+   that fits: the athletes' priced optima less the price of the room;
+3. the last priced plans are fitted in turn (``_fit``), worst-off athletes first: a plan that
+   fits beside those already placed is kept; the others re-solve (still priced) with the full
+   times taken away;
+4. rounds of each athlete re-solving around the others (``_improve``), unpriced;
+5. every plan found on the way is kept in a pool (``_Pool``), and a small CP-SAT model
+   chooses one plan per athlete that together fit (``_choose``): the fewest missed sessions
+   for the worst-off athlete first, then the least total cost, started from the fitted plans.
 
 The gap reported is against the best lower bound of step 2: an upper bound on the true gap.
-The worst-off athlete's missed sessions are not minimised first as in one model (steps 3 and
-4 give them the first turns); docs/benchmarks.md compares both on a roster both solve.
+docs/benchmarks.md compares the result with one model of all on a roster both solve.
 """
 
 from __future__ import annotations
 
 import bisect
-import os
+import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from runstrength.resources import Shared
-
-IMPROVE_ROUNDS = 2  # at most; a round that changes nothing ends them
 
 
 @dataclass
@@ -53,31 +52,51 @@ class _Own:
         own = self.m.own
         self.xs = [own.x[c.index].index for c in own.candidates]
         self.missed = [t.var.index for t in own.terms if t.rule == "phase-min"]
+        slots: dict[int, int] = {}  # variable index -> its place in the objective
+        self.slot = [slots.setdefault(v.index, len(slots)) for v in self.vars]
+        self.order = list(slots)
+
+    def objective(self, weights: list[int]) -> None:
+        """Minimise ``weights`` over ``vars`` (written into the model's proto directly: the
+        same objective as ``cp.minimize``, in a hundredth of the time, which counts when
+        hundreds of solves share the GIL)."""
+        coeffs = [0] * len(self.order)
+        for at, w in zip(self.slot, weights, strict=True):
+            coeffs[at] += w
+        proto = self.m.own.cp.proto
+        proto.clear_objective()
+        proto.objective.vars.extend(self.order)
+        proto.objective.coeffs.extend(coeffs)
+        proto.objective.scaling_factor = 1
 
 
 class _Held:
-    """What the athletes placed so far hold: gym spans and group seats."""
+    """What the athletes placed so far hold: gym spans (by gym and day) and group seats."""
 
     def __init__(self, shared: Shared) -> None:
         self.shared = shared
-        self.spans: dict[str, list[tuple[float, float, int]]] = {g.name: [] for g in shared.gyms}
+        self.spans: dict[tuple, list[tuple[float, float, int]]] = {}
         self.seats: dict[tuple, list[int]] = {}
+        self.days: dict[int, list[tuple]] = {}  # athlete -> the (gym, day)s they hold
 
     def take(self, i: int, chosen) -> None:
         for c in chosen:
             if c.group:
                 self.seats.setdefault((c.group, c.day), []).append(i)
             elif c.place:
-                self.spans[c.place].append((c.start.timestamp(), c.end.timestamp(), i))
+                self.spans.setdefault((c.place, c.start.date()), []).append(
+                    (c.start.timestamp(), c.end.timestamp(), i))
+                self.days.setdefault(i, []).append((c.place, c.start.date()))
 
     def free(self, i: int) -> None:
-        for name, spans in self.spans.items():
-            self.spans[name] = [s for s in spans if s[2] != i]
+        for key in set(self.days.pop(i, [])):
+            self.spans[key] = [s for s in self.spans[key] if s[2] != i]
         for key, who in self.seats.items():
             self.seats[key] = [j for j in who if j != i]
 
     def fits(self, c) -> bool:
-        """Whether candidate ``c`` fits beside what is held."""
+        """Whether candidate ``c`` fits beside what is held (a session ends on its start's
+        day or the next)."""
         if c.group:
             return len(self.seats.get((c.group, c.day), [])) < self.shared.group(
                 c.group).max_size
@@ -85,25 +104,28 @@ class _Held:
             return True
         room = self.shared.gym(c.place).max_athletes
         lo, hi = c.start.timestamp(), c.end.timestamp()
-        spans = [s for s in self.spans[c.place] if s[0] < hi and lo < s[1]]
+        day = c.start.date()
+        near = [*self.spans.get((c.place, day - dt.timedelta(days=1)), ()),
+                *self.spans.get((c.place, day), ())]
+        spans = [s for s in near if s[0] < hi and lo < s[1]]
         for t in {lo, *(s[0] for s in spans if lo < s[0])}:  # every start under c
             if sum(1 for s in spans if s[0] <= t < s[1]) >= room:
                 return False
         return True
 
 
-def _usage(owns: list[_Own], chosen: dict, shared: Shared) -> dict[tuple, tuple[int, int]]:
-    """For each gym start and group session of the chosen plans: (athletes there, room)."""
+def _usage(plans: dict, shared: Shared) -> dict[tuple, tuple[int, int]]:
+    """For each gym start and group session of ``plans``: (athletes there, room)."""
     out: dict[tuple, tuple[int, int]] = {}
     for gym in shared.gyms:
-        spans = sorted((c.start.timestamp(), c.end.timestamp()) for o in owns
-                       for c in chosen[o.m.i] if c.place == gym.name and not c.group)
+        spans = sorted((c.start.timestamp(), c.end.timestamp()) for plan in plans.values()
+                       for c in plan.chosen if c.place == gym.name and not c.group)
         for t in sorted({s for s, _ in spans}):
             out["gym", gym.name, t] = (sum(1 for s, e in spans if s <= t < e), gym.max_athletes)
     for group in shared.groups:
         seats: dict = {}
-        for o in owns:
-            for c in chosen[o.m.i]:
+        for plan in plans.values():
+            for c in plan.chosen:
                 if c.group == group.name:
                     seats[c.day] = seats.get(c.day, 0) + 1
         for day, n in seats.items():
@@ -142,6 +164,63 @@ class _Try:
     solver: object = None  # None: the member's own plan (``m.solo``)
     code: int = 0
     seconds: float = 0.0
+    ids: frozenset = frozenset()
+
+    def __post_init__(self) -> None:
+        self.ids = frozenset(c.index for c in self.chosen)
+
+
+class _Pool:
+    """Every plan found for each member, and the shared times they take: the gym starts of any
+    plan (a time is crowded when the plans that could be there together outnumber the room) and
+    the group sessions."""
+
+    def __init__(self, owns: list[_Own], shared: Shared) -> None:
+        self.owns, self.shared = owns, shared
+        self.plans: list[list[_Try]] = [[] for _ in owns]
+        self.starts: dict[str, set[float]] = {g.name: set() for g in shared.gyms}
+
+    def add(self, j: int, plan: _Try) -> _Try:
+        """``plan`` in member ``j``'s pool (the same plan found before: that one)."""
+        for old in self.plans[j]:
+            if old.ids == plan.ids:
+                return old
+        self.plans[j].append(plan)
+        for c in plan.chosen:
+            if c.place and not c.group:
+                self.starts[c.place].add(c.start.timestamp())
+        return plan
+
+    def size(self) -> int:
+        return sum(len(p) for p in self.plans)
+
+    def covers(self) -> tuple[dict[tuple, int], list[list[list[tuple]]]]:
+        """The times that could be crowded (key: room) and, per member and plan, the keys it
+        takes among them."""
+        starts = {name: sorted(ts) for name, ts in self.starts.items()}
+        taken: list[list[list[tuple]]] = []
+        count: dict[tuple, int] = {}
+        for plans in self.plans:
+            mine, anywhere = [], set()
+            for plan in plans:
+                keys = []
+                for c in plan.chosen:
+                    if c.group:
+                        keys.append(("group", c.group, c.day))
+                    elif c.place:
+                        ts = starts[c.place]
+                        lo = bisect.bisect_left(ts, c.start.timestamp())
+                        hi = bisect.bisect_left(ts, c.end.timestamp())
+                        keys.extend(("gym", c.place, t) for t in ts[lo:hi])
+                mine.append(keys)
+                anywhere.update(keys)
+            taken.append(mine)
+            for key in anywhere:
+                count[key] = count.get(key, 0) + 1
+        rooms = {key: room for key, n in count.items() if n > (room := _room(key, self.shared))}
+        return rooms, [[[key for key in keys if key in rooms] for keys in mine]
+                       for mine in taken]
+
 
 
 def solve_by_prices(members, shared: Shared):
@@ -151,7 +230,7 @@ def solve_by_prices(members, shared: Shared):
     the same plans on any machine, whatever its load."""
     from ortools.sat.python import cp_model
 
-    from runstrength.joint import set_domain
+    from runstrength.joint import set_domain, threads
     from runstrength.solver import _tie_break, read, run_solver
 
     k = members[0].prep.knowledge
@@ -167,8 +246,6 @@ def solve_by_prices(members, shared: Shared):
     # one athlete's solve: a few hundredths of a second; a stuck one stops at the same point
     # of its search on every machine
     work = {"max_deterministic_time": how.solve_work}
-    threads = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                  else os.cpu_count() or 1)
 
     def solve(o: _Own, price: dict, hint: _Try, allowed=None) -> tuple[_Try, float] | None:
         """Re-solve ``o``'s model priced, with only the shared candidates ``allowed`` takes
@@ -185,7 +262,7 @@ def solve_by_prices(members, shared: Shared):
             o.closed = allowed is not None
             for c in o.shared:
                 set_domain(cp, m.x[c.index], 0, 1 if allowed is None or allowed(c) else 0)
-        cp.minimize(_weighted(o.vars, weights))
+        o.objective(weights)
         cp.clear_hints()  # the last plan is the start (in bulk: this runs 100s of times)
         chosen = {c.index for c in hint.chosen}
         cp.proto.solution_hint.vars.extend(o.xs)
@@ -200,74 +277,149 @@ def solve_by_prices(members, shared: Shared):
         return (_Try(picked, solver.objective_value / m.scale - paid, missed, solver, code,
                      seconds), solver.best_objective_bound / m.scale)
 
-    plans = {o.m.i: _Try(o.m.solo.chosen, o.m.solo.objective, _missed(o.m.solo))
-             for o in owns}
+    plans = {j: _Try(o.m.solo.chosen, o.m.solo.objective, _missed(o.m.solo))
+             for j, o in enumerate(owns)}
+    pool = _Pool(owns, shared)
+    for j in plans:
+        plans[j] = pool.add(j, plans[j])
+    with ThreadPoolExecutor(threads()) as pool_:
+        price, bound, rounds = _price_rounds(owns, plans, pool, shared, how, solve, pool_)
+    best = sum(m.solo.bound for m in members)
+    bound = max(best, bound)
+    _fit(owns, plans, pool, shared, price, solve)
+    turns = _improve(owns, plans, pool, shared, how, solve)
+    plans = _choose(pool, plans, k, how)
+    solved = {}
+    for j, o in enumerate(owns):
+        p = plans[j]
+        solved[o.m.i] = o.m.solo if p.solver is None else read(
+            o.m.own, p.solver, p.code, p.seconds, objective=p.cost, bound=o.m.solo.bound)
+    note = f"{rounds} price rounds, {turns} rounds in turn, {pool.size()} plans to choose from"
+    return solved, bound, note
+
+
+def _price_rounds(owns, plans, pool, shared, how, solve, threads) -> tuple[dict, float, int]:
+    """Rounds of prices on the times and group sessions the plans overfill; ``plans`` (member
+    index: plan) become the last priced plans, and each is kept in ``pool``. The last prices,
+    the best lower bound found (minus infinity when none) and the rounds run.
+
+    A price moves by ``price_step`` times how far the time is over (or under) its room, as a
+    share of the room, so that a room of 20 and one of 3 move alike; the step shrinks by
+    ``price_decay`` each round."""
+    from ortools.sat.python import cp_model
+
     price: dict[tuple, int] = {}
-    best_bound = sum(m.solo.bound for m in members)
+    best = float("-inf")
     step = float(how.price_step)
-    price_rounds = min(how.price_rounds, max(1, how.price_solves // len(members)))
-    rounds = [0, 0]  # price rounds, improving rounds
+    rounds = min(how.price_rounds, max(1, how.price_solves // len(owns)))
     last: dict[int, tuple] = {}  # member -> (the prices its last optimal solve saw, bound)
     last_bound: dict[int, float] = {}  # member -> bound of a solve not proven optimal
-    with ThreadPoolExecutor(threads) as pool:
-        for _ in range(price_rounds):
-            use = _usage(owns, {i: p.chosen for i, p in plans.items()}, shared)
-            over = [key for key, (used, room) in use.items() if used > room]
-            if not over:
-                break
-            fresh = [key for key in over if key not in price]
-            for o in owns:
-                _cover(o, fresh)
-            for key in fresh:
-                price[key] = 0
-            for key in price:  # more where it is overfull, less where there is room
-                used, room = use.get(key, (0, _room(key, shared)))
-                price[key] = max(0, round(price[key] + step * (used - room)))
-            step *= how.price_decay
-            # an athlete whose times' prices did not move has the same priced optimum
-            todo = [o for o in owns if o.m.i not in last or last[o.m.i][0] != _seen(o, price)]
-            out = list(pool.map(lambda o, p=dict(price): solve(o, p, plans[o.m.i]), todo))
-            if any(r is None for r in out):
-                break
-            for o, (new, bound) in zip(todo, out, strict=True):
-                plans[o.m.i] = new
-                if new.code == cp_model.OPTIMAL:
-                    last[o.m.i] = (_seen(o, price), bound)
-                else:
-                    last.pop(o.m.i, None)
-                    last_bound[o.m.i] = bound
-            bound = sum(last[o.m.i][1] if o.m.i in last else last_bound[o.m.i]
-                        for o in owns) - sum(v * _room(key, shared) for key, v in price.items())
-            best_bound = max(best_bound, bound)
-            rounds[0] += 1
-    held = _Held(shared)  # fit in turn, the worst-off first
-    for o in sorted(owns, key=lambda o: _worst_first(plans[o.m.i], o.m.i)):
-        plan = plans[o.m.i]
+    done = 0
+    for _ in range(rounds):
+        use = _usage(plans, shared)
+        over = [key for key, (used, room) in use.items() if used > room]
+        if not over:
+            break
+        fresh = [key for key in over if key not in price]
+        for o in owns:
+            _cover(o, fresh)
+        for key in fresh:
+            price[key] = 0
+        for key in price:  # more where it is overfull, less where there is room
+            used, room = use.get(key, (0, _room(key, shared)))
+            price[key] = max(0, round(price[key] + step * (used - room) / room))
+        step *= how.price_decay
+        # an athlete whose times' prices did not move has the same priced optimum
+        todo = [j for j, o in enumerate(owns) if j not in last or last[j][0] != _seen(o, price)]
+        out = list(threads.map(lambda j, p=dict(price): solve(owns[j], p, plans[j]), todo))
+        if any(r is None for r in out):
+            break
+        for j, (new, bound) in zip(todo, out, strict=True):
+            plans[j] = pool.add(j, new)
+            if new.code == cp_model.OPTIMAL:
+                last[j] = (_seen(owns[j], price), bound)
+            else:
+                last.pop(j, None)
+                last_bound[j] = bound
+        bound = sum(last[j][1] if j in last else last_bound[j] for j in range(len(owns)))
+        best = max(best, bound - sum(v * _room(key, shared) for key, v in price.items()))
+        done += 1
+    return price, best, done
+
+
+def _fit(owns, plans, pool, shared, price, solve) -> _Held:
+    """``plans`` fitted in turn, the worst-off first: a plan that fits beside those placed is
+    kept, another is re-solved (priced) with the full times closed. What they hold."""
+    held = _Held(shared)
+    for j in sorted(plans, key=lambda j: _worst_first(plans[j], owns[j].m.i)):
+        o, plan = owns[j], plans[j]
         if not all(held.fits(c) for c in plan.chosen if c.group or c.place):
             got = solve(o, price, plan, held.fits) or solve(o, {}, plan, held.fits)
             if got is None:
                 raise RuntimeError(f"{o.m.task.id}: no plan beside the others")
-            plan = plans[o.m.i] = got[0]
-        held.take(o.m.i, plan.chosen)
-    for _ in range(IMPROVE_ROUNDS):  # each better around the others, or as they were
-        rounds[1] += 1
+            plans[j] = pool.add(j, got[0])
+        held.take(j, plans[j].chosen)
+    return held
+
+
+def _improve(owns, plans, pool, shared, how, solve) -> int:
+    """Rounds of each athlete (worst-off first) re-solving around the others, unpriced; a
+    better plan replaces theirs, and every plan found goes into ``pool``. The rounds run."""
+    held = _Held(shared)
+    for j, plan in plans.items():
+        held.take(j, plan.chosen)
+    done = 0
+    for _ in range(how.improve_rounds):
+        done += 1
         changed = False
-        for o in sorted(owns, key=lambda o: _worst_first(plans[o.m.i], o.m.i)):
-            held.free(o.m.i)
-            got = solve(o, {}, plans[o.m.i], held.fits)
-            if got is not None and got[0].cost < plans[o.m.i].cost - 1e-6:
-                plans[o.m.i] = got[0]
-                changed = True
-            held.take(o.m.i, plans[o.m.i].chosen)
+        for j in sorted(plans, key=lambda j: _worst_first(plans[j], owns[j].m.i)):
+            held.free(j)
+            got = solve(owns[j], {}, plans[j], held.fits)
+            if got is not None:
+                new = pool.add(j, got[0])
+                if new.cost < plans[j].cost - 1e-6:
+                    plans[j], changed = new, True
+            held.take(j, plans[j].chosen)
         if not changed:
             break
-    solved = {}
-    for o in owns:
-        p = plans[o.m.i]
-        solved[o.m.i] = o.m.solo if p.solver is None else read(
-            o.m.own, p.solver, p.code, p.seconds, objective=p.cost, bound=o.m.solo.bound)
-    note = f"{rounds[0]} price rounds, {rounds[1]} rounds in turn"
-    return solved, best_bound, note
+    return done
+
+
+def _choose(pool: _Pool, fitted: dict[int, _Try], k, how) -> dict[int, _Try]:
+    """One plan per member from the pools that together fit the shared places: the fewest
+    missed sessions for the worst-off athlete, then the least total cost (CP-SAT, from
+    ``fitted``, which fit)."""
+    from ortools.sat.python import cp_model
+
+    from runstrength.joint import stages
+
+    rooms, taken = pool.covers()
+    cp = cp_model.CpModel()
+    z = [[cp.new_bool_var("") for _ in plans] for plans in pool.plans]
+    rows: dict[tuple, list] = {}
+    for zs, mine in zip(z, taken, strict=True):
+        cp.add_exactly_one(zs)
+        for var, keys in zip(zs, mine, strict=True):
+            for key in keys:
+                rows.setdefault(key, []).append(var)
+    for key, zs in rows.items():
+        cp.add(cp_model.LinearExpr.sum(zs) <= rooms[key])
+    most = max(p.missed for plans in pool.plans for p in plans)
+    worst = cp.new_int_var(0, most, "")
+    scale = max(o.m.own.scale for o in pool.owns)
+    parts = []
+    for zs, plans in zip(z, pool.plans, strict=True):
+        cp.add(worst >= cp_model.LinearExpr.weighted_sum(zs, [p.missed for p in plans]))
+        parts.append(cp_model.LinearExpr.weighted_sum(
+            zs, [round(p.cost * scale) for p in plans]))
+    hint = {var: plan is fitted[j] for j, (zs, plans) in enumerate(
+        zip(z, pool.plans, strict=True)) for var, plan in zip(zs, plans, strict=True)}
+    solver, code, _ = stages(cp, worst, parts, hint, k, None,
+                             max_deterministic_time=how.choose_work)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return fitted
+    return {j: next(p for var, p in zip(zs, plans, strict=True) if solver.boolean_value(var))
+            for j, (zs, plans) in enumerate(zip(z, pool.plans, strict=True))}
 
 
 def _seen(o: _Own, price: dict) -> tuple:

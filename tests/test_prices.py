@@ -1,0 +1,66 @@
+"""The pieces of ``runstrength.prices`` that do not need a whole roster: the pool of plans,
+the shares of the room they take, and the choice of one plan per athlete that fits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+from runstrength import knowledge
+from runstrength.prices import _choose, _Held, _Pool, _Try
+from runstrength.resources import Gym, Shared
+
+DAY = dt.date(2026, 3, 2)
+GYM = Gym("Club gym", 1, ((0, ((dt.time(6), dt.time(21)),)),))
+
+
+def _session(index: int, hour: int, minutes: int = 45):
+    start = dt.datetime.combine(DAY, dt.time(hour), tzinfo=dt.UTC)
+    return SimpleNamespace(index=index, group="", place=GYM.name, day=DAY, start=start,
+                           end=start + dt.timedelta(minutes=minutes))
+
+
+def _pool(costs: list[tuple[float, float]]) -> _Pool:
+    """One athlete per pair of costs: a plan at 18:00 and one at 19:00."""
+    owns = [SimpleNamespace(m=SimpleNamespace(own=SimpleNamespace(scale=1))) for _ in costs]
+    pool = _Pool(owns, Shared(gyms=(GYM,)))
+    for j, (six, seven) in enumerate(costs):
+        pool.add(j, _Try([_session(0, 18)], six, 0))
+        pool.add(j, _Try([_session(1, 19)], seven, 0))
+    return pool
+
+
+def test_the_pool_keeps_one_copy_of_a_plan_and_knows_the_times_that_may_crowd():
+    pool = _pool([(0, 5), (0, 3)])
+    again = pool.add(0, _Try([_session(0, 18)], 0, 0))
+    assert again is pool.plans[0][0] and pool.size() == 4
+    rooms, taken = pool.covers()
+    six = ("gym", GYM.name, _session(0, 18).start.timestamp())
+    assert rooms == {six: 1, ("gym", GYM.name, _session(1, 19).start.timestamp()): 1}
+    assert taken[0][0] == [six] and taken[1][0] == [six]
+
+
+def test_the_choice_fits_the_room_and_costs_least():
+    """Both want 18:00 and the room holds one: the athlete for whom 19:00 costs less moves,
+    though the plans handed in (which fit) moved the other."""
+    pool = _pool([(0, 5), (0, 3)])
+    fitted = {0: pool.plans[0][1], 1: pool.plans[1][0]}  # cost 5
+    how = knowledge.load(None).rules.joint
+    chosen = _choose(pool, fitted, knowledge.load(None), how)
+    assert chosen[0] is pool.plans[0][0] and chosen[1] is pool.plans[1][1]
+    held = _Held(pool.shared)
+    held.take(0, chosen[0].chosen)
+    assert all(held.fits(c) for c in chosen[1].chosen)
+
+
+def test_a_session_from_the_evening_before_still_holds_its_place():
+    """Spans are kept by day; one that runs past midnight still counts the next day."""
+    held = _Held(Shared(gyms=(GYM,)))
+    late = _session(0, 23, minutes=90)
+    held.take(0, [late])
+    early = _session(1, 0, minutes=30)
+    early.start += dt.timedelta(days=1)
+    early.end += dt.timedelta(days=1)
+    assert not held.fits(early)
+    held.free(0)
+    assert held.fits(early)
