@@ -52,6 +52,7 @@ class _Own:
         own = self.m.own
         self.xs = [own.x[c.index].index for c in own.candidates]
         self.missed = [t.var.index for t in own.terms if t.rule == "phase-min"]
+        self.terms = [t.var.index for t in own.terms]
         slots: dict[int, int] = {}  # variable index -> its place in the objective
         self.slot = [slots.setdefault(v.index, len(slots)) for v in self.vars]
         self.order = list(slots)
@@ -154,6 +155,21 @@ def _cover(own: _Own, keys: list[tuple]) -> None:
             own.covers.setdefault(c.index, []).extend(hit)
 
 
+class _Answer:
+    """What ``solver.read`` needs of a solve, kept small: a pool holds over a thousand plans,
+    and a CP-SAT response is the whole model's values. The chosen candidates' variables and
+    the penalty terms that are not zero."""
+
+    def __init__(self, values: dict[int, int]) -> None:
+        self.values = values
+
+    def value(self, var) -> int:
+        return self.values.get(var.index, 0)
+
+    def boolean_value(self, var) -> bool:
+        return bool(self.values.get(var.index, 0))
+
+
 @dataclass
 class _Try:
     """One solve of a member's own model: what it chose and its cost unpriced."""
@@ -161,7 +177,7 @@ class _Try:
     chosen: list
     cost: float
     missed: int
-    solver: object = None  # None: the member's own plan (``m.solo``)
+    answer: _Answer | None = None  # None: the member's own plan (``m.solo``)
     code: int = 0
     seconds: float = 0.0
     ids: frozenset = frozenset()
@@ -222,7 +238,6 @@ class _Pool:
                        for mine in taken]
 
 
-
 def solve_by_prices(members, shared: Shared):
     """Each member's ``Solved``, the lower bound on the total (penalty units) and how many
     rounds ran. Nothing here reads a clock: the rounds are counted (``[joint]``
@@ -264,9 +279,8 @@ def solve_by_prices(members, shared: Shared):
                 set_domain(cp, m.x[c.index], 0, 1 if allowed is None or allowed(c) else 0)
         o.objective(weights)
         cp.clear_hints()  # the last plan is the start (in bulk: this runs 100s of times)
-        chosen = {c.index for c in hint.chosen}
         cp.proto.solution_hint.vars.extend(o.xs)
-        cp.proto.solution_hint.values.extend([int(c.index in chosen) for c in m.candidates])
+        cp.proto.solution_hint.values.extend([int(c.index in hint.ids) for c in m.candidates])
         solver, code, seconds = run_solver(cp, k, None, **work)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
@@ -274,7 +288,9 @@ def solve_by_prices(members, shared: Shared):
         picked = [c for c, ix in zip(m.candidates, o.xs, strict=True) if values[ix]]
         paid = sum(extra.get(c.index, 0) for c in picked)
         missed = sum(values[ix] for ix in o.missed)
-        return (_Try(picked, solver.objective_value / m.scale - paid, missed, solver, code,
+        answer = _Answer({ix: v for ix in o.terms if (v := values[ix])}
+                         | {ix: 1 for ix in o.xs if values[ix]})
+        return (_Try(picked, solver.objective_value / m.scale - paid, missed, answer, code,
                      seconds), solver.best_objective_bound / m.scale)
 
     plans = {j: _Try(o.m.solo.chosen, o.m.solo.objective, _missed(o.m.solo))
@@ -282,8 +298,8 @@ def solve_by_prices(members, shared: Shared):
     pool = _Pool(owns, shared)
     for j in plans:
         plans[j] = pool.add(j, plans[j])
-    with ThreadPoolExecutor(threads()) as pool_:
-        price, bound, rounds = _price_rounds(owns, plans, pool, shared, how, solve, pool_)
+    with ThreadPoolExecutor(threads()) as executor:
+        price, bound, rounds = _price_rounds(owns, plans, pool, shared, how, solve, executor)
     best = sum(m.solo.bound for m in members)
     bound = max(best, bound)
     _fit(owns, plans, pool, shared, price, solve)
@@ -292,8 +308,8 @@ def solve_by_prices(members, shared: Shared):
     solved = {}
     for j, o in enumerate(owns):
         p = plans[j]
-        solved[o.m.i] = o.m.solo if p.solver is None else read(
-            o.m.own, p.solver, p.code, p.seconds, objective=p.cost, bound=o.m.solo.bound)
+        solved[o.m.i] = o.m.solo if p.answer is None else read(
+            o.m.own, p.answer, p.code, p.seconds, objective=p.cost, bound=o.m.solo.bound)
     note = f"{rounds} price rounds, {turns} rounds in turn, {pool.size()} plans to choose from"
     return solved, bound, note
 
