@@ -272,7 +272,7 @@ def solve_by_prices(members, shared: Shared):
         extra = {}
         for index, covers in o.covers.items():
             extra[index] = sum(price.get(key, 0) for key in covers)
-            weights[base + index] += extra[index] * m.scale
+            weights[base + index] += round(extra[index] * m.scale)
         if allowed is not None or o.closed:
             o.closed = allowed is not None
             for c in o.shared:
