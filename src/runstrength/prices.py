@@ -310,11 +310,12 @@ def solve_by_prices(members, shared: Shared):
         p = plans[j]
         solved[o.m.i] = o.m.solo if p.answer is None else read(
             o.m.own, p.answer, p.code, p.seconds, objective=p.cost, bound=o.m.solo.bound)
-    note = f"{rounds} price rounds, {turns} rounds in turn, {pool.size()} plans to choose from"
+    note = (f"{_count(rounds, 'price round')}, {_count(turns, 'round')} in turn, "
+            f"{pool.size()} plans to choose from")
     return solved, bound, note
 
 
-def _price_rounds(owns, plans, pool, shared, how, solve, threads) -> tuple[dict, float, int]:
+def _price_rounds(owns, plans, pool, shared, how, solve, executor) -> tuple[dict, float, int]:
     """Rounds of prices on the times and group sessions the plans overfill; ``plans`` (member
     index: plan) become the last priced plans, and each is kept in ``pool``. The last prices,
     the best lower bound found (minus infinity when none) and the rounds run.
@@ -347,7 +348,7 @@ def _price_rounds(owns, plans, pool, shared, how, solve, threads) -> tuple[dict,
         step *= how.price_decay
         # an athlete whose times' prices did not move has the same priced optimum
         todo = [j for j, o in enumerate(owns) if j not in last or last[j][0] != _seen(o, price)]
-        out = list(threads.map(lambda j, p=dict(price): solve(owns[j], p, plans[j]), todo))
+        out = list(executor.map(lambda j, p=dict(price): solve(owns[j], p, plans[j]), todo))
         if any(r is None for r in out):
             break
         for j, (new, bound) in zip(todo, out, strict=True):
@@ -457,7 +458,5 @@ def _missed(solved) -> int:
     return sum(p.amount for p in solved.penalties if p.rule == "phase-min")
 
 
-def _weighted(variables, weights):
-    from ortools.sat.python import cp_model
-
-    return cp_model.LinearExpr.weighted_sum(variables, weights)
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" + ("" if n == 1 else "s")
