@@ -7,7 +7,7 @@ import datetime as dt
 from types import SimpleNamespace
 
 from runstrength import knowledge
-from runstrength.prices import _choose, _Held, _Pool, _Try
+from runstrength.prices import _choose, _Held, _Pool, _Try, _usage
 from runstrength.resources import Gym, Shared
 
 DAY = dt.date(2026, 3, 2)
@@ -64,3 +64,70 @@ def test_a_session_from_the_evening_before_still_holds_its_place():
     assert not held.fits(early)
     held.free(0)
     assert held.fits(early)
+
+
+def test_a_session_into_the_next_day_sees_one_that_starts_after_midnight():
+    held = _Held(Shared(gyms=(GYM,)))
+    early = _session(1, 0, minutes=30)
+    early.start += dt.timedelta(days=1)
+    early.end += dt.timedelta(days=1)
+    held.take(0, [early])
+    assert not held.fits(_session(0, 23, minutes=90))
+
+
+def test_athletes_in_other_time_zones_at_one_gym_are_counted_by_the_instant():
+    """A session at 23:00 in New York and one at 05:00 the next day in Berlin are at the same
+    moment: the room of one is full."""
+    from zoneinfo import ZoneInfo
+
+    york = dt.datetime(2026, 3, 2, 23, 0, tzinfo=ZoneInfo("America/New_York"))
+    berlin = york.astimezone(ZoneInfo("Europe/Berlin"))
+    assert berlin.date() != york.date()
+    here = SimpleNamespace(index=0, group="", place=GYM.name, day=york.date(), start=york,
+                           end=york + dt.timedelta(minutes=45))
+    there = SimpleNamespace(index=1, group="", place=GYM.name, day=berlin.date(), start=berlin,
+                            end=berlin + dt.timedelta(minutes=45))
+    for held_one, asked in ((here, there), (there, here)):  # either way round
+        held = _Held(Shared(gyms=(GYM,)))
+        held.take(0, [held_one])
+        assert not held.fits(asked)
+
+
+def test_usage_counts_a_priced_time_that_sessions_cover_but_none_starts_at():
+    plans = {0: _Try([_session(0, 18)], 0, 0), 1: _Try([_session(1, 18)], 0, 0)}
+    half = ("gym", GYM.name, _session(0, 18).start.timestamp() + 30 * 60)
+    use = _usage(plans, Shared(gyms=(GYM,)), [half])
+    assert use[half] == (2, 1)
+    assert use["gym", GYM.name, _session(0, 18).start.timestamp()] == (2, 1)
+
+
+def test_the_objective_written_into_the_model_is_the_one_minimize_writes():
+    """Repeated variables add up and zero weights change nothing, as with ``cp.minimize``."""
+    from ortools.sat.python import cp_model
+
+    from runstrength.prices import _Own
+
+    cp = cp_model.CpModel()
+    x = [cp.new_bool_var(f"x{i}") for i in range(3)]
+    t = cp.new_int_var(0, 5, "t")
+    cp.add(t >= 2 - x[0] - x[1])
+    cp.add(x[0] + x[2] <= 1)
+    own = SimpleNamespace(cp=cp, x=dict(enumerate(x)),
+                          candidates=[SimpleNamespace(index=i) for i in range(3)],
+                          terms=[SimpleNamespace(var=t, rule="phase-min")])
+    variables, weights = [t, *x, x[0]], [7, 4, 0, -3, 2]
+    o = _Own(SimpleNamespace(own=own), variables, weights, [])
+    o.objective(weights)
+    written = dict(zip(cp.proto.objective.vars, cp.proto.objective.coeffs, strict=True))
+    mine = cp_model.CpSolver().solve(cp)
+    cp.minimize(cp_model.LinearExpr.weighted_sum(variables, weights))
+    theirs = dict(zip(cp.proto.objective.vars, cp.proto.objective.coeffs, strict=True))
+    assert {v: c for v, c in written.items() if c} == theirs == {t.index: 7, x[0].index: 6,
+                                                                  x[2].index: -3}
+    assert mine == cp_model.OPTIMAL
+    solver = cp_model.CpSolver()
+    solver.solve(cp)
+    again = cp_model.CpSolver()
+    o.objective(weights)
+    again.solve(cp)
+    assert again.objective_value == solver.objective_value

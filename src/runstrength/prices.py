@@ -28,7 +28,6 @@ docs/benchmarks.md compares the result with one model of all on a roster both so
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -71,23 +70,30 @@ class _Own:
         proto.objective.scaling_factor = 1
 
 
+DAY_SECONDS = 86400
+
+
 class _Held:
-    """What the athletes placed so far hold: gym spans (by gym and day) and group seats."""
+    """What the athletes placed so far hold: gym spans (by gym and UTC day of their start) and
+    group seats."""
 
     def __init__(self, shared: Shared) -> None:
         self.shared = shared
         self.spans: dict[tuple, list[tuple[float, float, int]]] = {}
         self.seats: dict[tuple, list[int]] = {}
         self.days: dict[int, list[tuple]] = {}  # athlete -> the (gym, day)s they hold
+        self.longest = 0.0  # seconds: how far back a span under a start may have begun
 
     def take(self, i: int, chosen) -> None:
         for c in chosen:
             if c.group:
                 self.seats.setdefault((c.group, c.day), []).append(i)
             elif c.place:
-                self.spans.setdefault((c.place, c.start.date()), []).append(
-                    (c.start.timestamp(), c.end.timestamp(), i))
-                self.days.setdefault(i, []).append((c.place, c.start.date()))
+                lo, hi = c.start.timestamp(), c.end.timestamp()
+                key = (c.place, int(lo // DAY_SECONDS))
+                self.spans.setdefault(key, []).append((lo, hi, i))
+                self.days.setdefault(i, []).append(key)
+                self.longest = max(self.longest, hi - lo)
 
     def free(self, i: int) -> None:
         for key in set(self.days.pop(i, [])):
@@ -96,8 +102,7 @@ class _Held:
             self.seats[key] = [j for j in who if j != i]
 
     def fits(self, c) -> bool:
-        """Whether candidate ``c`` fits beside what is held (a session ends on its start's
-        day or the next)."""
+        """Whether candidate ``c`` fits beside what is held."""
         if c.group:
             return len(self.seats.get((c.group, c.day), [])) < self.shared.group(
                 c.group).max_size
@@ -105,24 +110,28 @@ class _Held:
             return True
         room = self.shared.gym(c.place).max_athletes
         lo, hi = c.start.timestamp(), c.end.timestamp()
-        day = c.start.date()
-        near = [*self.spans.get((c.place, day - dt.timedelta(days=1)), ()),
-                *self.spans.get((c.place, day), ())]
-        spans = [s for s in near if s[0] < hi and lo < s[1]]
+        first, last = int((lo - self.longest) // DAY_SECONDS), int(hi // DAY_SECONDS)
+        spans = [s for day in range(first, last + 1) for s in self.spans.get((c.place, day), ())
+                 if s[0] < hi and lo < s[1]]
         for t in {lo, *(s[0] for s in spans if lo < s[0])}:  # every start under c
             if sum(1 for s in spans if s[0] <= t < s[1]) >= room:
                 return False
         return True
 
 
-def _usage(plans: dict, shared: Shared) -> dict[tuple, tuple[int, int]]:
-    """For each gym start and group session of ``plans``: (athletes there, room)."""
+def _usage(plans: dict, shared: Shared, also=()) -> dict[tuple, tuple[int, int]]:
+    """For each gym start and group session of ``plans``, and the gym times among the keys
+    ``also``: (athletes there, room)."""
     out: dict[tuple, tuple[int, int]] = {}
     for gym in shared.gyms:
-        spans = sorted((c.start.timestamp(), c.end.timestamp()) for plan in plans.values()
-                       for c in plan.chosen if c.place == gym.name and not c.group)
-        for t in sorted({s for s, _ in spans}):
-            out["gym", gym.name, t] = (sum(1 for s, e in spans if s <= t < e), gym.max_athletes)
+        spans = [(c.start.timestamp(), c.end.timestamp()) for plan in plans.values()
+                 for c in plan.chosen if c.place == gym.name and not c.group]
+        starts = sorted(s for s, _ in spans)
+        ends = sorted(e for _, e in spans)
+        times = {*starts, *(key[2] for key in also if key[0] == "gym" and key[1] == gym.name)}
+        for t in sorted(times):  # begun by t and not ended by t
+            used = bisect.bisect_right(starts, t) - bisect.bisect_right(ends, t)
+            out["gym", gym.name, t] = (used, gym.max_athletes)
     for group in shared.groups:
         seats: dict = {}
         for plan in plans.values():
@@ -260,7 +269,7 @@ def solve_by_prices(members, shared: Shared):
     how = k.rules.joint
     # one athlete's solve: a few hundredths of a second; a stuck one stops at the same point
     # of its search on every machine
-    work = {"max_deterministic_time": how.solve_work}
+    work = {"max_deterministic_time": how.solve_work, "max_time_in_seconds": float("inf")}
 
     def solve(o: _Own, price: dict, hint: _Try, allowed=None) -> tuple[_Try, float] | None:
         """Re-solve ``o``'s model priced, with only the shared candidates ``allowed`` takes
@@ -305,6 +314,9 @@ def solve_by_prices(members, shared: Shared):
     _fit(owns, plans, pool, shared, price, solve)
     turns = _improve(owns, plans, pool, shared, how, solve)
     plans = _choose(pool, plans, k, how)
+    over = [key for key, (used, room) in _usage(plans, shared).items() if used > room]
+    if over:  # the choice's constraints are exact; this would be a fault here, not the input's
+        raise RuntimeError(f"the plans chosen overfill {over[0][1]} ({len(over)} times)")
     solved = {}
     for j, o in enumerate(owns):
         p = plans[j]
@@ -333,7 +345,7 @@ def _price_rounds(owns, plans, pool, shared, how, solve, executor) -> tuple[dict
     last_bound: dict[int, float] = {}  # member -> bound of a solve not proven optimal
     done = 0
     for _ in range(rounds):
-        use = _usage(plans, shared)
+        use = _usage(plans, shared, price)
         over = [key for key, (used, room) in use.items() if used > room]
         if not over:
             break
@@ -432,7 +444,8 @@ def _choose(pool: _Pool, fitted: dict[int, _Try], k, how) -> dict[int, _Try]:
     hint = {var: plan is fitted[j] for j, (zs, plans) in enumerate(
         zip(z, pool.plans, strict=True)) for var, plan in zip(zs, plans, strict=True)}
     solver, code, _ = stages(cp, worst, parts, hint, k, None,
-                             max_deterministic_time=how.choose_work)
+                             max_deterministic_time=how.choose_work,
+                             max_time_in_seconds=float("inf"))
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return fitted
     return {j: next(p for var, p in zip(zs, plans, strict=True) if solver.boolean_value(var))
