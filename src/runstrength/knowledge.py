@@ -253,7 +253,8 @@ class JointMethod(_Strict):
     plans do not depend on the machine), each solve stopped after ``solve_work`` units of
     CP-SAT's deterministic time; the first price step ``price_step`` (penalty units, for a time
     holding twice its room), each next one ``price_decay`` times the last. Then
-    ``improve_rounds`` rounds of each athlete re-solving around the others, and ``choose_work``
+    ``improve_rounds`` rounds of each athlete re-solving around the others (each such solve,
+    and each in the fitting, stopped after ``turn_work``), and ``choose_work``
     units of deterministic time for each stage of choosing one plan per athlete."""
 
     whole_max_athletes: int = Field(24, ge=2, le=1000)
@@ -263,6 +264,7 @@ class JointMethod(_Strict):
     price_step: int = Field(1440, ge=1, le=1_000_000)
     price_decay: float = Field(0.85, gt=0, le=1)
     improve_rounds: int = Field(1, ge=0, le=100)
+    turn_work: float = Field(0.5, gt=0, le=600)
     choose_work: float = Field(4.0, gt=0, le=600)
 
 

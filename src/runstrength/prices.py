@@ -270,10 +270,13 @@ def solve_by_prices(members, shared: Shared):
     # one athlete's solve: a few hundredths of a second; a stuck one stops at the same point
     # of its search on every machine
     work = {"max_deterministic_time": how.solve_work, "max_time_in_seconds": float("inf")}
+    turn = {**work, "max_deterministic_time": how.turn_work}
 
     def solve(o: _Own, price: dict, hint: _Try, allowed=None) -> tuple[_Try, float] | None:
         """Re-solve ``o``'s model priced, with only the shared candidates ``allowed`` takes
-        (all when None); the try and its priced bound, or None when it found nothing."""
+        (all when None); the try and its priced bound, or None when it found nothing. A solve
+        around the others (``allowed``) is after a plan, not a bound: it stops sooner
+        (``turn_work``)."""
         m = o.m.own
         cp = m.cp
         weights = list(o.weights)
@@ -290,7 +293,7 @@ def solve_by_prices(members, shared: Shared):
         cp.clear_hints()  # the last plan is the start (in bulk: this runs 100s of times)
         cp.proto.solution_hint.vars.extend(o.xs)
         cp.proto.solution_hint.values.extend([int(c.index in hint.ids) for c in m.candidates])
-        solver, code, seconds = run_solver(cp, k, None, **work)
+        solver, code, seconds = run_solver(cp, k, None, **(work if allowed is None else turn))
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         values = list(solver.response_proto.solution)
