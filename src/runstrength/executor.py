@@ -163,6 +163,23 @@ def _one_pool(fn, tasks, which: list[int], jobs: int) -> Iterator[tuple[int, Any
                     process.terminate()
             for process in processes:
                 process.join(5)
+            _unblock(pool)
+
+
+def _unblock(pool) -> None:
+    """Let the pool's manager thread end after its workers were stopped. A worker stopped
+    while it wrote a result leaves half a message in the result pipe; the manager thread then
+    waits for the rest for ever (and the interpreter waits for it at exit), because this
+    process holds the pipe's writing end too. Closing that end turns the wait into an end of
+    file, which the manager takes for a broken pool."""
+    queue = getattr(pool, "_result_queue", None)
+    writer = getattr(queue, "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(OSError):
+            writer.close()
+    thread = getattr(pool, "_executor_manager_thread", None)
+    if thread is not None:
+        thread.join(5)
 
 
 def _dask(fn, tasks, client, crashed=None) -> Iterator[tuple[int, Any]]:
