@@ -19,7 +19,6 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
-import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -223,7 +222,7 @@ def run_joint(task: JointTask) -> JointResult:
     out.cost = round(sum(s.objective for s in solved.values()), 3)
     out.worst_missed = max((sum(p.amount for p in s.penalties if p.rule == "phase-min")
                             for s in solved.values()), default=0)
-    spans = {g.name: _Spans(_gym_spans(members, chosen, g.name)) for g in task.shared.gyms}
+    spans = {g.name: Spans(_gym_spans(members, chosen, g.name)) for g in task.shared.gyms}
     for m in members:
         _mark_full(m, members, chosen, task.shared, spans)
     out.moves = _moves(members, chosen, task.shared, spans)
@@ -257,9 +256,9 @@ def run_joint(task: JointTask) -> JointResult:
 def threads() -> int:
     """Threads for athletes' own solves side by side (CP-SAT lets go of the GIL): the cores
     this process may use, at most four."""
-    cores = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-             else os.cpu_count() or 1)
-    return min(4, cores)
+    from runstrength.executor import default_jobs
+
+    return min(4, default_jobs())
 
 
 def _gym_spans(members, chosen, gym_name: str):
@@ -379,13 +378,30 @@ def _names(items) -> str:
     return ", ".join(sorted({m.task.id for m in items}))
 
 
-class _Spans:
-    """The sessions in one gym (start, end, member), found by time."""
+class Spans:
+    """The sessions in one gym (start, end, who), found by time; ``who`` orders sessions that
+    start together (a member, or a number)."""
 
-    def __init__(self, spans: list) -> None:
-        self.items = sorted(spans, key=lambda s: (s[0], s[2].i))
+    def __init__(self, spans: list = ()) -> None:
+        self.items = sorted(spans, key=self._key)
         self.starts = [s[0] for s in self.items]
         self.longest = max((e - s for s, e, _ in self.items), default=dt.timedelta(0))
+
+    @staticmethod
+    def _key(span) -> tuple:
+        who = span[2]
+        return span[0], getattr(who, "i", who)
+
+    def add(self, span) -> None:
+        at = bisect.bisect_right(self.items, self._key(span), key=self._key)
+        self.items.insert(at, span)
+        self.starts.insert(at, span[0])
+        self.longest = max(self.longest, span[1] - span[0])
+
+    def drop(self, who) -> None:
+        """Every session of ``who`` out."""
+        self.items = [s for s in self.items if s[2] != who]
+        self.starts = [s[0] for s in self.items]
 
     def near(self, lo: dt.datetime, hi: dt.datetime, but=None) -> list:
         """The sessions under way at some moment of [lo, hi), but ``but``'s."""

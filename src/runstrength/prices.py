@@ -70,34 +70,26 @@ class _Own:
         proto.objective.scaling_factor = 1
 
 
-DAY_SECONDS = 86400
-
-
 class _Held:
-    """What the athletes placed so far hold: gym spans (by gym and UTC day of their start) and
-    group seats."""
+    """What the athletes placed so far hold: gym sessions (``joint.Spans``) and group seats."""
 
     def __init__(self, shared: Shared) -> None:
+        from runstrength.joint import Spans
+
         self.shared = shared
-        self.spans: dict[tuple, list[tuple[float, float, int]]] = {}
+        self.spans = {g.name: Spans() for g in shared.gyms}
         self.seats: dict[tuple, list[int]] = {}
-        self.days: dict[int, list[tuple]] = {}  # athlete -> the (gym, day)s they hold
-        self.longest = 0.0  # seconds: how far back a span under a start may have begun
 
     def take(self, i: int, chosen) -> None:
         for c in chosen:
             if c.group:
                 self.seats.setdefault((c.group, c.day), []).append(i)
             elif c.place:
-                lo, hi = c.start.timestamp(), c.end.timestamp()
-                key = (c.place, int(lo // DAY_SECONDS))
-                self.spans.setdefault(key, []).append((lo, hi, i))
-                self.days.setdefault(i, []).append(key)
-                self.longest = max(self.longest, hi - lo)
+                self.spans[c.place].add((c.start, c.end, i))
 
     def free(self, i: int) -> None:
-        for key in set(self.days.pop(i, [])):
-            self.spans[key] = [s for s in self.spans[key] if s[2] != i]
+        for spans in self.spans.values():
+            spans.drop(i)
         for key, who in self.seats.items():
             self.seats[key] = [j for j in who if j != i]
 
@@ -109,11 +101,8 @@ class _Held:
         if not c.place:
             return True
         room = self.shared.gym(c.place).max_athletes
-        lo, hi = c.start.timestamp(), c.end.timestamp()
-        first, last = int((lo - self.longest) // DAY_SECONDS), int(hi // DAY_SECONDS)
-        spans = [s for day in range(first, last + 1) for s in self.spans.get((c.place, day), ())
-                 if s[0] < hi and lo < s[1]]
-        for t in {lo, *(s[0] for s in spans if lo < s[0])}:  # every start under c
+        spans = self.spans[c.place].near(c.start, c.end)
+        for t in {c.start, *(s[0] for s in spans if c.start < s[0])}:  # every start under c
             if sum(1 for s in spans if s[0] <= t < s[1]) >= room:
                 return False
         return True
@@ -151,17 +140,22 @@ def _cover(own: _Own, keys: list[tuple]) -> None:
             times.setdefault(key[1], []).append(key[2])
     for name in times:
         times[name].sort()
+    groups = {key for key in keys if key[0] == "group"}
     for c in own.shared:
-        if c.group:
-            hit = [key for key in keys if key[0] == "group" and key[1] == c.group
-                   and key[2] == c.day]
-        else:
-            ts = times.get(c.place, [])
-            lo = bisect.bisect_left(ts, c.start.timestamp())
-            hi = bisect.bisect_left(ts, c.end.timestamp())
-            hit = [("gym", c.place, t) for t in ts[lo:hi]]
+        hit = [key for key in _keys(c, times) if key[0] == "gym" or key in groups]
         if hit:
             own.covers.setdefault(c.index, []).extend(hit)
+
+
+def _keys(c, starts: dict[str, list[float]]) -> list[tuple]:
+    """The keys shared session ``c`` takes: its group session, or the gym ``starts`` (sorted,
+    per gym) its span covers."""
+    if c.group:
+        return [("group", c.group, c.day)]
+    ts = starts.get(c.place, [])
+    lo = bisect.bisect_left(ts, c.start.timestamp())
+    hi = bisect.bisect_left(ts, c.end.timestamp())
+    return [("gym", c.place, t) for t in ts[lo:hi]]
 
 
 class _Answer:
@@ -228,15 +222,8 @@ class _Pool:
         for plans in self.plans:
             mine, anywhere = [], set()
             for plan in plans:
-                keys = []
-                for c in plan.chosen:
-                    if c.group:
-                        keys.append(("group", c.group, c.day))
-                    elif c.place:
-                        ts = starts[c.place]
-                        lo = bisect.bisect_left(ts, c.start.timestamp())
-                        hi = bisect.bisect_left(ts, c.end.timestamp())
-                        keys.extend(("gym", c.place, t) for t in ts[lo:hi])
+                keys = [key for c in plan.chosen if c.group or c.place
+                        for key in _keys(c, starts)]
                 mine.append(keys)
                 anywhere.update(keys)
             taken.append(mine)
