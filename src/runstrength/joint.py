@@ -95,7 +95,7 @@ def _at_gym(prep, gym):
     """The candidates of an athlete who trains at ``gym``: strength sessions there, inside
     its opening hours (closed hours are busy time to them), the short core and mobility
     add-ons wherever the athlete is."""
-    from runstrength.solver import Candidates, candidates
+    from runstrength.solver import Candidates, candidates, renumbered
 
     home = candidates(prep.season, strength=False)
     days = prep.season.days
@@ -104,12 +104,9 @@ def _at_gym(prep, gym):
         prep.season, place=gym.name,
         busy=[*prep.season.busy, *closed_hours(gym, span, prep.athlete.zone)])
     there = candidates(prep.season, strength=True)
-    kinds = list(prep.knowledge.sessions)
-    items = sorted([*there.items, *home.items],
-                   key=lambda c: (c.day, kinds.index(c.kind.id), c.start))
     out = Candidates(blocked={**home.blocked, **there.blocked})
-    out.items = [dataclasses.replace(c, index=n, place=gym.name if c.kind.counts_as_strength
-                                     else "") for n, c in enumerate(items)]
+    out.items = renumbered([*there.items, *home.items], list(prep.knowledge.sessions),
+                           place=lambda c: gym.name if c.kind.counts_as_strength else "")
     return out
 
 

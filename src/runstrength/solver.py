@@ -143,9 +143,16 @@ def _keep_past(season: Season, out: Candidates, kinds: list[SessionKind]) -> Non
     for day, kind_id, start, end in kept:
         items.append(Candidate(0, day, by_id[kind_id], start, end, season.week_of[day],
                                kept=True))
-    order = {k.id: n for n, k in enumerate(kinds)}
-    items.sort(key=lambda c: (c.day, order[c.kind.id], c.start))
-    out.items = [dataclasses.replace(c, index=n) for n, c in enumerate(items)]
+    out.items = renumbered(items, [k.id for k in kinds])
+
+
+def renumbered(items: list[Candidate], kind_ids: list[str], **change) -> list[Candidate]:
+    """``items`` in the search's order (day, kind as ``kind_ids`` list them, start), each with
+    its place in it as its index (and ``change``: field -> function of the candidate)."""
+    order = {kind_id: n for n, kind_id in enumerate(kind_ids)}
+    items = sorted(items, key=lambda c: (c.day, order[c.kind.id], c.start))
+    return [dataclasses.replace(c, index=n, **{f: fn(c) for f, fn in change.items()})
+            for n, c in enumerate(items)]
 
 
 def _no_slot(season: Season, day: dt.date, kind: SessionKind, free: list[Interval]) -> Block:
