@@ -720,6 +720,25 @@ def test_models_the_solver_cannot_take_name_the_models_folder(tmp_path):
                                        "solver numbers it cannot take")
 
 
+@pytest.mark.parametrize("line", ["num_wrkers = 1", "subsolvers = 1"])
+def test_a_solver_parameter_cp_sat_has_not_is_named(tmp_path, line):
+    """A misspelt [solver] name, or one that takes a list (not a number), is refused by name
+    before any solve, with the models file it is in."""
+    import shutil
+
+    models = tmp_path / "models"
+    shutil.copytree(ROOT_MODELS, models)
+    rules = models / "rules.toml"
+    rules.write_text(rules.read_text(encoding="utf-8").replace(
+        "[solver]\n", f"[solver]\n{line}\n"), encoding="utf-8")
+    result = invoke(PLAIN / "runs.csv", "-a", PLAIN / "athlete.toml", "-o", tmp_path / "p.ics",
+                    "--models", models)
+    assert result.exit_code == 1
+    name = line.split(" ")[0]
+    assert f"solver: unknown CP-SAT parameter '{name}'" in one_line(result)
+    assert not (tmp_path / "p.ics").exists()
+
+
 def test_a_run_in_the_hour_the_clocks_go_back_ends_after_it_starts(tmp_path):
     """Regression (issue 10, adversarial pass): with --include-runs a 45-minute run from 02:30
     on the Sydney fall-back night was written 02:30-02:15 (ics.py refused it). Such times are

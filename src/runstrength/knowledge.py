@@ -313,14 +313,21 @@ class Rules(_Strict):
 
     @model_validator(mode="after")
     def _solver_names(self) -> Rules:
-        from ortools.sat import sat_parameters_pb2
-
-        known = sat_parameters_pb2.SatParameters.DESCRIPTOR.fields_by_name
+        known = _sat_parameter_names()
         for table, params in (("solver", self.solver), ("joint_solver", self.joint_solver)):
             unknown = [name for name in params if name not in known]
             if unknown:
                 raise ValueError(f"{table}: unknown CP-SAT parameter {unknown[0]!r}")
         return self
+
+
+def _sat_parameter_names() -> set[str]:
+    """The SatParameters fields a value of ours may set (the solver's own class, which the
+    solve loads anyway: not the protobuf module, a second 40 ms import)."""
+    from ortools.sat.python import cp_model_helper
+
+    names = set(dir(cp_model_helper.SatParameters))
+    return {n for n in names if f"clear_{n}" in names}  # one clear_ method a settable field
 
 
 class PhasePrescription(_Strict):

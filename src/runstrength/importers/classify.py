@@ -31,6 +31,8 @@ def _compiled(words: tuple[str, ...]) -> re.Pattern[str] | None:
     """One pattern for a whole word list (compiled once: imports classify every occurrence)."""
     kept = [w for w in words if w.strip()]
     for word in kept:
+        if not word.startswith("re:"):
+            continue  # a plain word is escaped: always a valid pattern
         try:
             re.compile(_pattern(word))
         except re.error as exc:  # an athlete's own "re:" keyword
