@@ -12,7 +12,9 @@ CSV instead of the TrainingPeaks-style feed.
 Rows (wall seconds, one run each; the machine's other load moves them by 10-20 %):
 
 1. the whole roster with ``runstrength roster ROSTER -o OUT --jobs 2 -q`` (a subprocess);
-2. the first ``--compare`` athletes with ``--jobs 1`` and with ``--jobs 2`` (the speed-up);
+2. the first ``--compare`` athletes with ``--jobs 1`` and with ``--jobs 2`` (the speed-up),
+   and the machine's own ceiling for it: two ``--jobs 1`` runs started together, with no
+   pool between them (two cores that slow each other down cap any pool below 2x);
 3. the whole roster with ``--executor dask --jobs 2`` (a LocalCluster of two worker
    processes, started inside the command: its start-up counts) against the local pool;
 4. the largest peak resident memory any worker reported (``SeasonResult.memory_mb``).
@@ -118,6 +120,22 @@ def run(roster: Path, out: Path, *extra: str) -> float:
     return seconds
 
 
+def side_by_side(roster: Path, outs: list[Path], *extra: str) -> float:
+    """Wall seconds of ``len(outs)`` runs of the same command started together, each on its
+    own (no pool between them): what the machine gives independent processes at once."""
+    t0 = time.perf_counter()
+    procs = [subprocess.Popen([*seasons.cli_command(), "roster", str(roster), "-o", str(out),
+                               "-q", *extra], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True) for out in outs]
+    errors = [proc.communicate()[1] for proc in procs]
+    seconds = time.perf_counter() - t0
+    for proc, err in zip(procs, errors, strict=True):
+        if proc.returncode != 0:
+            raise SystemExit(f"roster {roster.name} side by side exited {proc.returncode}:\n"
+                             f"{err[-3000:]}")
+    return seconds
+
+
 def _files(out: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in out.iterdir()
             if p.is_file() and p.name != "summary.csv"}
@@ -151,8 +169,15 @@ def main(argv: list[str] | None = None) -> int:
         two = run(small, tmp / "two", "--jobs", "2")
         rows.append((f"{n_small} athletes, 1 job", "`... --jobs 1`", one,
                      f"{n_small / one:.1f} seasons/s", "—", None))
+        pair = side_by_side(small, [tmp / "pair-a", tmp / "pair-b"], "--jobs", "1")
+        ceiling = 2 * one / pair
         rows.append((f"{n_small} athletes, 2 jobs", "`... --jobs 2`", two,
-                     f"{one / two:.2f}x one job", "≥ 1.8x one job", one / two >= 1.8))
+                     f"{one / two:.2f}x one job ({one / two / ceiling:.0%} of the ceiling "
+                     "below)", "≥ 1.8x one job", one / two >= 1.8))
+        rows.append((f"the machine's ceiling: two {n_small}-athlete `--jobs 1` runs side by "
+                     "side", "two `... --jobs 1` at once, no pool", pair,
+                     f"{ceiling:.2f}x one job (each run {pair / one - 1:+.0%} slower than "
+                     "alone)", "—", None))
         if _files(tmp / "one") != _files(tmp / "two"):
             problems.append("--jobs 1 and --jobs 2 wrote different files")
         if not args.no_dask:  # the whole roster: what a cluster is for
