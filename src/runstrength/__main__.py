@@ -29,8 +29,9 @@ def _main() -> int:
     # a 52-week plan). Commands that plan many seasons here turn it back on (executor.run).
     gc.disable()
     try:
-        from runstrength import stopping
+        from runstrength import prefetch, stopping
 
+        prefetch.allow()  # this process is the CLI's own: it may read ahead in a child
         stopping.install()  # from here a signal is an Interrupted (a KeyboardInterrupt)
         import click
 

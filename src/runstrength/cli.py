@@ -316,11 +316,18 @@ def _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir, t
     from runstrength.task import read_inputs
 
     _check_roles(runs, athlete_path)
-    k = knowledge.load(Path(models_dir) if models_dir else None)
     data = sys.stdin.buffer.read() if runs == "-" else None
-    athlete, schedule, busy = read_inputs(runs, athlete_path, k, races=races, start=start,
-                                          end=end, busy=tuple((p, None) for p in busy_paths),
-                                          fmt=fmt, runs_data=data, replace_races=replace_races)
+    read = _read_ahead(runs, athlete_path, models_dir, races=races, start=start, end=end,
+                       busy_paths=busy_paths, fmt=fmt, runs_data=data,
+                       replace_races=replace_races)
+    k = knowledge.load(Path(models_dir) if models_dir else None)
+    if read is not None:
+        athlete, schedule, busy = read
+    else:
+        athlete, schedule, busy = read_inputs(runs, athlete_path, k, races=races, start=start,
+                                              end=end, busy=tuple((p, None) for p in busy_paths),
+                                              fmt=fmt, runs_data=data,
+                                              replace_races=replace_races)
     result = plan(schedule, athlete, start=start, end=end, busy=busy, races=races,
                   models=models_dir, time_limit=time_limit, diagnose=diagnose,
                   calendar_races=not replace_races, previous=previous, done=done, today=today)
@@ -328,6 +335,32 @@ def _solve(runs, athlete_path, races, start, end, busy_paths, fmt, models_dir, t
         click.echo(f"runstrength: warning: {one_line(warning)}", err=True)
     _check_solved(result, time_limit)
     return result
+
+
+def _read_ahead(runs, athlete_path, models_dir, **options):
+    """The inputs (``task.read_inputs``) from a child process that reads them while this one
+    loads the solver (``runstrength.prefetch``), and the session contents of the season built
+    into the models' memo by both; None: read them here."""
+    from runstrength import knowledge, prefetch
+    from runstrength.task import read_ahead, warm_contents
+
+    pending = prefetch.start(read_ahead, runs, athlete_path, models_dir, **options)
+    if pending is None:
+        return None
+    try:
+        import runstrength.planner  # noqa: F401  the solver's imports, meanwhile
+        inputs = pending.receive()
+        if inputs is None:
+            return None
+        k = knowledge.load(Path(models_dir) if models_dir else None)
+        warm_contents(inputs, k, models_dir, 1, **{key: options[key] for key in (
+            "races", "start", "end", "replace_races")})
+        # the child's first: a shape in both halves is kept as built for its first week, as
+        # reading here would keep it
+        k.memo.update(pending.receive() or {})
+        return inputs
+    finally:
+        pending.cancel()
 
 
 def _check_solved(result, time_limit) -> None:

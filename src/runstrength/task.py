@@ -168,6 +168,47 @@ def read_inputs(runs: str, athlete_source: str, k: Knowledge, *, races=(), start
     return athlete, schedule, blocks
 
 
+def read_ahead(runs: str, athlete_source: str, models: str | None, *, races=(), start=None,
+               end=None, busy_paths=(), fmt=None, runs_data: bytes | None = None,
+               replace_races: bool = False):
+    """:func:`read_inputs` as the CLI's ``plan`` calls it, then the session contents of the
+    first half of its season (:func:`warm_contents`): two values, yielded as each is ready.
+
+    The work of a prefetch child (``runstrength.prefetch``) while the CLI loads the solver."""
+    from runstrength import knowledge
+
+    k = knowledge.load(Path(models) if models else None)
+    inputs = read_inputs(runs, athlete_source, k, races=races, start=start, end=end,
+                         busy=tuple((p, None) for p in busy_paths), fmt=fmt,
+                         runs_data=runs_data, replace_races=replace_races)
+    yield inputs
+    warm_contents(inputs, k, models, 0, races=races, start=start, end=end,
+                  replace_races=replace_races)
+    yield {key: value for key, value in k.memo.items()
+           if isinstance(key, tuple) and key[:1] == ("content",)}
+
+
+def warm_contents(inputs, k: Knowledge, models: str | None, half: int, *, races=(),
+                  start=None, end=None, replace_races: bool = False) -> None:
+    """Build into the models' memo the session contents that the candidates of the season of
+    ``inputs`` (from :func:`read_inputs`) will ask for, in the first (``half`` 0) or second
+    (1) half of its weeks: each kind the week uses and its length. A season that cannot be
+    prepared is left alone: planning it says why."""
+    from runstrength import api
+
+    athlete, schedule, blocks = inputs
+    try:
+        prep = api.prepare(schedule, athlete, start=start, end=end, busy=blocks, races=races,
+                           models=models, offer_calendar=not replace_races)
+    except InputError:
+        return
+    middle = (len(prep.weeks) + 1) // 2
+    for week in prep.weeks[:middle] if half == 0 else prep.weeks[middle:]:
+        for kind in k.sessions.values():
+            if prep.season.offers(kind, week):
+                prep.season.slot_minutes(kind, week)
+
+
 def no_plan_error(status: str, time_limit: float | None) -> str:
     """The message for a solve that found no plan (the CLI exits 1 with it)."""
     seconds = f"{time_limit:g} s" if time_limit else "the default time limit"

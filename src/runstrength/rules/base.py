@@ -7,9 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import ClassVar
-
-from ortools.sat.python import cp_model
+from typing import TYPE_CHECKING, ClassVar
 
 from runstrength.domain import (
     Athlete,
@@ -24,6 +22,9 @@ from runstrength.domain import (
     local_at,
 )
 from runstrength.knowledge import Knowledge, SessionKind
+
+if TYPE_CHECKING:  # the solver loads with the model build, not with the season
+    from ortools.sat.python import cp_model
 
 
 @dataclass(frozen=True)
@@ -233,6 +234,8 @@ class Model:
             self._by_week[c.week.index].append(c)
 
     def count(self, candidates: list[Candidate]) -> cp_model.LinearExpr:
+        from ortools.sat.python import cp_model
+
         return cp_model.LinearExpr.sum([self.x[c.index] for c in candidates])
 
 

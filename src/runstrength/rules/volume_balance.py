@@ -1,7 +1,5 @@
 """volume-balance: weekly posterior-chain, unilateral and core sets close to their targets."""
 
-from ortools.sat.python import cp_model
-
 from runstrength.domain import BALANCED
 from runstrength.rules.base import Rule, Term
 
@@ -12,6 +10,8 @@ class VolumeBalance(Rule):
     hard = False
 
     def apply(self, m):
+        from ortools.sat.python import cp_model
+
         weight = m.season.knowledge.rules.weights.volume_balance
         for week in m.season.weeks:
             here = m.in_week(week)
