@@ -54,6 +54,13 @@ def _cpu(work, repeat: int) -> float:
     return min(times)
 
 
+def _loop() -> int:
+    table: dict[int, int] = {}
+    for i in range(400_000):
+        table[i % 997] = table.get(i % 997, 0) + (i * i) % 7
+    return sum(table.values())
+
+
 def measure(folder: Path, short: Path, repeat: int) -> dict[str, float]:
     from runstrength import knowledge
     from runstrength.api import plan
@@ -95,6 +102,9 @@ def measure(folder: Path, short: Path, repeat: int) -> dict[str, float]:
         ".ics export": _cpu(lambda: plan_to_ics(result), repeat),
     }
     out["solve"] -= out["model build"]  # the lambda builds too
+    # The same pure-Python work every time: how fast the machine itself was during this run
+    # (a shared machine's speed moves by 10-20 % from hour to hour; compare stages with it).
+    out["machine: a fixed pure-Python loop"] = _cpu(_loop, repeat)
     cli = [sys.executable, "-m", "runstrength", "plan", str(runs), "-a", str(profile), "-o",
            str(folder / "out.ics"), "--force", "-q"]
     bare = [sys.executable, "-c", BARE]

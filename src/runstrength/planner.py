@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 
 from runstrength import stopping
@@ -76,6 +80,34 @@ def _retests(chosen: list[Candidate], weeks: list[Week], season: Season) -> set[
     return out
 
 
+_paused = 0  # plans running with the cyclic collector paused (threads may plan at once)
+_paused_lock = threading.Lock()
+_was = [False]  # whether the collector was on when the first of them paused it
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a season is planned, as it was after.
+
+    A season allocates tens of thousands of objects (candidates, the CP-SAT model, the
+    sessions) and makes few reference cycles; with the collector on, they set off some twenty
+    collections a season, one of them of the whole process (every module loaded, the models'
+    memo). The cycles a season does make are collected once the collector runs again."""
+    global _paused
+    with _paused_lock:
+        if _paused == 0:
+            _was[0] = gc.isenabled()
+            gc.disable()
+        _paused += 1
+    try:
+        yield
+    finally:
+        with _paused_lock:
+            _paused -= 1
+            if _paused == 0 and _was[0]:
+                gc.enable()
+
+
 def plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledge, *,
                 stamp: dt.datetime, time_limit: float | None = None,
                 diagnose_short: bool = False) -> Plan:
@@ -84,7 +116,7 @@ def plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledg
     ``time_limit`` (else the models' ``max_time_in_seconds``) bounds the solve and the
     diagnosis of short weeks together."""
     limit = time_limit or k.rules.solver.get("max_time_in_seconds")
-    with stopping.deadline(limit):
+    with stopping.deadline(limit), _collector_paused():
         return _plan_season(athlete, weeks, season, k, stamp=stamp, time_limit=time_limit,
                             diagnose_short=diagnose_short)
 
