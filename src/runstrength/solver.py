@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import os
 import time
@@ -183,7 +184,12 @@ def _no_slot(season: Season, day: dt.date, kind: SessionKind, free: list[Interva
 
 
 def _tie_break(c: Candidate) -> int:
-    key = f"{c.day.isoformat()}|{c.kind.id}|{c.start.hour:02d}:{c.start.minute:02d}".encode()
+    return _tie_value(c.day, c.kind.id, c.start.hour, c.start.minute)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # the seasons of a roster or a sweep share their days
+def _tie_value(day: dt.date, kind_id: str, hour: int, minute: int) -> int:
+    key = f"{day.isoformat()}|{kind_id}|{hour:02d}:{minute:02d}".encode()
     return int.from_bytes(hashlib.sha256(key).digest()[:4], "big") % TIE_BREAK_RANGE
 
 

@@ -44,6 +44,11 @@ class HeavySpacing(Rule):
         gap = dt.timedelta(hours=m.season.knowledge.rules.heavy_spacing_hours)
         reach = gap.days + 1
         own = _own_heavy(m.season)
+        heavy_on: dict[dt.date, list] = {}
+        for c in m.candidates:
+            if c.heavy:
+                heavy_on.setdefault(c.day, []).append(c)
+        later = [dt.timedelta(days=d) for d in range(1, reach + 1)]
         for a in m.candidates:
             if not a.heavy:
                 continue
@@ -52,10 +57,7 @@ class HeavySpacing(Rule):
                 continue
             # Later heavy candidates that start too soon after a; with one session a day,
             # a plus all of them may hold at most one.
-            close = [
-                b for d in range(1, reach + 1)
-                for b in m.on_day(a.day + dt.timedelta(days=d))
-                if b.heavy and b.start - a.start < gap
-            ]
+            close = [b for d in later for b in heavy_on.get(a.day + d, ())
+                     if b.start - a.start < gap]
             if close:
                 m.cp.add(m.x[a.index] + m.count(close) <= 1)

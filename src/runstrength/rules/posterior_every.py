@@ -18,21 +18,28 @@ class PosteriorEvery(Rule):
         rules = season.knowledge.rules
         span = rules.posterior_max_gap_days
         days = season.days
-        eligible = {d for d in days if season.week_of[d].phase in rules.posterior_phases}
+        # per day, once: whether a window may hold it (a posterior phase, no own heavy-leg
+        # session) and its posterior-chain candidates; a window is then a slice
+        spoils = [season.week_of[d].phase not in rules.posterior_phases or any(
+            o.leg_load is LegLoad.HEAVY and o.counts for o in season.own_on.get(d, []))
+            for d in days]
+        spoiled = [0]
+        for bad in spoils:
+            spoiled.append(spoiled[-1] + bad)
+        posterior_on = [[c for c in m.on_day(d) if c.kind.emphasis is Category.POSTERIOR]
+                        for d in days]
+        weight = rules.weights.posterior_every
         for i in range(len(days) - span + 1):
-            window = days[i:i + span]
-            if not all(d in eligible for d in window) or any(
-                    o.leg_load is LegLoad.HEAVY and o.counts
-                    for d in window for o in season.own_on.get(d, [])):
+            if spoiled[i + span] != spoiled[i]:
                 continue
-            posterior = [c for d in window for c in m.on_day(d)
-                         if c.kind.emphasis is Category.POSTERIOR]
-            missed = m.cp.new_bool_var(f"no_posterior_{window[0]}")
+            first = days[i]
+            posterior = [c for on in posterior_on[i:i + span] for c in on]
+            missed = m.cp.new_bool_var(f"no_posterior_{first}")
             if posterior:
                 m.cp.add(m.count(posterior) + missed >= 1)
             else:
                 m.cp.add(missed == 1)
-            end = window[0] + dt.timedelta(days=span - 1)
-            m.terms.append(Term(self.id, season.week_of[window[0]].index,
-                                rules.weights.posterior_every, missed,
-                                f"no posterior-chain session {window[0]:%d %b}-{end:%d %b}"))
+            end = first + dt.timedelta(days=span - 1)
+            m.terms.append(Term(self.id, season.week_of[first].index, weight, missed,
+                                lambda first=first, end=end: "no posterior-chain session "
+                                f"{first:%d %b}-{end:%d %b}"))
