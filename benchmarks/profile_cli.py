@@ -6,7 +6,9 @@ Writes the season (benchmarks/seasons.py) to a temporary directory, then
 
 1. stages: ``--repeat`` fresh subprocesses each time the steps of ``runstrength plan`` in
    order, cold as the CLI runs them (imports, models, profile, import of the .ics, periodize +
-   candidates + build, solve, prescribe + explain, export, write); prints the median of each;
+   candidates + build, solve, prescribe + explain, export, write); prints the median of each.
+   They run one after the other, as the CLI does with ``RUNSTRENGTH_PREFETCH=0``: by default
+   it reads the calendar in a second process during the imports (``runstrength.prefetch``);
 2. imports: ``python -X importtime`` of the CLI run, summed per top-level package (self time),
    and runstrength's own modules;
 3. with ``--cprofile N``: the N functions of the CLI run with the largest cumulative time.
@@ -30,7 +32,8 @@ import seasons  # noqa: E402
 
 ARGS = ["plan", "runs.ics", "--athlete", "athlete.toml", "-o", "out.ics", "--force", "-q"]
 
-# Runs in a fresh interpreter in the season's directory; mirrors runstrength.cli._plan.
+# Runs in a fresh interpreter in the season's directory; mirrors runstrength.cli._plan
+# without the read-ahead in a second process.
 STAGES = r"""
 import json, sys, time
 t = time.perf_counter
