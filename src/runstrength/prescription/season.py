@@ -141,13 +141,20 @@ def progress_season(sessions: list[PlannedSession], weeks: list[Week], athlete: 
         back = k.prescription.progression.recent_weeks
         return any(start - back <= i < start for i in done_in.get(ex.id, ()))
 
+    jumped_by: dict[int, bool] = {}  # week -> a jump since the last recovery week before it
+
+    def jumped(week: Week) -> bool:
+        if week.index not in jumped_by:
+            reset = max((i for i in resets if i < week.index), default=0)
+            jumped_by[week.index] = any(reset < i < week.index for i in jump_weeks)
+        return jumped_by[week.index]
+
     def history(ex: Exercise, kind: SessionKind, week: Week, s: PlannedSession) -> History:
         key = (ex.id, _tier(ex, kind, week.phase, k))
         since, index = week.block_week, week.index
         while ((prev := by_index.get(index - 1)) is not None and prev.block == week.block
                and key in done.get(prev.index, ())):
             since, index = prev.block_week, prev.index
-        reset = max((i for i in resets if i < week.index), default=0)
         prev = by_index.get(week.index - 1)
         prev_week = prev.index if prev is not None and prev.block == week.block else None
         return History(
@@ -155,7 +162,7 @@ def progress_season(sessions: list[PlannedSession], weeks: list[Week], athlete: 
             last_week=prev_week is not None and any(
                 (ex.id, capped) in done.get(prev_week, ()) for capped in (False, True)),
             last_block=ex.id in by_block.get(week.block - 1, ()) or recent(ex, week),
-            jumped=any(reset < i < week.index for i in jump_weeks),
+            jumped=jumped(week),
             earlier=(None if (f := first.get((week.block, ex.id))) is None
                      or f.start >= s.start else by_index[f.week].block_week),
             back=since == week.block_week and any(
