@@ -157,3 +157,29 @@ def test_a_broken_calendar_says_the_same_line_with_the_read_ahead(tmp_path):
     assert on.stderr.decode().startswith(f"runstrength: error: {broken}")
     assert b"Traceback" not in on.stderr
     assert not (tmp_path / "on.ics").exists()
+
+
+def test_a_profile_on_stdin_is_left_to_the_parent(tmp_path):
+    """Regression (review): with the profile on stdin the child took it, and when the child
+    then failed (a broken calendar) the parent found stdin empty and blamed the profile."""
+    broken = tmp_path / "runs.ics"
+    broken.write_bytes((MARATHON / "runs.ics").read_bytes().replace(b"END:VCALENDAR", b""))
+    profile = (MARATHON / "athlete.toml").read_bytes()
+    said = []
+    for on in ("1", "0"):
+        env = {**os.environ, "SOURCE_DATE_EPOCH": "1800000000", "RUNSTRENGTH_PREFETCH": on}
+        done = subprocess.run([sys.executable, "-m", "runstrength", "plan", str(broken), "-a",
+                               "-", "-o", str(tmp_path / "p.ics")], input=profile, env=env,
+                              capture_output=True, timeout=300)
+        assert done.returncode == 1
+        said.append(done.stderr)
+    assert said[0] == said[1]
+    assert said[0].decode().startswith(f"runstrength: error: {broken}: ")
+
+
+def test_only_0_false_no_or_off_turn_it_off(allowed, monkeypatch):
+    for value in ("0", "false", "No", " off "):
+        monkeypatch.setenv("RUNSTRENGTH_PREFETCH", value)
+        assert not prefetch.wanted()
+    monkeypatch.setenv("RUNSTRENGTH_PREFETCH", "1")
+    assert prefetch.wanted()

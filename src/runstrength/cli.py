@@ -344,10 +344,13 @@ def _read_ahead(runs, athlete_path, models_dir, **options):
     from runstrength import knowledge, prefetch
     from runstrength.task import read_ahead, warm_contents
 
-    pending = prefetch.start(read_ahead, runs, athlete_path, models_dir, **options)
-    if pending is None:
-        return None
+    if athlete_path == "-" or "-" in options.get("busy_paths", ()):
+        return None  # stdin can be read once: the child must not take it from a fallback
+    pending = None
     try:
+        pending = prefetch.start(read_ahead, runs, athlete_path, models_dir, **options)
+        if pending is None:
+            return None
         import runstrength.planner  # noqa: F401  the solver's imports, meanwhile
         inputs = pending.receive()
         if inputs is None:
@@ -360,7 +363,8 @@ def _read_ahead(runs, athlete_path, models_dir, **options):
         k.memo.update(pending.receive() or {})
         return inputs
     finally:
-        pending.cancel()
+        if pending is not None:
+            pending.cancel()
 
 
 def _check_solved(result, time_limit) -> None:

@@ -80,32 +80,24 @@ def _retests(chosen: list[Candidate], weeks: list[Week], season: Season) -> set[
     return out
 
 
-_paused = 0  # plans running with the cyclic collector paused (threads may plan at once)
-_paused_lock = threading.Lock()
-_was = [False]  # whether the collector was on when the first of them paused it
-
-
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while a season is planned, as it was after.
+    """The cyclic garbage collector off while a season is planned in the main thread, and on
+    again after if it was on.
 
     A season allocates tens of thousands of objects (candidates, the CP-SAT model, the
     sessions) and makes few reference cycles; with the collector on, they set off some twenty
     collections a season, one of them of the whole process (every module loaded, the models'
-    memo). The cycles a season does make are collected once the collector runs again."""
-    global _paused
-    with _paused_lock:
-        if _paused == 0:
-            _was[0] = gc.isenabled()
-            gc.disable()
-        _paused += 1
+    memo). The cycles a season does make are collected once the collector runs again. Plans
+    on other threads leave it alone: overlapping, they would keep it off for good."""
+    if threading.current_thread() is not threading.main_thread() or not gc.isenabled():
+        yield
+        return
     try:
+        gc.disable()
         yield
     finally:
-        with _paused_lock:
-            _paused -= 1
-            if _paused == 0 and _was[0]:
-                gc.enable()
+        gc.enable()
 
 
 def plan_season(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledge, *,

@@ -18,6 +18,7 @@ written and said never depends on the child. Only the CLI's own process forks
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import pickle
 import select
@@ -29,10 +30,12 @@ import warnings
 from collections.abc import Callable, Generator
 from typing import Any
 
-#: the longest the parent waits for the child before reading the inputs itself
-WAIT_SECONDS = 300.0
+#: the longest the parent waits for the child before reading the inputs itself (a calendar
+#: of years is read in seconds; a child that takes longer is stuck)
+WAIT_SECONDS = 120.0
 
 _allowed = False
+_OFF = {"0", "false", "no", "off"}
 
 
 def allow() -> None:
@@ -46,7 +49,7 @@ def wanted() -> bool:
     turned off by ``RUNSTRENGTH_PREFETCH=0``."""
     if not _allowed or not sys.platform.startswith("linux"):
         return False
-    if os.environ.get("RUNSTRENGTH_PREFETCH", "1").strip() == "0":
+    if os.environ.get("RUNSTRENGTH_PREFETCH", "1").strip().lower() in _OFF:
         return False
     from runstrength.executor import default_jobs
 
@@ -124,6 +127,8 @@ def start(job: Callable[..., Any], *args: Any, **kwargs: Any) -> Pending | None:
         reader, writer = os.pipe()
     except OSError:
         return None
+    with contextlib.suppress(OSError, AttributeError):  # room for a year's inputs at once:
+        fcntl.fcntl(writer, fcntl.F_SETPIPE_SZ, 1 << 20)  # the child need not wait to go on
     try:
         with warnings.catch_warnings():
             # Python 3.12+ warns of a fork beside other threads; the only other thread here
@@ -154,16 +159,17 @@ def _child(job: Callable[..., Any], args: tuple, kwargs: dict, reader: int,
     code = 1
     try:
         os.close(reader)
+        # The parent says everything there is to say: nothing from here reaches the terminal
+        # (a signal before the next lines included: it ends the child through ``finally``).
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.dup2(null, 2)
         # The parent's signal handling is not the child's: a signal ends it at once, and
         # never reaches the parent's watcher through the shared wake-up socket.
         with contextlib.suppress(ValueError, OSError):
             signal.set_wakeup_fd(-1)
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, signal.SIG_DFL)
-        # The parent says everything there is to say: nothing from here reaches the terminal.
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, 1)
-        os.dup2(null, 2)
         with os.fdopen(writer, "wb") as out:
             try:
                 made = job(*args, **kwargs)
