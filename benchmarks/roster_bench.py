@@ -9,15 +9,16 @@ blocks from ``seasons.py``, varied per athlete: the A race on one of ten Sundays
 three availability patterns and two session lengths; every fifth athlete's running plan is a
 CSV instead of the TrainingPeaks-style feed.
 
-Rows (wall seconds, one run each; the machine's other load moves them by 10-20 %):
+Rows (wall seconds; the machine's other load moves a run by 10-20 %, or more):
 
-1. the whole roster with ``runstrength roster ROSTER -o OUT --jobs 2 -q`` (a subprocess);
-2. the first ``--compare`` athletes with ``--jobs 1`` and with ``--jobs 2`` (the speed-up),
-   and the machine's own ceiling for it: two ``--jobs 1`` runs started together, with no
-   pool between them (two cores that slow each other down cap any pool below 2x);
-3. the whole roster with ``--executor dask --jobs 2`` (a LocalCluster of two worker
-   processes, started inside the command: its start-up counts) against the local pool;
-4. the largest peak resident memory any worker reported (``SeasonResult.memory_mb``).
+1. the whole roster with ``runstrength roster ROSTER -o OUT --jobs 2 -q`` (a subprocess, once);
+2. the first ``--compare`` athletes, in ``--rounds`` rounds (each in another order, so the
+   machine's drift falls on all alike; medians): ``--jobs 1``, ``--jobs 2`` (the speed-up),
+   the machine's own ceiling for it (two ``--jobs 1`` runs started together, with no pool
+   between them: two cores that slow each other down cap any pool below 2x), and
+   ``--executor dask --jobs 2`` (a LocalCluster of two worker processes, started inside the
+   command: its start-up counts) against the local pool;
+3. the largest peak resident memory any worker reported (``SeasonResult.memory_mb``).
 
 Targets (issue 12, 2-core machine): 1,000 seasons in at most 60 s with 2 jobs, 2 jobs at least
 1.8x one job, peak memory per worker under 200 MB, Dask within 15 % of the local pool. Exit 1
@@ -31,6 +32,7 @@ import datetime as dt
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -152,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="athletes for the 1-job / 2-job / Dask comparison")
     parser.add_argument("--doc", type=Path, help="write the table into this Markdown file")
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask row")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds of the 1-job / 2-job / side-by-side / Dask comparison")
     args = parser.parse_args(argv)
     seasons.byte_compile()
     rows = []
@@ -165,30 +169,51 @@ def main(argv: list[str] | None = None) -> int:
         rows.append((f"{args.athletes} athletes, 2 jobs",
                      "`runstrength roster roster.toml -o out --jobs 2 -q`", whole,
                      f"{args.athletes / whole:.1f} seasons/s", "≤ 60 s", whole <= 60))
-        one = run(small, tmp / "one", "--jobs", "1")
-        two = run(small, tmp / "two", "--jobs", "2")
-        rows.append((f"{n_small} athletes, 1 job", "`... --jobs 1`", one,
-                     f"{n_small / one:.1f} seasons/s", "—", None))
-        pair = side_by_side(small, [tmp / "pair-a", tmp / "pair-b"], "--jobs", "1")
-        ceiling = 2 * one / pair
-        rows.append((f"{n_small} athletes, 2 jobs", "`... --jobs 2`", two,
-                     f"{one / two:.2f}x one job ({one / two / ceiling:.0%} of the ceiling "
-                     "below)", "≥ 1.8x one job", one / two >= 1.8))
+        # The comparisons in rounds, each in another order, so that the machine's drift from
+        # minute to minute falls on every command alike; the medians are reported.
+        commands = {
+            "one": lambda r: run(small, tmp / f"one-{r}", "--jobs", "1"),
+            "two": lambda r: run(small, tmp / f"two-{r}", "--jobs", "2"),
+            "pair": lambda r: side_by_side(small, [tmp / f"pair-a-{r}", tmp / f"pair-b-{r}"],
+                                           "--jobs", "1"),
+        }
+        if not args.no_dask:
+            commands["dask"] = lambda r: run(small, tmp / f"dask-{r}", "--executor", "dask",
+                                             "--jobs", "2")
+        walls: dict[str, list[float]] = {name: [] for name in commands}
+        names = list(commands)
+        for r in range(args.rounds):
+            for name in names[r % len(names):] + names[:r % len(names)]:
+                walls[name].append(commands[name](r))
+        med = {name: statistics.median(times) for name, times in walls.items()}
+        speedup = statistics.median(o / t for o, t in zip(walls["one"], walls["two"],
+                                                           strict=True))
+        ceiling = statistics.median(2 * o / p for o, p in zip(walls["one"], walls["pair"],
+                                                               strict=True))
+        spread = ", ".join(f"{o / t:.2f}" for o, t in zip(walls["one"], walls["two"],
+                                                           strict=True))
+        rows.append((f"{n_small} athletes, 1 job", "`... --jobs 1`", med["one"],
+                     f"{n_small / med['one']:.1f} seasons/s", "—", None))
+        rows.append((f"{n_small} athletes, 2 jobs", "`... --jobs 2`", med["two"],
+                     f"{speedup:.2f}x one job (rounds: {spread}; {speedup / ceiling:.0%} of "
+                     "the ceiling below)", "≥ 1.8x one job", speedup >= 1.8))
         rows.append((f"the machine's ceiling: two {n_small}-athlete `--jobs 1` runs side by "
-                     "side", "two `... --jobs 1` at once, no pool", pair,
-                     f"{ceiling:.2f}x one job (each run {pair / one - 1:+.0%} slower than "
-                     "alone)", "—", None))
-        if _files(tmp / "one") != _files(tmp / "two"):
-            problems.append("--jobs 1 and --jobs 2 wrote different files")
-        if not args.no_dask:  # the whole roster: what a cluster is for
-            dask = run(roster, tmp / "dask", "--executor", "dask", "--jobs", "2")
-            rows.append((f"{args.athletes} athletes, Dask LocalCluster, 2 workers",
-                         "`... --executor dask --jobs 2`", dask,
-                         f"{dask / whole - 1:+.0%} against the local pool",
-                         "within 15 % of the local pool", dask <= 1.15 * whole))
-            if _files(tmp / "dask") != _files(tmp / "all"):
-                problems.append("the Dask run wrote different files")
-        peak = max(_peak_mb(tmp / d) for d in ("all", "two"))
+                     "side", "two `... --jobs 1` at once, no pool", med["pair"],
+                     f"{ceiling:.2f}x one job", "—", None))
+        for r in range(args.rounds):
+            if _files(tmp / f"one-{r}") != _files(tmp / f"two-{r}"):
+                problems.append("--jobs 1 and --jobs 2 wrote different files")
+        if not args.no_dask:
+            slower = statistics.median(d / t for d, t in zip(walls["dask"], walls["two"],
+                                                               strict=True))
+            rows.append((f"{n_small} athletes, Dask LocalCluster, 2 workers",
+                         "`... --executor dask --jobs 2`", med["dask"],
+                         f"{slower - 1:+.0%} against the local pool (its start-up included)",
+                         "within 15 % of the local pool", slower <= 1.15))
+            for r in range(args.rounds):
+                if _files(tmp / f"dask-{r}") != _files(tmp / f"two-{r}"):
+                    problems.append("the Dask run wrote different files")
+        peak = max(_peak_mb(tmp / d) for d in ("all", *(f"two-{r}" for r in range(args.rounds))))
         rows.append(("peak memory per worker", "largest `memory_mb` of any athlete", None,
                      f"{peak:.0f} MB", "< 200 MB", peak < 200))
     lines = ["| case | command | wall (s) | result | target | met? |",
@@ -202,9 +227,11 @@ def main(argv: list[str] | None = None) -> int:
         section = (f"## A roster ({args.athletes} athlete-seasons of {WEEKS} weeks)\n\n"
                    f"`python benchmarks/roster_bench.py --athletes {args.athletes} --compare "
                    f"{args.compare} --doc docs/benchmarks.md` on {platform.machine()}, "
-                   f"{os.cpu_count()} cores, Python {platform.python_version()}: one run of "
-                   "each command as a subprocess, wall seconds, every output written. The "
-                   "athletes vary race date, level, availability and session length.\n\n"
+                   f"{os.cpu_count()} cores, Python {platform.python_version()}: each command "
+                   "a subprocess, wall seconds, every output written; the whole roster once, "
+                   f"the {n_small}-athlete comparisons in {args.rounds} rounds (each in "
+                   "another order; medians, and the speed-up of each round). The athletes "
+                   "vary race date, level, availability and session length.\n\n"
                    f"{table}")
         seasons.write_section(args.doc, "roster", section)
     for problem in problems:
