@@ -85,10 +85,25 @@ def test_a_local_dask_cluster_gives_the_same_files(tmp_path: Path) -> None:
         # tasks carry the files' bytes, not paths: nothing on a worker reads the roster folder
         tasks, _ = tasks_for(roster, Options())
         assert all(isinstance(t.runs.data, bytes) for t in tasks)
+        # a worker of one thread runs its tasks on that thread, not the main one: its seasons
+        # still pause the collector (and turn it on again)
+        assert client.submit(executor._tracked, _collector_state, None).result() == (False,
+                                                                                     True)
     assert sorted(remote) == ["lena", "priya"]
     for who in remote:
         assert remote[who].status == "OPTIMAL"
         assert remote[who].files == local[who].files
+
+
+def _collector_state(_) -> tuple[bool, bool]:
+    import gc
+
+    from runstrength import planner
+
+    gc.enable()
+    with planner._collector_paused():
+        inside = gc.isenabled()
+    return inside, gc.isenabled()
 
 
 def _dies_on_three(n: int) -> int:

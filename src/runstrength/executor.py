@@ -13,6 +13,7 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -87,7 +88,8 @@ def _tracked(fn, task):
     built (the models' memo of session contents, above all) is moved out of the collector's
     sight (``gc.freeze``): the later collections of every season need not scan it again."""
     global _DONE
-    result = fn(task)
+    with _alone_in_dask_worker():
+        result = fn(task)
     _DONE += 1
     if _DONE in _FREEZE_AT:
         import gc
@@ -95,6 +97,24 @@ def _tracked(fn, task):
         gc.collect()
         gc.freeze()
     return result
+
+
+def _alone_in_dask_worker():
+    """``planner.planning_alone`` in a Dask worker of one thread (its tasks run on that thread,
+    not the main one, one at a time), else nothing."""
+    if threading.current_thread() is threading.main_thread():
+        return contextlib.nullcontext()
+    try:
+        from distributed import get_worker
+
+        threads = get_worker().state.nthreads
+    except (ImportError, ValueError, AttributeError):  # not in a Dask worker
+        return contextlib.nullcontext()
+    if threads != 1:
+        return contextlib.nullcontext()
+    from runstrength.planner import planning_alone
+
+    return planning_alone()
 
 
 def _context() -> multiprocessing.context.BaseContext:

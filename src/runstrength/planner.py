@@ -80,6 +80,20 @@ def _retests(chosen: list[Candidate], weeks: list[Week], season: Season) -> set[
     return out
 
 
+_alone = threading.local()  # .on: this thread plans alone in its process
+
+
+@contextlib.contextmanager
+def planning_alone() -> Iterator[None]:
+    """This thread is the only one of its process that plans (a Dask worker of one thread):
+    its seasons pause the collector as the main thread's do (``_collector_paused``)."""
+    _alone.on = True
+    try:
+        yield
+    finally:
+        _alone.on = False
+
+
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """The cyclic garbage collector off while a season is planned in the main thread, and on
@@ -89,8 +103,10 @@ def _collector_paused() -> Iterator[None]:
     sessions) and makes few reference cycles; with the collector on, they set off some twenty
     collections a season, one of them of the whole process (every module loaded, the models'
     memo). The cycles a season does make are collected once the collector runs again. Plans
-    on other threads leave it alone: overlapping, they would keep it off for good."""
-    if threading.current_thread() is not threading.main_thread() or not gc.isenabled():
+    on other threads leave it alone (overlapping, they would keep it off for good), unless
+    the thread plans alone (:func:`planning_alone`)."""
+    alone = threading.current_thread() is threading.main_thread() or getattr(_alone, "on", False)
+    if not alone or not gc.isenabled():
         yield
         return
     try:
