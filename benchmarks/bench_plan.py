@@ -355,11 +355,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         old = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
-        for name in ("stages", "roster", "whatif"):  # the other scripts' sections stay
-            begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
-            if begin in old and end in old:
-                kept = old[old.index(begin):old.index(end) + len(end)]
-                text = text.rstrip("\n") + "\n\n" + kept + "\n"
+        # this script's part ends where the first section of another one begins: from there
+        # on (their tables and the notes between them) the file stays as it is
+        marks = [old.index(m) for m in ("<!-- stages:begin -->", "<!-- roster:begin -->",
+                                        "<!-- whatif:begin -->", "<!-- shared:begin -->",
+                                        "<!-- replan:begin -->") if m in old]
+        if marks:
+            text = text.rstrip("\n") + "\n\n" + old[min(marks):]
         args.output.write_text(text, encoding="utf-8")
     else:
         print(text)
