@@ -2,6 +2,7 @@
 the athlete's own heavy-leg session ("Gym - legs") counts as one."""
 
 import datetime as dt
+import itertools
 
 from runstrength.domain import Category, LegLoad
 from runstrength.rules.base import Rule, Term
@@ -23,9 +24,7 @@ class PosteriorEvery(Rule):
         spoils = [season.week_of[d].phase not in rules.posterior_phases or any(
             o.leg_load is LegLoad.HEAVY and o.counts for o in season.own_on.get(d, []))
             for d in days]
-        spoiled = [0]
-        for bad in spoils:
-            spoiled.append(spoiled[-1] + bad)
+        spoiled = [0, *itertools.accumulate(spoils)]  # spoiled days before each index
         posterior_on = [[c for c in m.on_day(d) if c.kind.emphasis is Category.POSTERIOR]
                         for d in days]
         weight = rules.weights.posterior_every
