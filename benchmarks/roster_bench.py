@@ -112,14 +112,8 @@ def subset(path: Path, n: int) -> Path:
 
 
 def run(roster: Path, out: Path, *extra: str) -> float:
-    t0 = time.perf_counter()
-    command = [*seasons.cli_command(), "roster", str(roster), "-o", str(out), "-q", *extra]
-    proc = subprocess.run(command, capture_output=True, text=True)
-    seconds = time.perf_counter() - t0
-    if proc.returncode != 0:
-        raise SystemExit(f"roster {roster.name} {' '.join(extra)} exited {proc.returncode}:\n"
-                         f"{proc.stderr[-3000:]}")
-    return seconds
+    """Wall seconds of ``runstrength roster ROSTER -o OUT -q EXTRA``."""
+    return side_by_side(roster, [out], *extra)
 
 
 def side_by_side(roster: Path, outs: list[Path], *extra: str) -> float:
@@ -133,8 +127,8 @@ def side_by_side(roster: Path, outs: list[Path], *extra: str) -> float:
     seconds = time.perf_counter() - t0
     for proc, err in zip(procs, errors, strict=True):
         if proc.returncode != 0:
-            raise SystemExit(f"roster {roster.name} side by side exited {proc.returncode}:\n"
-                             f"{err[-3000:]}")
+            raise SystemExit(f"roster {roster.name} {' '.join(extra)} exited "
+                             f"{proc.returncode}:\n{err[-3000:]}")
     return seconds
 
 
@@ -151,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--athletes", type=int, default=1000)
     parser.add_argument("--compare", type=int, default=200,
-                        help="athletes for the 1-job / 2-job / Dask comparison")
+                        help="athletes for the 1-job / 2-job / side-by-side comparison")
     parser.add_argument("--doc", type=Path, help="write the table into this Markdown file")
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask row")
     parser.add_argument("--rounds", type=int, default=3,
@@ -198,12 +192,11 @@ def main(argv: list[str] | None = None) -> int:
             for name in names[r % len(names):] + names[:r % len(names)]:
                 walls[name].append(commands[name](r))
         med = {name: statistics.median(times) for name, times in walls.items()}
-        speedup = statistics.median(o / t for o, t in zip(walls["one"], walls["two"],
-                                                           strict=True))
+        speedups = [o / t for o, t in zip(walls["one"], walls["two"], strict=True)]
+        speedup = statistics.median(speedups)
         ceiling = statistics.median(2 * o / p for o, p in zip(walls["one"], walls["pair"],
                                                                strict=True))
-        spread = ", ".join(f"{o / t:.2f}" for o, t in zip(walls["one"], walls["two"],
-                                                           strict=True))
+        spread = ", ".join(f"{x:.2f}" for x in speedups)
         rows.append((f"{n_small} athletes, 1 job", "`... --jobs 1`", med["one"],
                      f"{n_small / med['one']:.1f} seasons/s", "—", None))
         rows.append((f"{n_small} athletes, 2 jobs", "`... --jobs 2`", med["two"],
