@@ -52,8 +52,9 @@ def test_only_the_cli_process_forks_and_never_when_turned_off(allowed, monkeypat
 def test_the_child_answers_with_what_the_job_returns(allowed):
     pending = prefetch.start(sorted, [3, 1, 2], reverse=True)
     assert pending is not None
-    assert pending.result() == [3, 2, 1]
-    pending.cancel()  # a second time: nothing left to do
+    assert pending.receive() == [3, 2, 1]
+    assert pending.receive() is None  # one answer only
+    pending.cancel()  # the child is gone already: nothing left to do
 
 
 def _steps(n):
@@ -91,7 +92,7 @@ def _unpicklable():
 def test_a_child_that_fails_leaves_the_work_to_the_parent(allowed, job):
     pending = prefetch.start(job)
     assert pending is not None
-    assert pending.result() is None
+    assert pending.receive() is None
 
 
 def test_a_child_that_takes_too_long_is_stopped(allowed):
@@ -99,7 +100,7 @@ def test_a_child_that_takes_too_long_is_stopped(allowed):
 
     pending = prefetch.start(time.sleep, 60)
     started = time.monotonic()
-    assert pending.result(timeout=0.5) is None
+    assert pending.receive(timeout=0.5) is None
     assert time.monotonic() - started < 30
     with pytest.raises(ChildProcessError):  # reaped: no zombie left behind
         os.waitpid(pending.pid, os.WNOHANG)

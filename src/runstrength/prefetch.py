@@ -84,13 +84,6 @@ class Pending:
             return None
         return value
 
-    def result(self, timeout: float | None = None) -> Any | None:
-        """The child's only (or next) answer, and the child stopped after it."""
-        try:
-            return self.receive(timeout)
-        finally:
-            self.cancel()
-
     def _take(self, n: int, deadline: float) -> bytes | None:
         while len(self._buffer) < n:
             left = deadline - time.monotonic()
