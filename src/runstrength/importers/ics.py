@@ -1,7 +1,8 @@
 """Read a running schedule from iCalendar data (TrainingPeaks, Google, Outlook, Apple exports).
 
-Parsing is icalendar's; recurrences (RRULE/RDATE/EXDATE/RECURRENCE-ID) and ``X-WR-TIMEZONE``
-are expanded by recurring-ical-events only. Decisions:
+Parsing is icalendar's (its content lines split by ``importers.lines``); recurrences
+(RRULE/RDATE/EXDATE/RECURRENCE-ID) and ``X-WR-TIMEZONE`` are expanded by
+recurring-ical-events only. Decisions:
 
 - runs become :class:`RunWorkout` in the athlete's zone; an all-day run starts at the
   profile's ``run_time`` and lasts the duration its description states (TrainingPeaks
@@ -44,6 +45,7 @@ from runstrength.domain import (
 from runstrength.errors import InputError
 from runstrength.importers import decode
 from runstrength.importers.classify import Kind, classify, own_core, own_leg_load
+from runstrength.importers.lines import content_lines
 from runstrength.knowledge import Classify, Knowledge
 
 #: Longest default window for open-ended recurrences: a season plus a week.
@@ -213,7 +215,7 @@ def _parse(text: str, source: str) -> list[icalendar.Calendar]:
     # a text without a line break would be taken for a file path by from_ical
     text = text if text.endswith("\n") else text + "\r\n"
     try:
-        components = icalendar.Calendar.from_ical(text, multiple=True)
+        components = icalendar.Calendar.from_ical(content_lines(text), multiple=True)
     except Exception as exc:  # any parser failure on user bytes is bad input, not a crash
         raise InputError(f"{source}: {_where(text, str(exc))}{_one_line(exc)}") from None
     calendars = [c for c in components if c.name == "VCALENDAR"]
