@@ -1,7 +1,10 @@
 """Write a `Plan` as one iCalendar file (DESIGN.md, "Output contract (.ics)").
 
 The bytes depend only on the plan: DTSTAMP is ``plan.stamp``, UIDs are uuid5 of the
-athlete, date and kind, events are sorted, and no clock or random source is read.
+athlete, date and kind, events are sorted, and no clock or random source is read. The
+calendar's own properties and its VTIMEZONE are icalendar's; the events are written as
+content lines directly (``exporters.lines``, the same bytes), and a re-plan reads them back
+into icalendar's events to set them beside the previous calendar's.
 """
 
 from __future__ import annotations
@@ -9,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from icalendar import Alarm, Calendar, Event, Timezone, vDuration
+from icalendar import Calendar, Event, Timezone, vDuration
 
 from runstrength.domain import BALANCED, Plan, PlannedSession, RunWorkout
 from runstrength.exporters.common import ordered_sessions, run_uid, session_uid, to_local
+from runstrength.exporters.lines import Lines, Written, alarm
 from runstrength.text import one_line
 
 __all__ = ["PRODID", "groups_to_ics", "plan_to_ics", "session_description", "session_uid"]
@@ -63,11 +67,26 @@ def plan_to_ics(
             key = (to_local(r.start, plan.athlete.zone), r.kind)
             seen[key] = seen.get(key, 0) + 1
             events.append(_run_event(r, plan, stamp, seen[key]))
+    return _written(cal, events, previous, stamp, today=today, feed=feed, skipped=skipped)
+
+
+def _written(cal: Calendar, events: list[Written], previous, stamp: dt.datetime, *,
+             today: dt.date | None, feed: bool, skipped=frozenset()) -> bytes:
+    """The calendar's bytes: ``cal``'s properties, its VTIMEZONE, the events in order of
+    start, then UID. A re-plan (``previous``) sets them beside the calendar they replace
+    (``replan.carry``, on icalendar's events)."""
     if previous is not None:
         from runstrength.replan import carry
 
-        events = carry(events, previous, stamp, today=today, feed=feed, skipped=skipped)
-    return _serialize(_with_events(cal, events))
+        carried = carry([e.event() for e in events], previous, stamp, today=today, feed=feed,
+                        skipped=skipped)
+        return _serialize(_with_events(cal, carried))
+    events = sorted(events, key=lambda e: (e.start.astimezone(dt.UTC), e.uid))
+    head = [line for line in cal.content_lines(sorted=True) if line][:-1]  # up to END
+    zones = [line for z in _zones([(e.start, e.end) for e in events])
+             for line in _zone_lines(*z)]
+    lines = [*head, *zones, *(line for e in events for line in e.lines), "END:VCALENDAR"]
+    return b"\r\n".join(fold(line) for line in lines) + b"\r\n"
 
 
 def _calendar(name: str, timezone: str) -> Calendar:
@@ -93,19 +112,28 @@ def _with_events(cal: Calendar, events: list[Event]) -> Calendar:
     events.sort(key=lambda e: (e.start.astimezone(dt.UTC), str(e["UID"])))
     for event in events:
         cal.add_component(event)
+    for zone in _zones([(e.start, e.end) for e in events]):
+        cal.subcomponents.insert(0, _vtimezone(*zone))
+    return cal
 
+
+def _zones(spans: list[tuple[dt.datetime, dt.datetime]]) -> list[tuple[str, int, int]]:
+    """The VTIMEZONEs the events' times need, as ``(tzid, first year, last year)``, in the
+    order they go at the head of the calendar.
+
+    A VTIMEZONE covering whole years around the plan: small (two transitions a year
+    instead of 1970-2038) yet still right when a user drags an event a few weeks, and it
+    does not stop working for plans after 2038. Every zoned time is in the athlete's zone
+    (_add_times), so there is one VTIMEZONE, put first as Calendar.add_missing_timezones
+    would (without its two walks over every event)."""
     from icalendar.timezone.tzid import tzid_from_dt
 
-    zones = {tzid_from_dt(t) for e in events for t in (e.start, e.end)} - {"UTC", None}
-    for tzid in sorted(zones):
-        # A VTIMEZONE covering whole years around the plan: small (two transitions a
-        # year instead of 1970-2038) yet still right when a user drags an event a few
-        # weeks, and it does not stop working for plans after 2038. Every zoned time is in
-        # the athlete's zone (_add_times), so there is one VTIMEZONE, put first as
-        # Calendar.add_missing_timezones would (without its two walks over every event).
-        days = [e.start.date() for e in events] + [e.end.date() for e in events]
-        cal.subcomponents.insert(0, _vtimezone(tzid, min(days).year, max(days).year + 1))
-    return cal
+    zones = {tzid_from_dt(t) for span in spans for t in span} - {"UTC", None}
+    if not zones:
+        return []
+    first = min(t.date() for span in spans for t in span).year
+    last = max(t.date() for span in spans for t in span).year + 1
+    return [(tzid, first, last) for tzid in sorted(zones, reverse=True)]
 
 
 def groups_to_ics(rows: list[dict], timezone: str, stamp: dt.datetime,
@@ -120,30 +148,26 @@ def groups_to_ics(rows: list[dict], timezone: str, stamp: dt.datetime,
     zone = ZoneInfo(timezone)
     events = []
     for row in rows:
-        event = Event()
-        event.add("uid", row["uid"])
-        event.add("dtstamp", _utc(stamp))
-        _add_times(event, dt.datetime.fromisoformat(row["start"]),
-                   dt.datetime.fromisoformat(row["end"]), zone)
-        event.add("summary", row["group"])
-        event.add("location", row["group"])
+        lines = Lines()
+        lines.text("UID", row["uid"])
+        lines.moment("DTSTAMP", _utc(stamp))
+        start, end = _add_times(lines, dt.datetime.fromisoformat(row["start"]),
+                                dt.datetime.fromisoformat(row["end"]), zone)
+        lines.text("SUMMARY", row["group"])
+        lines.text("LOCATION", row["group"])
         names = "\n".join(f"- {n}" for n in row["names"])
-        event.add("description", f"{row['attendees']} of {row['max_size']} places taken "
-                                 f"({row['kind'].replace('_', ' ')})\n\nAttending:\n{names}")
-        event.add("categories", ["STRENGTH", "GROUP"])
-        event.add("transp", "OPAQUE")
-        event.add("sequence", 0)
-        event.add("status", "CONFIRMED")
-        event.add("x-runstrength-session", _token(row["kind"]))
-        events.append(event)
-    if previous is not None:
-        from runstrength.replan import carry
-
-        events = carry(events, previous, _utc(stamp), today=today, feed=feed)
+        lines.text("DESCRIPTION", f"{row['attendees']} of {row['max_size']} places taken "
+                                  f"({row['kind'].replace('_', ' ')})\n\nAttending:\n{names}")
+        lines.categories("CATEGORIES", ("STRENGTH", "GROUP"))
+        lines.text("TRANSP", "OPAQUE")
+        lines.number("SEQUENCE", 0)
+        lines.text("STATUS", "CONFIRMED")
+        lines.raw("X-RUNSTRENGTH-SESSION", _token(row["kind"]))
+        events.append(Written(row["uid"], start, end, lines.written()))
     cal = _calendar(name, timezone)
     if feed:
         _as_feed(cal)
-    return _serialize(_with_events(cal, events))
+    return _written(cal, events, previous, _utc(stamp), today=today, feed=feed)
 
 
 @functools.lru_cache(maxsize=64)
@@ -153,6 +177,12 @@ def _vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
                                   last_date=dt.date(last_year, 1, 1))
     except ValueError:  # only if tzdata lacks a zone the Athlete model accepted
         raise ValueError(f"no VTIMEZONE can be built for {tzid}") from None
+
+
+@functools.lru_cache(maxsize=64)
+def _zone_lines(tzid: str, first_year: int, last_year: int) -> tuple[str, ...]:
+    return tuple(line for line in _vtimezone(tzid, first_year, last_year).content_lines()
+                 if line)
 
 
 def session_description(session: PlannedSession) -> str:
@@ -220,63 +250,59 @@ def volume_text(session: PlannedSession) -> str:
 
 def _session_event(
     uid: str, session: PlannedSession, plan: Plan, stamp: dt.datetime, remind: int | None
-) -> Event:
+) -> Written:
     zone = plan.athlete.zone
     summary = session.group or f"Strength: {session.title}"
-    event = Event()
-    event.add("uid", uid)
-    event.add("dtstamp", stamp)
-    _add_times(event, session.start, session.end, zone)
-    event.add("summary", summary)
+    lines = Lines()
+    lines.text("UID", uid)
+    lines.moment("DTSTAMP", stamp)
+    start, end = _add_times(lines, session.start, session.end, zone)
+    lines.text("SUMMARY", summary)
     if session.location:
-        event.add("location", session.location)
-    event.add("description", session_description(session))
-    event.add("categories", ["STRENGTH", str(session.phase).upper()])
-    event.add("transp", "OPAQUE")
-    event.add("sequence", 0)
-    event.add("status", "CONFIRMED")
-    # X- values are written verbatim by icalendar (no TEXT escaping), so they must stay
-    # single-line tokens; the volume keeps its literal ';' as DESIGN.md shows it.
-    event.add("x-runstrength-session", _token(session.kind))
-    event.add("x-runstrength-leg-load", str(session.leg_load))
-    event.add("x-runstrength-phase", str(session.phase))
-    event.add("x-runstrength-volume", volume_text(session))
-    event.add("x-runstrength-week", str(session.week))
+        lines.text("LOCATION", session.location)
+    lines.text("DESCRIPTION", session_description(session))
+    lines.categories("CATEGORIES", ("STRENGTH", str(session.phase).upper()))
+    lines.text("TRANSP", "OPAQUE")
+    lines.number("SEQUENCE", 0)
+    lines.text("STATUS", "CONFIRMED")
+    # X- values are written verbatim (no TEXT escaping), so they must stay single-line
+    # tokens; the volume keeps its literal ';' as DESIGN.md shows it.
+    lines.raw("X-RUNSTRENGTH-SESSION", _token(session.kind))
+    lines.raw("X-RUNSTRENGTH-LEG-LOAD", str(session.leg_load))
+    lines.raw("X-RUNSTRENGTH-PHASE", str(session.phase))
+    lines.raw("X-RUNSTRENGTH-VOLUME", volume_text(session))
+    lines.raw("X-RUNSTRENGTH-WEEK", str(session.week))
     if session.group:
-        event.add("x-runstrength-group", _token(session.group))
-    if remind is not None:
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("trigger", dt.timedelta(minutes=-remind))
-        alarm.add("description", summary)
-        event.add_component(alarm)
-    return event
+        lines.raw("X-RUNSTRENGTH-GROUP", _token(session.group))
+    inside = alarm(remind, summary) if remind is not None else ()
+    return Written(uid, start, end, lines.written(inside=list(inside)))
 
 
-def _run_event(run: RunWorkout, plan: Plan, stamp: dt.datetime, nth: int = 1) -> Event:
+def _run_event(run: RunWorkout, plan: Plan, stamp: dt.datetime, nth: int = 1) -> Written:
     zone = plan.athlete.zone
     start = to_local(run.start, zone)
-    event = Event()
-    event.add("uid", run_uid(plan.athlete.id, start, run.kind, nth))
-    event.add("dtstamp", stamp)
-    _add_times(event, run.start, run.end, zone)
-    event.add("summary", _one_line(run.title) or f"Run ({run.kind})")
+    uid = run_uid(plan.athlete.id, start, run.kind, nth)
+    lines = Lines()
+    lines.text("UID", uid)
+    lines.moment("DTSTAMP", stamp)
+    first, last = _add_times(lines, run.start, run.end, zone)
+    lines.text("SUMMARY", _one_line(run.title) or f"Run ({run.kind})")
     text = f"Run kind: {run.kind}"
     if run.all_day:
         text += f"\nAll-day in the source calendar; start assumed at {start:%H:%M}."
-    event.add("description", text)
-    event.add("categories", ["RUN", str(run.kind).upper()])
+    lines.text("DESCRIPTION", text)
+    lines.categories("CATEGORIES", ("RUN", str(run.kind).upper()))
     # The run already blocks time in the runner's own calendar; don't count it twice.
-    event.add("transp", "TRANSPARENT")
-    event.add("sequence", 0)
-    event.add("status", "CONFIRMED")
-    event.add("x-runstrength-run", str(run.kind))
-    return event
+    lines.text("TRANSP", "TRANSPARENT")
+    lines.number("SEQUENCE", 0)
+    lines.text("STATUS", "CONFIRMED")
+    lines.raw("X-RUNSTRENGTH-RUN", str(run.kind))
+    return Written(uid, first, last, lines.written())
 
 
 def _serialize(cal: Calendar) -> bytes:
     """``cal.to_ical()``, byte for byte, with the line folding done by ``fold`` (icalendar
-    folds one character at a time: most of the export's time)."""
+    folds one character at a time); a re-plan's calendar is written so."""
     lines = cal.content_lines(sorted=True)
     return b"\r\n".join(fold(line) for line in lines if line) + b"\r\n"
 
@@ -302,15 +328,17 @@ def fold(line: str, limit: int = 75, sep: bytes = b"\r\n ") -> bytes:
     return sep.join(parts)
 
 
-def _add_times(event: Event, start: dt.datetime, end: dt.datetime, zone) -> None:
+def _add_times(lines: Lines, start: dt.datetime, end: dt.datetime, zone
+               ) -> tuple[dt.datetime, dt.datetime]:
     """DTSTART and DTEND in the athlete's zone; in UTC when one of them is the second pass of
     the hour the clocks go back (a TZID time there means the first pass, RFC 5545 3.3.5, so
-    02:30-02:15 would end before it starts)."""
+    02:30-02:15 would end before it starts). Returns the two times written."""
     start, end = to_local(start, zone), to_local(end, zone)
     if _second_pass(start) or _second_pass(end):
         start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
-    event.add("dtstart", start)
-    event.add("dtend", end)
+    lines.moment("DTSTART", start)
+    lines.moment("DTEND", end)
+    return start, end
 
 
 def _second_pass(moment: dt.datetime) -> bool:
