@@ -206,7 +206,7 @@ def build(season: Season, found: Candidates, cp: cp_model.CpModel | None = None)
         rule.apply(m)
     m.scale = scale_of(season)
     if not shared:
-        cp.minimize(objective(m))
+        minimize(m)
     return m
 
 
@@ -221,6 +221,27 @@ def objective(m: Model) -> cp_model.LinearExpr:
     return cp_model.LinearExpr.weighted_sum(
         [*(t.var for t in m.terms), *(m.x[c.index] for c in m.candidates)],
         [*(t.weight * m.scale for t in m.terms), *(_tie_break(c) for c in m.candidates)])
+
+
+def minimize(m: Model) -> None:
+    """``m.cp.minimize(objective(m))``, written into the proto directly: the same proto (the
+    variables in index order, each one's coefficients summed, zeros left out), without
+    ``CpModel.minimize``'s loop over the variables in Python (a seventh of the build)."""
+    total: dict[int, int] = {}
+    for t in m.terms:
+        if not isinstance(t.var, cp_model.IntVar) or t.var.index < 0:  # not a plain variable
+            m.cp.minimize(objective(m))
+            return
+        total[t.var.index] = total.get(t.var.index, 0) + t.weight * m.scale
+    for c in m.candidates:
+        i = m.x[c.index].index
+        total[i] = total.get(i, 0) + _tie_break(c)
+    items = sorted((i, w) for i, w in total.items() if w)
+    m.cp.clear_objective()
+    proto = m.cp.proto.objective
+    proto.vars.extend([i for i, _ in items])
+    proto.coeffs.extend([w for _, w in items])
+    proto.scaling_factor = 1.0
 
 
 _STATUS = {
