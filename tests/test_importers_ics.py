@@ -325,3 +325,32 @@ def test_floating_times_the_clocks_skip_exist_after_import(k):
     [block] = s.busy
     assert block.start.astimezone(dt.UTC) == dt.datetime(2027, 3, 28, 1, 30, tzinfo=dt.UTC)
     assert block.start.strftime("%H:%M %Z") == "02:30 BST"
+
+
+def _outcome(data: bytes, name: str, who: Athlete, k) -> object:
+    try:
+        return read_ics(data, name, who, k, None, None).model_dump()
+    except InputError as exc:
+        return ("error", str(exc))
+
+
+@pytest.mark.parametrize("path", [*sorted(DATA.glob("*.ics")), *_shipped_calendars()],
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_a_calendar_read_again_is_read_as_the_first_time(k, path):
+    """The parsed calendars of the same bytes are kept for the next file (a roster's
+    athletes share their club's plan): read again, after an athlete in another zone read
+    them, a file reads as it did the first time, and each file's messages name that file."""
+    from runstrength.importers.ics import _calendars
+
+    data = path.read_bytes()
+    first, second = athlete("America/New_York"), athlete()
+    _calendars.cache_clear()
+    alone = _outcome(data, "two.ics", second, k)
+    between = _outcome(data, "one.ics", first, k)
+    again = _outcome(data, "two.ics", second, k)
+    assert again == alone
+    assert "one.ics" not in repr(again)
+    assert repr(between).count("two.ics") == 0
+    assert repr(between).count("one.ics") == repr(alone).count("two.ics")
+    if isinstance(alone, dict):
+        assert _calendars.cache_info().hits == 2

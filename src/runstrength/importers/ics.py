@@ -20,10 +20,12 @@ recurring-ical-events only. Decisions:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -108,11 +110,16 @@ def _read(
     start: dt.date | None,
     end: dt.date | None,
 ) -> Schedule:
-    calendars = _parse(text, source)
-    problems = [w for cal in calendars for w in _problems(cal, source, text)]
-    problems += [w for cal in calendars for w in _tidy(cal, source)]
-    calendars = [_standard(cal) for cal in calendars]
-    stamp = _stamp(calendars)
+    name = _ANY if _ANY not in text else source  # a text holding the stand-in: its own name
+    try:
+        read = _calendars(text, name)
+    except InputError as exc:
+        raise InputError(str(exc).replace(name, source)) from None
+    for note, category in read.notes:  # what icalendar warned of while parsing, once more
+        warnings.warn(note, category, stacklevel=1)
+    calendars = list(read.calendars)
+    problems = [p.replace(name, source) for p in read.problems]
+    stamp = read.stamp
 
     @cache  # the occurrences of a series share title and description
     def kind_of(title: str, description: str) -> Kind:
@@ -147,6 +154,36 @@ def _read(
     busy.sort(key=lambda b: (b.start, b.source))
     own.sort(key=lambda o: (o.start, o.source))
     return Schedule(runs=runs, busy=busy, own=own, warnings=problems, stamp=stamp)
+
+
+#: The name a calendar's bytes are read under when what is read from them is kept for the
+#: next file of the same bytes (a roster's athletes often share their club's plan): each
+#: message then says the file's own name instead.
+_ANY = "\x00file\x00"
+
+
+@dataclass(frozen=True)
+class _Calendars:
+    """What a calendar's text gives before any athlete is asked: its calendars parsed and
+    tidied (shared: read, never changed, after this), the problems found on the way, what
+    icalendar warned of, and the newest stamp."""
+
+    calendars: tuple[icalendar.Calendar, ...]
+    problems: tuple[str, ...]
+    notes: tuple[tuple[str, type[Warning]], ...]
+    stamp: dt.datetime | None
+
+
+@functools.lru_cache(maxsize=16)
+def _calendars(text: str, source: str) -> _Calendars:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        calendars = _parse(text, source)
+        problems = [w for cal in calendars for w in _problems(cal, source, text)]
+        problems += [w for cal in calendars for w in _tidy(cal, source)]
+        calendars = [_standard(cal) for cal in calendars]
+    return _Calendars(tuple(calendars), tuple(problems),
+                      tuple((str(w.message), w.category) for w in caught), _stamp(calendars))
 
 
 def default_span(
