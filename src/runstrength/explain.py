@@ -28,6 +28,7 @@ from runstrength.rules.base import Block
 from runstrength.solver import _grid_start, _placements, candidates
 
 NEAR_DAYS = 2          # why-here looks this many days either side of a session
+_DAY = dt.timedelta(days=1)
 MAX_FIXES = 5          # fixes listed per short week
 FIX_SOLVE_SECONDS = 2.0
 
@@ -39,6 +40,22 @@ def tag(text: str, rule: str) -> str:
 
 
 # --- why here ---------------------------------------------------------------------------------
+
+@dataclass
+class Chosen:
+    """The sessions a solve chose, looked up the ways the why-here reasons ask (once a plan,
+    not once a session and day)."""
+
+    all: list[Candidate]
+    by_day: dict[dt.date, Candidate]
+    heavy: list[Candidate]
+    strength_in: Counter  # week index -> strength sessions
+
+    @classmethod
+    def of(cls, chosen: list[Candidate]) -> Chosen:
+        return cls(chosen, {s.day: s for s in chosen}, [s for s in chosen if s.heavy],
+                   Counter(s.week.index for s in chosen if s.kind.counts_as_strength))
+
 
 def _day_story(season: Season, day: dt.date) -> str:
     runs = season.runs_on.get(day, [])
@@ -99,14 +116,13 @@ def _why_time(season: Season, c: Candidate, window: Window | None) -> str:
     return f"not at {label}: {blocker}"
 
 
-def _why_not_there(season: Season, c: Candidate, day: dt.date, found,
-                   chosen: list[Candidate], chosen_by_day: dict[dt.date, Candidate]) -> str:
+def _why_not_there(season: Season, c: Candidate, day: dt.date, found, chosen: Chosen) -> str:
     """Why ``c`` was not put on ``day`` instead: a hard rule first, then what a move would
     cost the weeks, then the soft rule that preferred ``c``'s own day."""
-    other = chosen_by_day.get(day)
+    other = chosen.by_day.get(day)
     if other is not None and (other.kind.counts_as_strength or not c.kind.counts_as_strength):
         return tag(f"has the {other.kind.name.lower()} session", "one-per-day")
-    reason = _why_not_free_day(season, c, day, found, chosen, chosen_by_day)
+    reason = _why_not_free_day(season, c, day, found, chosen)
     if other is not None and reason.startswith("also free"):
         # only a short add-on holds the day: the strength session could have had it
         return tag(f"holds the {other.kind.name.lower()} block; {c.day:%a} suits this "
@@ -115,7 +131,7 @@ def _why_not_there(season: Season, c: Candidate, day: dt.date, found,
 
 
 def _why_not_free_day(season: Season, c: Candidate, day: dt.date, found,
-                      chosen: list[Candidate], chosen_by_day: dict[dt.date, Candidate]) -> str:
+                      chosen: Chosen) -> str:
     """``_why_not_there`` for a day no strength session holds."""
     blocked = found.blocked.get((day, c.kind.id))
     if blocked is None:  # a kind the day's week does not use was never a candidate there
@@ -133,19 +149,16 @@ def _why_not_free_day(season: Season, c: Candidate, day: dt.date, found,
         # the starts the session could take that day (or its own time moved there)
         starts = [o.start for o in found.at(day, c.kind.id)]
         starts = starts or [c.start + (day - c.day)]
-        clash = {t: [s for s in chosen if s.index != c.index and s.heavy and abs(s.start - t) < gap]
-                 for t in starts}
-        if all(clash.values()):
-            near = clash[starts[0]][0]
+        heavy = [s for s in chosen.heavy if s.index != c.index]
+        if all(any(abs(s.start - t) < gap for s in heavy) for t in starts):
+            near = next(s for s in heavy if abs(s.start - starts[0]) < gap)
             return tag(f"{near.day:%a}'s heavy-leg session would be under "
                        f"{gap.total_seconds() / 3600:g} h away", "heavy-spacing")
     if there.index != c.week.index:
-        if sum(1 for s in chosen if s.week.index == there.index
-               and s.kind.counts_as_strength) >= there.max_sessions:
+        if chosen.strength_in[there.index] >= there.max_sessions:
             return tag(f"week {there.index} already has its maximum of {there.max_sessions}",
                        "phase-max")
-        here = sum(1 for s in chosen if s.week.index == c.week.index
-                   and s.kind.counts_as_strength)
+        here = chosen.strength_in[c.week.index]
         if c.kind.counts_as_strength and here <= c.week.min_sessions:
             return tag(f"in week {there.index}: this week would fall below its minimum of "
                        f"{c.week.min_sessions}", "phase-min")
@@ -185,17 +198,16 @@ def _why_not_free_day(season: Season, c: Candidate, day: dt.date, found,
                    "fresh-before-key")
     if unpreferred(day) and not unpreferred(c.day):
         return tag("not one of your preferred days", "preferences")
-    if any(abs((d - day).days) == 1 for d in chosen_by_day if d != c.day):
+    if any(d != c.day and d in chosen.by_day for d in (day - _DAY, day + _DAY)):
         return tag("next to another session, and sessions spread over the week", "spread")
     return (f"also free, but {c.day:%a} suits the week's spread and set balance at least as "
             "well")
 
 
-def why_here(season: Season, c: Candidate, found, chosen: list[Candidate],
-             chosen_by_day: dict | None = None) -> str:
+def why_here(season: Season, c: Candidate, found, chosen: list[Candidate] | Chosen) -> str:
     """Why this session sits on this day and time, and why the nearby days were not used.
 
-    ``chosen_by_day``: ``{day: session}`` of ``chosen``, when the caller asks for many."""
+    ``chosen``: the sessions the solve chose (a ``Chosen`` when the caller asks for many)."""
     window = _window_of(season, c)
     parts = [f"{c.day:%a %d %b} {c.start:%H:%M}-{c.end:%H:%M}: {_day_story(season, c.day)}"]
     when = _why_time(season, c, window)
@@ -218,13 +230,12 @@ def why_here(season: Season, c: Candidate, found, chosen: list[Candidate],
         parts.append("heavy legs: no key run today or tomorrow")
     if c.week.phase is Phase.RACE_WEEK:
         parts.append(tag("race week: light or mobility sessions only", "race-week"))
-    if chosen_by_day is None:
-        chosen_by_day = {s.day: s for s in chosen}
+    if not isinstance(chosen, Chosen):
+        chosen = Chosen.of(chosen)
     for delta in (*range(-NEAR_DAYS, 0), *range(1, NEAR_DAYS + 1)):
         day = c.day + dt.timedelta(days=delta)
         if day in season.week_of:
-            parts.append(f"{day:%a}: "
-                         f"{_why_not_there(season, c, day, found, chosen, chosen_by_day)}")
+            parts.append(f"{day:%a}: {_why_not_there(season, c, day, found, chosen)}")
     return "; ".join(parts)
 
 

@@ -22,7 +22,7 @@ from runstrength.domain import (
     SolveStatus,
     Week,
 )
-from runstrength.explain import diagnose, why_here, why_short
+from runstrength.explain import Chosen, diagnose, why_here, why_short
 from runstrength.knowledge import Knowledge
 from runstrength.prescription import (
     Content,
@@ -198,7 +198,7 @@ def read_back(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledge,
     jumps = jump_budgets([s for _, _, s in placed], weeks, athlete, k, season.races,
                          lambda i, budget: sum(p.contacts for p in content(i, budget).main))
     sessions = []
-    by_day = {s.day: s for s in solved.chosen}
+    chosen = Chosen.of(solved.chosen)
     for i in range(len(placed)):
         made = content(i, jumps.get(i, 0))
         c, _, s = placed[i]
@@ -206,7 +206,7 @@ def read_back(athlete: Athlete, weeks: list[Week], season: Season, k: Knowledge,
         if c.group:  # a group session lasts as the group does, for everyone in it
             s = s.model_copy(update={"end": c.end})
         # why-here speaks of the event as it is: its real end
-        reason = why_here(season, replace(c, end=s.end), found, solved.chosen, by_day)
+        reason = why_here(season, replace(c, end=s.end), found, chosen)
         sessions.append(s.model_copy(update={"reason": reason}))
     # Load cues count from what was really done: a lift new to the block starts it afresh.
     sessions = progress_season(sessions, weeks, athlete, k)
