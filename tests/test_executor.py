@@ -89,10 +89,46 @@ def test_a_local_dask_cluster_gives_the_same_files(tmp_path: Path) -> None:
         # still pause the collector (and turn it on again)
         assert client.submit(executor._tracked, _collector_state, None).result() == (False,
                                                                                      True)
+        _window_of_tasks(client)
     assert sorted(remote) == ["lena", "priya"]
     for who in remote:
         assert remote[who].status == "OPTIMAL"
         assert remote[who].files == local[who].files
+
+
+class _Counting:
+    """A client that counts the tasks sent to it."""
+
+    def __init__(self, client) -> None:
+        self.client, self.sent = client, 0
+
+    def submit(self, *args, **kwargs):
+        self.sent += 1
+        return self.client.submit(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+
+def _double(n: int) -> int:
+    return n * 2
+
+
+def _window_of_tasks(client) -> None:
+    """The tasks go to the cluster a few at a time (four per worker thread, at least
+    sixteen; here one per thread), each result once."""
+    counting = _Counting(client)
+    before = executor._AHEAD_PER_THREAD, executor._AHEAD_MIN
+    executor._AHEAD_PER_THREAD, executor._AHEAD_MIN = 1, 1
+    try:
+        runner = executor.run(_double, list(range(9)), client=counting)
+        got = dict([next(runner)])
+        assert counting.sent == 3  # two threads' worth, and one more for the one finished
+        got.update(runner)
+    finally:
+        executor._AHEAD_PER_THREAD, executor._AHEAD_MIN = before
+    assert got == {n: 2 * n for n in range(9)}
+    assert counting.sent == 9
 
 
 def _collector_state(_) -> tuple[bool, bool]:

@@ -202,6 +202,13 @@ def _unblock(pool) -> None:
         thread.join(5)
 
 
+#: Tasks kept in flight on a Dask cluster for each of its worker threads (and at least
+#: ``_AHEAD_MIN``): enough that no worker waits, few enough that the client never sends the
+#: whole roster's file contents at once (a thousand athletes are some 40 MB).
+_AHEAD_PER_THREAD = 4
+_AHEAD_MIN = 16
+
+
 def _dask(fn, tasks, client, crashed=None) -> Iterator[tuple[int, Any]]:
     try:
         from distributed import KilledWorker, as_completed
@@ -209,20 +216,38 @@ def _dask(fn, tasks, client, crashed=None) -> Iterator[tuple[int, Any]]:
         raise InputError(DASK_MISSING) from None
     import functools
 
-    futures = client.map(functools.partial(_tracked, fn), list(tasks), pure=False)
-    index = {future.key: i for i, future in enumerate(futures)}
+    job = functools.partial(_tracked, fn)
+    queue = iter(enumerate(tasks))
+    index: dict[str, int] = {}
+    running: dict[str, Any] = {}
+
+    def submit_next() -> Any | None:
+        try:
+            i, task = next(queue)
+        except StopIteration:
+            return None
+        future = client.submit(job, task, pure=False)
+        index[future.key], running[future.key] = i, future
+        return future
+
+    threads = sum(client.nthreads().values())
+    ahead = max(_AHEAD_MIN, _AHEAD_PER_THREAD * threads)
+    finished = as_completed([f for _ in range(ahead) if (f := submit_next()) is not None])
     try:
-        for future in as_completed(futures):
+        for future in finished:
             i = index[future.key]
+            del running[future.key]
             try:
                 result = future.result()
             except KilledWorker:  # the task killed its workers, retries included
                 if crashed is None:
                     raise
                 result = crashed(tasks[i])
+            if (more := submit_next()) is not None:
+                finished.add(more)
             yield i, result
     finally:
-        client.cancel([f for f in futures if not f.done()])
+        client.cancel([f for f in running.values() if not f.done()])
 
 
 def require_dask() -> None:
@@ -231,6 +256,18 @@ def require_dask() -> None:
         import distributed  # noqa: F401
     except ImportError:
         raise InputError(DASK_MISSING) from None
+
+
+#: Dask settings for the workers of a local cluster: a worker that plans seasons all the time
+#: need not sample its own stack a hundred times a second (the profiler), measure the
+#: machine twice a second or check its event loop fifty times a second; each takes the
+#: interpreter from the plan for a moment. (Workers started by hand take the same settings
+#: from the environment: README, "Beyond one machine".)
+QUIET_WORKERS = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.admin.tick.interval": "1s",
+}
 
 
 def dask_client(scheduler: str | None, jobs: int | None):
@@ -248,9 +285,12 @@ def dask_client(scheduler: str | None, jobs: int | None):
                              f"({exc})") from None
     import logging
 
-    cluster = LocalCluster(n_workers=jobs or default_jobs(), threads_per_worker=1,
-                           processes=True, dashboard_address=None,
-                           silence_logs=logging.ERROR)
+    import dask
+
+    with dask.config.set(QUIET_WORKERS):
+        cluster = LocalCluster(n_workers=jobs or default_jobs(), threads_per_worker=1,
+                               processes=True, dashboard_address=None,
+                               silence_logs=logging.ERROR)
     client = Client(cluster)
     client._runstrength_cluster = cluster  # closed with the client (close_client)
     return client
