@@ -90,6 +90,8 @@ def test_a_local_dask_cluster_gives_the_same_files(tmp_path: Path) -> None:
         assert client.submit(executor._tracked, _collector_state, None).result() == (False,
                                                                                      True)
         _window_of_tasks(client)
+        _batches_of_tasks(client)
+        _a_dead_worker_fails_its_task_only_on_dask(client)  # last: it restarts a worker
     assert sorted(remote) == ["lena", "priya"]
     for who in remote:
         assert remote[who].status == "OPTIMAL"
@@ -118,17 +120,46 @@ def _window_of_tasks(client) -> None:
     """The tasks go to the cluster a few at a time (four per worker thread, at least
     sixteen; here one per thread), each result once."""
     counting = _Counting(client)
-    before = executor._AHEAD_PER_THREAD, executor._AHEAD_MIN
-    executor._AHEAD_PER_THREAD, executor._AHEAD_MIN = 1, 1
+    before = executor._AHEAD_PER_THREAD, executor._AHEAD_MIN, executor._BATCH_MAX
+    executor._AHEAD_PER_THREAD, executor._AHEAD_MIN, executor._BATCH_MAX = 1, 1, 1
     try:
         runner = executor.run(_double, list(range(9)), client=counting)
         got = dict([next(runner)])
         assert counting.sent == 3  # two threads' worth, and one more for the one finished
         got.update(runner)
     finally:
-        executor._AHEAD_PER_THREAD, executor._AHEAD_MIN = before
+        executor._AHEAD_PER_THREAD, executor._AHEAD_MIN, executor._BATCH_MAX = before
     assert got == {n: 2 * n for n in range(9)}
     assert counting.sent == 9
+
+
+def _batches_of_tasks(client) -> None:
+    """Many tasks go a few to a Dask task; each result comes back once, for its task."""
+    counting = _Counting(client)
+    assert executor._batch_size(1000, 2) == executor._BATCH_MAX
+    assert executor._batch_size(6, 2) == 1  # a small roster: one athlete a worker at a time
+    got = dict(executor.run(_double, list(range(200)), client=counting))
+    assert got == {n: 2 * n for n in range(200)}
+    assert counting.sent == 200 // executor._batch_size(200, 2)
+
+
+def _dies_on_three_in_dask(n: int) -> int:
+    if n == 3:
+        os._exit(1)
+    return n * 2
+
+
+def _a_dead_worker_fails_its_task_only_on_dask(client) -> None:
+    """A task that kills its worker (in a batch of several) fails alone; the tasks that shared
+    its batch are run again one by one and succeed."""
+    before = executor._BATCH_MAX
+    executor._BATCH_MAX = 4
+    try:
+        got = dict(executor.run(_dies_on_three_in_dask, list(range(40)), client=client,
+                                crashed=lambda n: -1))
+    finally:
+        executor._BATCH_MAX = before
+    assert got == {n: -1 if n == 3 else 2 * n for n in range(40)}
 
 
 def _collector_state(_) -> tuple[bool, bool]:
@@ -158,3 +189,17 @@ def test_without_crashed_a_dead_worker_is_an_error() -> None:
 
     with pytest.raises(BrokenProcessPool):
         dict(executor.run(_dies_on_three, list(range(5)), jobs=2))
+
+
+def test_a_local_clusters_workers_keep_glibcs_own_memory_trimming() -> None:
+    """Dask's nanny would set MALLOC_TRIM_THRESHOLD_ for its workers (seasons took about an
+    eighth longer with it); the local cluster keeps its other variables and stops the
+    profiler."""
+    _dask()
+    import dask
+
+    assert executor.TRIM in dask.config.get("distributed.nanny.pre-spawn-environ")
+    settings = executor._worker_settings()
+    environ = settings["distributed.nanny.pre-spawn-environ"]
+    assert executor.TRIM not in environ and environ["OMP_NUM_THREADS"] == 1
+    assert settings["distributed.worker.profile.enabled"] is False
