@@ -720,22 +720,24 @@ def test_models_the_solver_cannot_take_name_the_models_folder(tmp_path):
                                        "solver numbers it cannot take")
 
 
+@pytest.mark.parametrize("table", ["solver", "price_solver"])
 @pytest.mark.parametrize("line", ["num_wrkers = 1", "subsolvers = 1"])
-def test_a_solver_parameter_cp_sat_has_not_is_named(tmp_path, line):
-    """A misspelt [solver] name, or one that takes a list (not a number), is refused by name
-    before any solve, with the models file it is in."""
+def test_a_solver_parameter_cp_sat_has_not_is_named(tmp_path, line, table):
+    """A misspelt [solver] (or [price_solver]) name, or one that takes a list (not a
+    number), is refused by name before any solve, with the models file it is in."""
     import shutil
 
     models = tmp_path / "models"
     shutil.copytree(ROOT_MODELS, models)
     rules = models / "rules.toml"
-    rules.write_text(rules.read_text(encoding="utf-8").replace(
-        "[solver]\n", f"[solver]\n{line}\n"), encoding="utf-8")
+    text = rules.read_text(encoding="utf-8")
+    assert f"\n[{table}]" in text
+    rules.write_text(text.replace(f"\n[{table}]", f"\n[{table}]\n{line}", 1), encoding="utf-8")
     result = invoke(PLAIN / "runs.csv", "-a", PLAIN / "athlete.toml", "-o", tmp_path / "p.ics",
                     "--models", models)
     assert result.exit_code == 1
     name = line.split(" ")[0]
-    assert f"solver: unknown CP-SAT parameter '{name}'" in one_line(result)
+    assert f"{table}: unknown CP-SAT parameter '{name}'" in one_line(result)
     assert not (tmp_path / "p.ics").exists()
 
 

@@ -308,13 +308,17 @@ class Rules(_Strict):
     joint_solver: dict[str, float | int | bool] = Field(
         default_factory=dict, description="SatParameters that differ for a joint model of "
         "several athletes (roster [[gym]] / [[group]]), over ``solver``.")
+    price_solver: dict[str, float | int | bool] = Field(
+        default_factory=dict, description="SatParameters that differ for an athlete's priced "
+        "re-solves in a joint plan by prices (``runstrength.prices``), over ``solver``.")
     joint: JointMethod = Field(default_factory=JointMethod, description="How a "
                                "joint plan too large for one solve is split (``windows``).")
 
     @model_validator(mode="after")
     def _solver_names(self) -> Rules:
         known = _sat_parameter_names()
-        for table, params in (("solver", self.solver), ("joint_solver", self.joint_solver)):
+        for table, params in (("solver", self.solver), ("joint_solver", self.joint_solver),
+                              ("price_solver", self.price_solver)):
             unknown = [name for name in params if name not in known]
             if unknown:
                 raise ValueError(f"{table}: unknown CP-SAT parameter {unknown[0]!r}")

@@ -256,7 +256,8 @@ def solve_by_prices(members, shared: Shared):
     how = k.rules.joint
     # one athlete's solve: a few hundredths of a second; a stuck one stops at the same point
     # of its search on every machine
-    work = {"max_deterministic_time": how.solve_work, "max_time_in_seconds": float("inf")}
+    work = {**k.rules.price_solver, "max_deterministic_time": how.solve_work,
+            "max_time_in_seconds": float("inf")}
     turn = {**work, "max_deterministic_time": how.turn_work}
 
     def solve(o: _Own, price: dict, hint: _Try, allowed=None) -> tuple[_Try, float] | None:
