@@ -5,8 +5,9 @@ export's time (about 25 ms for an 18-week plan, some twenty microseconds a line)
 handful of property kinds that never change. :class:`Lines` writes those lines itself: the
 values still go through icalendar's own value types where they need escaping (TEXT,
 CATEGORIES, DURATION) and a zone's TZID parameter is the one icalendar derives, so the bytes
-are those ``Event.to_ical`` gives (tests/test_export_lines.py parses every exported calendar
-and checks icalendar writes it back unchanged). :meth:`Written.event` turns one back into an
+are those ``Event.to_ical`` gives (tests/test_export_lines.py: events against the ones
+icalendar builds, and whole calendars icalendar reads and writes back unchanged).
+:meth:`Written.event` turns one back into an
 ``icalendar.Event`` for the re-plan, which works on icalendar's events.
 """
 

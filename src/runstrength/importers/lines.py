@@ -5,7 +5,7 @@ time (``Contentline.raw_parts``), which is about half of its parse of a training
 lines of a feed are plain: a name, perhaps a few ``KEY=VALUE`` parameters with nothing to
 quote, escape or unescape, then a colon. :class:`Line` splits those with one regular
 expression and gives every other line to icalendar as it is, so the parts are the same in
-either case (tests/importers/test_lines.py compares them line by line and file by file).
+either case (tests/test_importers_lines.py compares them line by line and file by file).
 The components, property types and errors stay icalendar's: the lines go into
 ``icalendar.Calendar.from_ical``, which takes content lines as well as text.
 """
