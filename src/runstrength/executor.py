@@ -234,23 +234,21 @@ def _dask(fn, tasks, client, crashed=None) -> Iterator[tuple[int, Any]]:
     size = _batch_size(len(tasks), threads)
     waiting = [list(range(i, min(i + size, len(tasks)))) for i in range(0, len(tasks), size)]
     waiting.reverse()  # popped from the end: in the roster's order
-    batches: dict[str, list[int]] = {}
-    running: dict[str, Any] = {}
+    running: dict[str, tuple[list[int], Any]] = {}  # key -> (task indices, future)
 
     def submit_next() -> Any | None:
         if not waiting:
             return None
         which = waiting.pop()
         future = client.submit(job, [tasks[i] for i in which], pure=False)
-        batches[future.key], running[future.key] = which, future
+        running[future.key] = which, future
         return future
 
     ahead = max(_AHEAD_MIN, _AHEAD_PER_THREAD * threads)
     finished = as_completed([f for _ in range(ahead) if (f := submit_next()) is not None])
     try:
         for future in finished:
-            which = batches.pop(future.key)
-            del running[future.key]
+            which, _ = running.pop(future.key)
             try:
                 results = future.result()
             except KilledWorker:  # the batch killed its workers, retries included
@@ -265,7 +263,7 @@ def _dask(fn, tasks, client, crashed=None) -> Iterator[tuple[int, Any]]:
                 finished.add(more)
             yield from zip(which, results or (), strict=False)
     finally:
-        client.cancel([f for f in running.values() if not f.done()])
+        client.cancel([f for _, f in running.values() if not f.done()])
 
 
 def require_dask() -> None:

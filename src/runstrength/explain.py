@@ -46,14 +46,13 @@ class Chosen:
     """The sessions a solve chose, looked up the ways the why-here reasons ask (once a plan,
     not once a session and day)."""
 
-    all: list[Candidate]
     by_day: dict[dt.date, Candidate]
     heavy: list[Candidate]
     strength_in: Counter  # week index -> strength sessions
 
     @classmethod
     def of(cls, chosen: list[Candidate]) -> Chosen:
-        return cls(chosen, {s.day: s for s in chosen}, [s for s in chosen if s.heavy],
+        return cls({s.day: s for s in chosen}, [s for s in chosen if s.heavy],
                    Counter(s.week.index for s in chosen if s.kind.counts_as_strength))
 
 
@@ -204,10 +203,9 @@ def _why_not_free_day(season: Season, c: Candidate, day: dt.date, found,
             "well")
 
 
-def why_here(season: Season, c: Candidate, found, chosen: list[Candidate] | Chosen) -> str:
-    """Why this session sits on this day and time, and why the nearby days were not used.
-
-    ``chosen``: the sessions the solve chose (a ``Chosen`` when the caller asks for many)."""
+def why_here(season: Season, c: Candidate, found, chosen: Chosen) -> str:
+    """Why this session sits on this day and time, and why the nearby days were not used
+    (``chosen``: the sessions the solve chose, ``Chosen.of`` them)."""
     window = _window_of(season, c)
     parts = [f"{c.day:%a %d %b} {c.start:%H:%M}-{c.end:%H:%M}: {_day_story(season, c.day)}"]
     when = _why_time(season, c, window)
@@ -230,8 +228,6 @@ def why_here(season: Season, c: Candidate, found, chosen: list[Candidate] | Chos
         parts.append("heavy legs: no key run today or tomorrow")
     if c.week.phase is Phase.RACE_WEEK:
         parts.append(tag("race week: light or mobility sessions only", "race-week"))
-    if not isinstance(chosen, Chosen):
-        chosen = Chosen.of(chosen)
     for delta in (*range(-NEAR_DAYS, 0), *range(1, NEAR_DAYS + 1)):
         day = c.day + dt.timedelta(days=delta)
         if day in season.week_of:
